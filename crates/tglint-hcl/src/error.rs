@@ -1,0 +1,63 @@
+//! Evaluation errors, worded as Terraform words them.
+
+use crate::span::Span;
+use std::fmt;
+
+/// An evaluation error: a one-line summary in Terraform's manner ("Invalid function
+/// argument", "Unsupported attribute", "Call to unknown function"), a detail sentence,
+/// and the span of the offending expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub summary: String,
+    pub detail: String,
+    pub span: Span,
+}
+
+impl EvalError {
+    pub fn new(span: Span, summary: impl Into<String>, detail: impl Into<String>) -> EvalError {
+        EvalError {
+            summary: summary.into(),
+            detail: detail.into(),
+            span,
+        }
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.detail.is_empty() {
+            f.write_str(&self.summary)
+        } else {
+            write!(f, "{}: {}", self.summary, self.detail)
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// What a function implementation reports; the evaluator turns it into an [`EvalError`]
+/// with the span of the argument or of the whole call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FnError {
+    /// Argument `index` (0-based, counting variadic arguments) is wrong:
+    /// "Invalid function argument: Invalid value for "<param>" parameter: <msg>."
+    Arg { index: usize, msg: String },
+    /// The call failed as a whole: "Error in function call: Call to function "<name>"
+    /// failed: <msg>."
+    Call(String),
+}
+
+impl FnError {
+    pub fn arg(index: usize, msg: impl Into<String>) -> FnError {
+        FnError::Arg {
+            index,
+            msg: msg.into(),
+        }
+    }
+
+    pub fn call(msg: impl Into<String>) -> FnError {
+        FnError::Call(msg.into())
+    }
+}
+
+pub type FnResult = Result<crate::value::Value, FnError>;

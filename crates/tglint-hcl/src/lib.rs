@@ -1,0 +1,19 @@
+//! The HCL evaluation core of tglint: values with unknowns and origins, an evaluator over
+//! `hcl-edit`'s syntax tree, and Terraform v0.15.3's function library. It knows nothing of
+//! Terragrunt, disks or rules (see `docs/architecture.md`).
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod eval;
+pub mod files;
+pub mod functions;
+pub mod span;
+pub mod value;
+
+pub use error::{EvalError, FnError, FnResult};
+pub use eval::{EvalCtx, Vars};
+pub use files::{EntryKind, FileAccess, FileError, MemFiles, NoFiles};
+pub use functions::{CallCtx, Function, Functions, Param};
+pub use hcl_edit;
+pub use span::{FileId, LineIndex, Origin, Span};
+pub use value::{Data, MapKind, Number, SeqKind, Unknown, Value};

@@ -1,0 +1,679 @@
+//! HCL values as Terraform's cty sees them, plus *unknown* and an origin on every value.
+//!
+//! Collection kinds are kept: a literal `["a"]` is a tuple, `tolist(["a"])` a list, and the
+//! two are not equal, as in Terraform. Objects and maps are both string-keyed maps kept
+//! in key order (cty iterates keys in lexical order too).
+
+use crate::span::Origin;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A number: an `i64` while arithmetic stays exact, otherwise an `f64` (which can be
+/// `+Inf`, as `1/0` is in Terraform).
+#[derive(Clone, Copy, Debug)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    /// The exact integer value, if the number is whole and fits an `i64`.
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::Float(f) => {
+                if f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18
+                {
+                    Some(f as i64)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Normalises a float that is a whole number in `i64` range back to `Int`.
+    pub fn from_f64(f: f64) -> Number {
+        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+            Number::Int(f as i64)
+        } else {
+            Number::Float(f)
+        }
+    }
+
+    pub fn is_whole(self) -> bool {
+        match self {
+            Number::Int(_) => true,
+            Number::Float(f) => f.is_finite() && f.fract() == 0.0,
+        }
+    }
+
+    pub fn add(self, o: Number) -> Number {
+        match (self, o) {
+            (Number::Int(a), Number::Int(b)) => a
+                .checked_add(b)
+                .map(Number::Int)
+                .unwrap_or(Number::Float(a as f64 + b as f64)),
+            (a, b) => Number::from_f64(a.as_f64() + b.as_f64()),
+        }
+    }
+
+    pub fn sub(self, o: Number) -> Number {
+        match (self, o) {
+            (Number::Int(a), Number::Int(b)) => a
+                .checked_sub(b)
+                .map(Number::Int)
+                .unwrap_or(Number::Float(a as f64 - b as f64)),
+            (a, b) => Number::from_f64(a.as_f64() - b.as_f64()),
+        }
+    }
+
+    pub fn mul(self, o: Number) -> Number {
+        match (self, o) {
+            (Number::Int(a), Number::Int(b)) => a
+                .checked_mul(b)
+                .map(Number::Int)
+                .unwrap_or(Number::Float(a as f64 * b as f64)),
+            (a, b) => Number::from_f64(a.as_f64() * b.as_f64()),
+        }
+    }
+
+    /// Division as Terraform does it: exact where the quotient is whole, `±Inf` on a zero
+    /// divisor.
+    pub fn div(self, o: Number) -> Number {
+        if let (Number::Int(a), Number::Int(b)) = (self, o)
+            && b != 0
+            && a.checked_rem(b) == Some(0)
+            && let Some(q) = a.checked_div(b)
+        {
+            return Number::Int(q);
+        }
+        let (a, b) = (self.as_f64(), o.as_f64());
+        if b == 0.0 {
+            // Terraform: 1/0 = +Inf, -1/0 = -Inf (0/0 is an error the caller reports).
+            return Number::Float(if a < 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
+        Number::from_f64(a / b)
+    }
+
+    /// Modulo with the sign of the dividend (Go's `%` and cty's `Modulo` for integers).
+    pub fn rem(self, o: Number) -> Number {
+        match (self, o) {
+            (Number::Int(a), Number::Int(b)) if b != 0 => {
+                a.checked_rem(b).map(Number::Int).unwrap_or(Number::Int(0))
+            }
+            (a, b) => Number::from_f64(a.as_f64() % b.as_f64()),
+        }
+    }
+
+    pub fn neg(self) -> Number {
+        match self {
+            Number::Int(i) => i
+                .checked_neg()
+                .map(Number::Int)
+                .unwrap_or(Number::Float(-(i as f64))),
+            Number::Float(f) => Number::Float(-f),
+        }
+    }
+
+    pub fn cmp_num(self, o: Number) -> Ordering {
+        match (self, o) {
+            (Number::Int(a), Number::Int(b)) => a.cmp(&b),
+            (a, b) => a.as_f64().total_cmp(&b.as_f64()),
+        }
+    }
+
+    /// Parses a number as Terraform's string-to-number conversion does: decimal, optional
+    /// sign, fraction and exponent. Leading/trailing spaces are not allowed.
+    pub fn parse(s: &str) -> Option<Number> {
+        let t = s;
+        if t.is_empty() {
+            return None;
+        }
+        let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if body.is_empty()
+            || !body
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+            || !body.as_bytes()[0].is_ascii_digit() && body.as_bytes()[0] != b'.'
+        {
+            return None;
+        }
+        if let Ok(i) = t.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
+        t.parse::<f64>().ok().map(Number::from_f64)
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, o: &Number) -> bool {
+        self.cmp_num(*o) == Ordering::Equal
+    }
+}
+
+impl fmt::Display for Number {
+    /// Integers print without a fraction (`3`, never `3.0`); other floats print in the
+    /// shortest form that round-trips; infinities print as `+Inf`/`-Inf`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) if x.is_infinite() => {
+                f.write_str(if x > 0.0 { "+Inf" } else { "-Inf" })
+            }
+            Number::Float(x) if x.is_nan() => f.write_str("NaN"),
+            Number::Float(x) if x.fract() == 0.0 && x.abs() < 1e21 => write!(f, "{x:.0}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// The kind of a sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeqKind {
+    List,
+    Tuple,
+    Set,
+}
+
+/// The kind of a string-keyed collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MapKind {
+    Map,
+    Object,
+}
+
+/// Why a value is unknown, in words a user can act on ("run_cmd is never executed",
+/// "get_env FOO unset").
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Unknown {
+    pub reason: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Data {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Seq(SeqKind, Vec<Value>),
+    Map(MapKind, BTreeMap<String, Value>),
+    Unknown(Unknown),
+}
+
+/// A value and where it came from.
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub data: Data,
+    pub origin: Option<Origin>,
+}
+
+impl Value {
+    pub fn new(data: Data) -> Value {
+        Value { data, origin: None }
+    }
+
+    pub fn null() -> Value {
+        Value::new(Data::Null)
+    }
+    pub fn bool(b: bool) -> Value {
+        Value::new(Data::Bool(b))
+    }
+    pub fn int(i: i64) -> Value {
+        Value::new(Data::Number(Number::Int(i)))
+    }
+    pub fn number(n: Number) -> Value {
+        Value::new(Data::Number(n))
+    }
+    pub fn float(f: f64) -> Value {
+        Value::new(Data::Number(Number::from_f64(f)))
+    }
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::new(Data::String(s.into()))
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::new(Data::Seq(SeqKind::List, items))
+    }
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::new(Data::Seq(SeqKind::Tuple, items))
+    }
+    /// A set: duplicates removed, elements in cty's canonical order.
+    pub fn set(items: Vec<Value>) -> Value {
+        Value::new(Data::Seq(SeqKind::Set, normalize_set(items)))
+    }
+    pub fn seq(kind: SeqKind, items: Vec<Value>) -> Value {
+        match kind {
+            SeqKind::Set => Value::set(items),
+            k => Value::new(Data::Seq(k, items)),
+        }
+    }
+    pub fn map(m: BTreeMap<String, Value>) -> Value {
+        Value::new(Data::Map(MapKind::Map, m))
+    }
+    pub fn object(m: BTreeMap<String, Value>) -> Value {
+        Value::new(Data::Map(MapKind::Object, m))
+    }
+    pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
+        Value::new(Data::Unknown(Unknown {
+            reason: reason.into(),
+        }))
+    }
+
+    pub fn with_origin(mut self, origin: Option<Origin>) -> Value {
+        self.origin = origin;
+        self
+    }
+
+    /// Sets the origin of this value and of every nested value that has none.
+    pub fn fill_origin(&mut self, origin: Origin) {
+        if self.origin.is_none() {
+            self.origin = Some(origin);
+        }
+        match &mut self.data {
+            Data::Seq(_, items) => items.iter_mut().for_each(|v| v.fill_origin(origin)),
+            Data::Map(_, m) => m.values_mut().for_each(|v| v.fill_origin(origin)),
+            _ => {}
+        }
+    }
+
+    /// Tags this value and everything in it as coming from `mock_outputs`.
+    pub fn mark_mock(&mut self) {
+        if let Some(o) = &mut self.origin {
+            o.mock = true;
+        }
+        match &mut self.data {
+            Data::Seq(_, items) => items.iter_mut().for_each(Value::mark_mock),
+            Data::Map(_, m) => m.values_mut().for_each(Value::mark_mock),
+            _ => {}
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.data, Data::Null)
+    }
+
+    /// True unless the value itself is unknown (nested unknowns do not count).
+    pub fn is_known(&self) -> bool {
+        !matches!(self.data, Data::Unknown(_))
+    }
+
+    /// True when neither the value nor anything nested in it is unknown.
+    pub fn is_wholly_known(&self) -> bool {
+        match &self.data {
+            Data::Unknown(_) => false,
+            Data::Seq(_, items) => items.iter().all(Value::is_wholly_known),
+            Data::Map(_, m) => m.values().all(Value::is_wholly_known),
+            _ => true,
+        }
+    }
+
+    /// The first unknown found in the value (depth-first), if any.
+    pub fn first_unknown(&self) -> Option<&Unknown> {
+        match &self.data {
+            Data::Unknown(u) => Some(u),
+            Data::Seq(_, items) => items.iter().find_map(Value::first_unknown),
+            Data::Map(_, m) => m.values().find_map(Value::first_unknown),
+            _ => None,
+        }
+    }
+
+    /// An unknown value with the same reason as the first unknown in `self`, or a generic
+    /// one.
+    pub fn unknown_like(&self) -> Value {
+        match self.first_unknown() {
+            Some(u) => Value::new(Data::Unknown(u.clone())),
+            None => Value::unknown("depends on an unknown value"),
+        }
+    }
+
+    /// The name Terraform uses for the value's type in messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.data {
+            Data::Null => "null",
+            Data::Bool(_) => "bool",
+            Data::Number(_) => "number",
+            Data::String(_) => "string",
+            Data::Seq(SeqKind::List, _) => "list",
+            Data::Seq(SeqKind::Tuple, _) => "tuple",
+            Data::Seq(SeqKind::Set, _) => "set",
+            Data::Map(MapKind::Map, _) => "map",
+            Data::Map(MapKind::Object, _) => "object",
+            Data::Unknown(_) => "unknown",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.data {
+            Data::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.data {
+            Data::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<Number> {
+        match self.data {
+            Data::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Elements of a list, tuple or set.
+    pub fn as_seq(&self) -> Option<&[Value]> {
+        match &self.data {
+            Data::Seq(_, items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Entries of a map or object.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match &self.data {
+            Data::Map(_, m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Terraform's automatic conversion to string: strings as they are, numbers and bools
+    /// printed. Anything else is an error message in Terraform's words.
+    pub fn to_str_conv(&self) -> Result<String, String> {
+        match &self.data {
+            Data::String(s) => Ok(s.clone()),
+            Data::Number(n) => Ok(n.to_string()),
+            Data::Bool(b) => Ok(b.to_string()),
+            Data::Null => Err("argument must not be null".into()),
+            _ => Err("string required".into()),
+        }
+    }
+
+    /// Terraform's automatic conversion to number: numbers, and strings that parse as one.
+    pub fn to_number_conv(&self) -> Result<Number, String> {
+        match &self.data {
+            Data::Number(n) => Ok(*n),
+            Data::String(s) => Number::parse(s)
+                .ok_or_else(|| format!("a number is required, but got string {}", quote(s))),
+            Data::Null => Err("argument must not be null".into()),
+            _ => Err("number required".into()),
+        }
+    }
+
+    /// Terraform's automatic conversion to bool: bools, and the strings `"true"`/`"false"`.
+    pub fn to_bool_conv(&self) -> Result<bool, String> {
+        match &self.data {
+            Data::Bool(b) => Ok(*b),
+            Data::String(s) if s == "true" => Ok(true),
+            Data::String(s) if s == "false" => Ok(false),
+            Data::String(_) => Err("a bool is required".into()),
+            Data::Null => Err("argument must not be null".into()),
+            _ => Err("bool required".into()),
+        }
+    }
+
+    /// Terraform's `==`: same type and same value. Lists and tuples differ, maps and
+    /// objects differ; numbers compare by value. Returns `None` when an unknown decides.
+    pub fn equals(&self, other: &Value) -> Option<bool> {
+        match (&self.data, &other.data) {
+            (Data::Unknown(_), _) | (_, Data::Unknown(_)) => None,
+            (Data::Null, Data::Null) => Some(true),
+            (Data::Null, _) | (_, Data::Null) => Some(false),
+            (Data::Bool(a), Data::Bool(b)) => Some(a == b),
+            (Data::Number(a), Data::Number(b)) => Some(a == b),
+            (Data::String(a), Data::String(b)) => Some(a == b),
+            (Data::Seq(ka, a), Data::Seq(kb, b)) => {
+                if ka != kb || a.len() != b.len() {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for (x, y) in a.iter().zip(b) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            (Data::Map(ka, a), Data::Map(kb, b)) => {
+                if ka != kb || a.len() != b.len() || !a.keys().eq(b.keys()) {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for (x, y) in a.values().zip(b.values()) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// Structural equality ignoring origins, where unknown equals only an unknown with the
+    /// same reason. For tests and de-duplication, not for the `==` operator.
+    pub fn same(&self, other: &Value) -> bool {
+        match (&self.data, &other.data) {
+            (Data::Unknown(a), Data::Unknown(b)) => a == b,
+            (Data::Seq(ka, a), Data::Seq(kb, b)) => {
+                ka == kb && a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+            }
+            (Data::Map(ka, a), Data::Map(kb, b)) => {
+                ka == kb
+                    && a.len() == b.len()
+                    && a.iter().zip(b).all(|((k1, v1), (k2, v2))| k1 == k2 && v1.same(v2))
+            }
+            _ => self.equals(other) == Some(true),
+        }
+    }
+}
+
+/// A total order used for sets (cty's canonical order: strings lexically, numbers by
+/// value, bools false first, everything else by its HCL text).
+pub fn canonical_cmp(a: &Value, b: &Value) -> Ordering {
+    fn rank(v: &Value) -> u8 {
+        match v.data {
+            Data::Null => 0,
+            Data::Bool(_) => 1,
+            Data::Number(_) => 2,
+            Data::String(_) => 3,
+            Data::Seq(..) => 4,
+            Data::Map(..) => 5,
+            Data::Unknown(_) => 6,
+        }
+    }
+    match (&a.data, &b.data) {
+        (Data::Bool(x), Data::Bool(y)) => x.cmp(y),
+        (Data::Number(x), Data::Number(y)) => x.cmp_num(*y),
+        (Data::String(x), Data::String(y)) => x.cmp(y),
+        _ => rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.to_string().cmp(&b.to_string())),
+    }
+}
+
+fn normalize_set(mut items: Vec<Value>) -> Vec<Value> {
+    items.sort_by(canonical_cmp);
+    items.dedup_by(|a, b| a.same(b));
+    items
+}
+
+/// Quotes a string as HCL would print it.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for Value {
+    /// HCL-like text: `"a"`, `3`, `["a", 1]`, `{ a = 1 }`, `(unknown: reason)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.data {
+            Data::Null => f.write_str("null"),
+            Data::Bool(b) => write!(f, "{b}"),
+            Data::Number(n) => write!(f, "{n}"),
+            Data::String(s) => f.write_str(&quote(s)),
+            Data::Seq(kind, items) => {
+                match kind {
+                    SeqKind::List => f.write_str("tolist(")?,
+                    SeqKind::Set => f.write_str("toset(")?,
+                    SeqKind::Tuple => {}
+                }
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")?;
+                if *kind != SeqKind::Tuple {
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Data::Map(kind, m) => {
+                if *kind == MapKind::Map {
+                    f.write_str("tomap(")?;
+                }
+                if m.is_empty() {
+                    f.write_str("{}")?;
+                } else {
+                    f.write_str("{ ")?;
+                    for (i, (k, v)) in m.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        if is_identifier(k) {
+                            write!(f, "{k} = {v}")?;
+                        } else {
+                            write!(f, "{} = {v}", quote(k))?;
+                        }
+                    }
+                    f.write_str(" }")?;
+                }
+                if *kind == MapKind::Map {
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Data::Unknown(u) => write!(f, "(unknown: {})", u.reason),
+        }
+    }
+}
+
+/// Whether `s` is a valid HCL identifier.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::string(s)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::string(s)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::int(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_arithmetic_is_exact_then_falls_back() {
+        assert_eq!(Number::Int(7).div(Number::Int(2)).to_string(), "3.5");
+        assert_eq!(Number::Int(6).div(Number::Int(2)).to_string(), "3");
+        assert_eq!(Number::Int(1).div(Number::Int(0)).to_string(), "+Inf");
+        assert!(matches!(
+            Number::Int(i64::MAX).add(Number::Int(1)),
+            Number::Float(_)
+        ));
+        assert_eq!(Number::Int(-7).rem(Number::Int(3)).to_string(), "-1");
+        assert_eq!(Number::Float(3.0).to_string(), "3");
+        assert_eq!(Number::Float(0.5).to_string(), "0.5");
+    }
+
+    #[test]
+    fn number_parse_rejects_non_numbers() {
+        assert_eq!(Number::parse("12").map(|n| n.to_string()), Some("12".into()));
+        assert_eq!(Number::parse("-1.5e2").map(|n| n.to_string()), Some("-150".into()));
+        assert!(Number::parse("").is_none());
+        assert!(Number::parse(" 1").is_none());
+        assert!(Number::parse("abc").is_none());
+        assert!(Number::parse("inf").is_none());
+    }
+
+    #[test]
+    fn kinds_matter_for_equality() {
+        let t = Value::tuple(vec!["a".into()]);
+        let l = Value::list(vec!["a".into()]);
+        assert_eq!(t.equals(&l), Some(false));
+        assert_eq!(t.equals(&t.clone()), Some(true));
+        assert_eq!(Value::int(1).equals(&Value::float(1.0)), Some(true));
+        assert_eq!(Value::int(1).equals(&"1".into()), Some(false));
+        assert_eq!(Value::int(1).equals(&Value::unknown("x")), None);
+    }
+
+    #[test]
+    fn sets_are_sorted_and_deduplicated() {
+        let s = Value::set(vec!["b".into(), "a".into(), "b".into()]);
+        assert_eq!(s.to_string(), r#"toset(["a", "b"])"#);
+    }
+
+    #[test]
+    fn wholly_known_looks_inside() {
+        let v = Value::tuple(vec![Value::int(1), Value::unknown("r")]);
+        assert!(v.is_known());
+        assert!(!v.is_wholly_known());
+        assert_eq!(&*v.first_unknown().unwrap().reason, "r");
+    }
+}
