@@ -1,18 +1,37 @@
-//! The evaluator over hcl-edit's expressions. (Being written.)
+//! The evaluator over hcl-edit's expressions.
+//!
+//! It computes what HCL (as Terraform and Terragrunt use it) computes, with two additions:
+//! unknown values, which propagate as cty propagates them, and an origin on every value.
+//! Variables come from the scope the caller builds ([`EvalCtx::vars`]); functions from the
+//! registries it passes, searched in order. `try` and `can` are special forms here, as in
+//! HCL.
 
 use crate::error::EvalError;
 use crate::files::FileAccess;
-use crate::functions::{CallCtx, Functions};
-use crate::span::FileId;
-use crate::value::Value;
+use crate::functions::{self, CallCtx, CallError, Functions};
+use crate::span::{FileId, LineIndex, Origin, Span};
+use crate::value::{Data, MapKind, Number, SeqKind, Value, quote};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{
+    BinaryOperator, Conditional, Expression, ForExpr, FuncCall, ObjectKey, Traversal,
+    TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub type Vars = BTreeMap<String, Value>;
 
+/// How deep expressions may nest before evaluation gives up with an error. hcl-edit's
+/// parser already refuses deeper nesting than this; the bound keeps the evaluator safe on
+/// syntax trees built by other means.
+pub const MAX_DEPTH: u32 = 256;
+
 /// Everything an expression is evaluated against.
 pub struct EvalCtx<'a> {
     pub file: FileId,
+    /// The directory of the file being evaluated (Terraform's file functions resolve
+    /// relative paths against it).
     pub base_dir: &'a Path,
     pub files: &'a dyn FileAccess,
     /// Searched in order: the first registry holding a name wins.
@@ -20,13 +39,1211 @@ pub struct EvalCtx<'a> {
     pub vars: &'a Vars,
 }
 
+/// Evaluates one expression.
+pub fn eval(expr: &Expression, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
+    Evaluator {
+        cx,
+        scope: Vec::new(),
+        depth: 0,
+    }
+    .expr(expr)
+}
+
+/// Evaluates a parsed template (as a string template would be).
+pub fn eval_template(tpl: &Template, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
+    let mut ev = Evaluator {
+        cx,
+        scope: Vec::new(),
+        depth: 0,
+    };
+    let span = ev.span_of(tpl.span());
+    ev.template_value(tpl, span, true)
+}
+
 /// Evaluates the text of a template file (as `templatefile` does) with `vars` and only
 /// Terraform's functions. Every value produced gets the call's span as its origin; an
 /// error's message names the line and column in the template.
 pub fn eval_template_source(text: &str, vars: &Vars, cx: &CallCtx<'_>) -> Result<Value, String> {
-    let _ = (text, vars, cx);
-    Err("templatefile is not available yet".into())
+    let located = |offset: usize, msg: &str| {
+        let idx = LineIndex::new(text);
+        let (l, c) = idx.line_col(text, u32::try_from(offset).unwrap_or(u32::MAX));
+        format!("{l}:{c}: {msg}")
+    };
+    let tpl = hcl_edit::parser::parse_template(text)
+        .map_err(|e| located(e.location().offset(), e.message()))?;
+    let fns = [functions::terraform()];
+    let ecx = EvalCtx {
+        file: cx.span.file,
+        base_dir: cx.base_dir,
+        files: cx.files,
+        functions: &fns,
+        vars,
+    };
+    let mut v =
+        eval_template(&tpl, &ecx).map_err(|e| located(e.span.start as usize, &e.to_string()))?;
+    force_origin(&mut v, Origin::new(cx.span));
+    Ok(v)
 }
 
-#[allow(dead_code)]
-fn _unused(_: EvalError) {}
+fn force_origin(v: &mut Value, o: Origin) {
+    v.origin = Some(o);
+    match &mut v.data {
+        Data::Seq(_, items) => items.iter_mut().for_each(|x| force_origin(x, o)),
+        Data::Map(_, m) => m.values_mut().for_each(|x| force_origin(x, o)),
+        _ => {}
+    }
+}
+
+type R = Result<Value, EvalError>;
+
+struct Evaluator<'c, 'a> {
+    cx: &'c EvalCtx<'a>,
+    /// Variables bound by `for` expressions and template `for` directives, innermost last.
+    scope: Vec<(String, Value)>,
+    depth: u32,
+}
+
+impl Evaluator<'_, '_> {
+    fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        Span::new(self.cx.file, r.unwrap_or(0..0))
+    }
+
+    fn err(&self, span: Span, summary: &str, detail: impl Into<String>) -> EvalError {
+        EvalError::new(span, summary, detail)
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .or_else(|| self.cx.vars.get(name))
+    }
+
+    fn expr(&mut self, e: &Expression) -> R {
+        self.depth += 1;
+        let r = if self.depth > MAX_DEPTH {
+            Err(self.err(
+                self.span_of(e.span()),
+                "Expression too deeply nested",
+                format!("expressions may nest at most {MAX_DEPTH} levels deep"),
+            ))
+        } else {
+            self.expr_inner(e)
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &Expression) -> R {
+        let span = self.span_of(e.span());
+        let origin = Some(Origin::new(span));
+        let v = match e {
+            Expression::Null(_) => Value::null(),
+            Expression::Bool(b) => Value::bool(*b.value()),
+            Expression::Number(n) => {
+                let n = n.value();
+                match n.as_i64() {
+                    Some(i) => Value::int(i),
+                    None => Value::number(Number::from_f64(n.as_f64().unwrap_or(f64::NAN))),
+                }
+            }
+            Expression::String(s) => Value::string(s.value().as_str()),
+            Expression::Array(a) => {
+                let mut items = Vec::with_capacity(a.len());
+                for x in a.iter() {
+                    items.push(self.expr(x)?);
+                }
+                Value::tuple(items)
+            }
+            Expression::Object(o) => {
+                let mut map = BTreeMap::new();
+                let mut unknown = None;
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => id.value().as_str().to_owned(),
+                        ObjectKey::Expression(ke) => {
+                            let kv = self.object_key(ke)?;
+                            match kv {
+                                Ok(s) => s,
+                                Err(u) => {
+                                    unknown.get_or_insert(u);
+                                    continue;
+                                }
+                            }
+                        }
+                    };
+                    let val = self.expr(v.expr())?;
+                    map.insert(key, val);
+                }
+                if let Some(u) = unknown {
+                    return Ok(u.with_origin(origin));
+                }
+                Value::object(map)
+            }
+            Expression::StringTemplate(t) => {
+                // `"${x}"` alone yields x itself, not its string form (HCL's template wrap).
+                let elems: Vec<&Element> = t.iter().collect();
+                if let [Element::Interpolation(i)] = elems.as_slice() {
+                    return self.expr(&i.expr);
+                }
+                return self.template_elements(&elems, span, false, false);
+            }
+            Expression::HeredocTemplate(h) => {
+                return self.template_value(&h.template, span, false);
+            }
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => {
+                let name = v.value().as_str();
+                return match self.lookup(name) {
+                    Some(val) => Ok(val.clone()),
+                    None => Err(self.err(
+                        span,
+                        "Unknown variable",
+                        format!("There is no variable named {}.", quote(name)),
+                    )),
+                };
+            }
+            Expression::Conditional(c) => return self.conditional(c, span),
+            Expression::FuncCall(f) => return self.call(f, span),
+            Expression::Traversal(t) => return self.traversal(t),
+            Expression::UnaryOp(u) => {
+                let v = self.expr(&u.expr)?;
+                if !v.is_known() {
+                    return Ok(v.unknown_like().with_origin(origin));
+                }
+                match u.operator.value() {
+                    UnaryOperator::Neg => match v.to_number_conv() {
+                        Ok(n) => Value::number(n.neg()),
+                        Err(m) => return Err(self.err(span, "Invalid operand", operand_msg(&m))),
+                    },
+                    UnaryOperator::Not => match v.to_bool_conv() {
+                        Ok(b) => Value::bool(!b),
+                        Err(m) => return Err(self.err(span, "Invalid operand", operand_msg(&m))),
+                    },
+                }
+            }
+            Expression::BinaryOp(b) => {
+                return self.binary(&b.lhs_expr, *b.operator.value(), &b.rhs_expr, span);
+            }
+            Expression::ForExpr(f) => return self.for_expr(f, span),
+        };
+        Ok(v.with_origin(origin))
+    }
+
+    /// An object key expression: `Ok(Ok(name))`, or `Ok(Err(unknown))` when the key is
+    /// unknown (the whole object is then unknown).
+    fn object_key(&mut self, ke: &Expression) -> Result<Result<String, Value>, EvalError> {
+        // A bare identifier as key is the literal name (hcl-edit yields Variable for
+        // `(x)`-less keys only in unusual spellings).
+        let kspan = self.span_of(ke.span());
+        let kv = self.expr(ke)?;
+        if !kv.is_known() {
+            return Ok(Err(kv.unknown_like()));
+        }
+        match kv.to_str_conv() {
+            Ok(s) => Ok(Ok(s)),
+            Err(_) if kv.is_null() => Err(self.err(
+                kspan,
+                "Invalid object key",
+                "Key expression result must not be null.",
+            )),
+            Err(_) => Err(self.err(
+                kspan,
+                "Incorrect key type",
+                format!(
+                    "Can't use this value as a key: string required, but got {}.",
+                    kv.type_name()
+                ),
+            )),
+        }
+    }
+
+    fn conditional(&mut self, c: &Conditional, span: Span) -> R {
+        let cspan = self.span_of(c.cond_expr.span());
+        let cond = self.expr(&c.cond_expr)?;
+        if cond.is_null() {
+            return Err(self.err(
+                cspan,
+                "Null condition",
+                "The condition value is null. Conditions must either be true or false.",
+            ));
+        }
+        if !cond.is_known() {
+            return Ok(cond.unknown_like().with_origin(Some(Origin::new(span))));
+        }
+        let b = cond.to_bool_conv().map_err(|_| {
+            self.err(
+                cspan,
+                "Incorrect condition type",
+                format!(
+                    "The condition expression must be of type bool, but got {}.",
+                    cond.type_name()
+                ),
+            )
+        })?;
+        let (chosen, other) = if b {
+            (&c.true_expr, &c.false_expr)
+        } else {
+            (&c.false_expr, &c.true_expr)
+        };
+        let v = self.expr(chosen)?;
+        // HCL unifies the two result types; for primitives that means a number or bool
+        // result becomes a string when the other branch is a string. Errors in the branch
+        // not taken are ignored, as HCL ignores them.
+        if matches!(v.data, Data::Number(_) | Data::Bool(_))
+            && let Ok(o) = self.expr(other)
+            && matches!(o.data, Data::String(_))
+            && let Ok(s) = v.to_str_conv()
+        {
+            return Ok(Value::string(s).with_origin(v.origin));
+        }
+        Ok(v)
+    }
+
+    fn binary(&mut self, l: &Expression, op: BinaryOperator, r: &Expression, span: Span) -> R {
+        let origin = Some(Origin::new(span));
+        let lspan = self.span_of(l.span());
+        let rspan = self.span_of(r.span());
+        if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
+            let lv = self.expr(l)?;
+            let lb = self.logic_operand(&lv, lspan, "left")?;
+            // Short-circuit: `false && x` and `true || x` never evaluate x.
+            match (op, lb) {
+                (BinaryOperator::And, Some(false)) => {
+                    return Ok(Value::bool(false).with_origin(origin));
+                }
+                (BinaryOperator::Or, Some(true)) => {
+                    return Ok(Value::bool(true).with_origin(origin));
+                }
+                _ => {}
+            }
+            let rv = self.expr(r)?;
+            let rb = self.logic_operand(&rv, rspan, "right")?;
+            let out = match (op, lb, rb) {
+                (BinaryOperator::And, _, Some(false)) => Value::bool(false),
+                (BinaryOperator::Or, _, Some(true)) => Value::bool(true),
+                (_, Some(_), Some(b)) => Value::bool(b),
+                _ => {
+                    if lb.is_none() {
+                        lv.unknown_like()
+                    } else {
+                        rv.unknown_like()
+                    }
+                }
+            };
+            return Ok(out.with_origin(origin));
+        }
+        let lv = self.expr(l)?;
+        let rv = self.expr(r)?;
+        match op {
+            BinaryOperator::Eq | BinaryOperator::NotEq => {
+                let out = match lv.equals(&rv) {
+                    Some(eq) => Value::bool(eq == (op == BinaryOperator::Eq)),
+                    None => match lv.first_unknown().or(rv.first_unknown()) {
+                        Some(u) => Value::new(Data::Unknown(u.clone())),
+                        None => Value::unknown("depends on an unknown value"),
+                    },
+                };
+                Ok(out.with_origin(origin))
+            }
+            _ => {
+                let a = self.num_operand(&lv, lspan, "left")?;
+                let b = self.num_operand(&rv, rspan, "right")?;
+                let (a, b) = match (a, b) {
+                    (Some(a), Some(b)) => (a, b),
+                    _ => {
+                        let u = if lv.is_known() {
+                            rv.unknown_like()
+                        } else {
+                            lv.unknown_like()
+                        };
+                        return Ok(u.with_origin(origin));
+                    }
+                };
+                let out = match op {
+                    BinaryOperator::Less => Value::bool(a.cmp_num(b).is_lt()),
+                    BinaryOperator::LessEq => Value::bool(a.cmp_num(b).is_le()),
+                    BinaryOperator::Greater => Value::bool(a.cmp_num(b).is_gt()),
+                    BinaryOperator::GreaterEq => Value::bool(a.cmp_num(b).is_ge()),
+                    BinaryOperator::Plus => Value::number(a.add(b)),
+                    BinaryOperator::Minus => Value::number(a.sub(b)),
+                    BinaryOperator::Mul => Value::number(a.mul(b)),
+                    BinaryOperator::Div => {
+                        if a.as_f64() == 0.0 && b.as_f64() == 0.0 {
+                            return Err(self.err(
+                                span,
+                                "Operation failed",
+                                "Error during operation: can't divide zero by zero.",
+                            ));
+                        }
+                        Value::number(a.div(b))
+                    }
+                    BinaryOperator::Mod => {
+                        if b.as_f64() == 0.0 {
+                            return Err(self.err(
+                                span,
+                                "Operation failed",
+                                "Error during operation: can't use modulo with a zero divisor.",
+                            ));
+                        }
+                        Value::number(a.rem(b))
+                    }
+                    _ => Value::null(),
+                };
+                Ok(out.with_origin(origin))
+            }
+        }
+    }
+
+    fn logic_operand(&self, v: &Value, span: Span, side: &str) -> Result<Option<bool>, EvalError> {
+        if !v.is_known() {
+            return Ok(None);
+        }
+        v.to_bool_conv().map(Some).map_err(|m| {
+            self.err(
+                span,
+                "Invalid operand",
+                format!("Unsuitable value for {side} operand: {}.", bool_msg(&m)),
+            )
+        })
+    }
+
+    fn num_operand(&self, v: &Value, span: Span, side: &str) -> Result<Option<Number>, EvalError> {
+        if !v.is_known() {
+            return Ok(None);
+        }
+        v.to_number_conv().map(Some).map_err(|m| {
+            self.err(
+                span,
+                "Invalid operand",
+                format!("Unsuitable value for {side} operand: {m}."),
+            )
+        })
+    }
+
+    fn call(&mut self, f: &FuncCall, span: Span) -> R {
+        let name = f.name.name.value().as_str();
+        if f.name.is_namespaced() {
+            let full: Vec<&str> = f
+                .name
+                .namespace
+                .iter()
+                .map(|i| i.value().as_str())
+                .chain(std::iter::once(name))
+                .collect();
+            return Err(self.err(
+                span,
+                "Call to unknown function",
+                format!("There is no function named {}.", quote(&full.join("::"))),
+            ));
+        }
+        match name {
+            "try" => return self.try_form(f, span),
+            "can" => return self.can_form(f, span),
+            _ => {}
+        }
+        let Some(func) = self.cx.functions.iter().find_map(|r| r.get(name)) else {
+            return Err(self.err(
+                span,
+                "Call to unknown function",
+                format!("There is no function named {}.", quote(name)),
+            ));
+        };
+        let mut args = Vec::with_capacity(f.args.len());
+        let mut arg_spans = Vec::with_capacity(f.args.len());
+        let n = f.args.len();
+        for (i, a) in f.args.iter().enumerate() {
+            let aspan = self.span_of(a.span());
+            let v = self.expr(a)?;
+            if i + 1 == n && f.args.expand_final() {
+                match &v.data {
+                    Data::Seq(_, items) => {
+                        for it in items {
+                            args.push(it.clone());
+                            arg_spans.push(aspan);
+                        }
+                    }
+                    Data::Unknown(_) => {
+                        return Ok(v.unknown_like().with_origin(Some(Origin::new(span))));
+                    }
+                    Data::Null => {
+                        return Err(self.err(
+                            aspan,
+                            "Invalid expanding argument value",
+                            "The expanding argument (indicated by ...) must not be null.",
+                        ));
+                    }
+                    _ => {
+                        return Err(self.err(
+                            aspan,
+                            "Invalid expanding argument value",
+                            "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+                        ));
+                    }
+                }
+            } else {
+                args.push(v);
+                arg_spans.push(aspan);
+            }
+        }
+        let ccx = CallCtx {
+            name,
+            base_dir: self.cx.base_dir,
+            files: self.cx.files,
+            span,
+        };
+        match functions::call_function(func, &ccx, args) {
+            Ok(mut v) => {
+                v.fill_origin(Origin::new(span));
+                Ok(v)
+            }
+            Err(e) => Err(self.call_error(e, name, span, &arg_spans)),
+        }
+    }
+
+    fn call_error(&self, e: CallError, name: &str, span: Span, arg_spans: &[Span]) -> EvalError {
+        match e {
+            CallError::UnknownFunction => self.err(
+                span,
+                "Call to unknown function",
+                format!("There is no function named {}.", quote(name)),
+            ),
+            CallError::NotEnoughArgs { expected, missing } => self.err(
+                span,
+                "Not enough function arguments",
+                format!(
+                    "Function {} expects {expected} argument(s). Missing value for {}.",
+                    quote(name),
+                    quote(missing)
+                ),
+            ),
+            CallError::TooManyArgs { expected } => self.err(
+                arg_spans.get(expected).copied().unwrap_or(span),
+                "Too many function arguments",
+                format!(
+                    "Function {} expects only {expected} argument(s).",
+                    quote(name)
+                ),
+            ),
+            CallError::Arg { index, param, msg } => self.err(
+                arg_spans.get(index).copied().unwrap_or(span),
+                "Invalid function argument",
+                format!(
+                    "Invalid value for {} parameter: {}.",
+                    quote(param),
+                    trim_dot(&msg)
+                ),
+            ),
+            CallError::Call(msg) => self.err(
+                span,
+                "Error in function call",
+                format!(
+                    "Call to function {} failed: {}.",
+                    quote(name),
+                    trim_dot(&msg)
+                ),
+            ),
+        }
+    }
+
+    fn try_form(&mut self, f: &FuncCall, span: Span) -> R {
+        if f.args.is_empty() {
+            return Err(self.err(
+                span,
+                "Not enough function arguments",
+                "Function \"try\" expects at least one argument.",
+            ));
+        }
+        let mut errors = Vec::new();
+        for a in f.args.iter() {
+            match self.expr(a) {
+                Ok(v) => return Ok(v),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut detail = String::from("Call to function \"try\" failed: no expression succeeded:");
+        for e in &errors {
+            detail.push_str("\n- ");
+            detail.push_str(&e.to_string());
+        }
+        detail.push_str("\n\nAt least one expression must produce a successful result.");
+        Err(self.err(span, "Error in function call", detail))
+    }
+
+    fn can_form(&mut self, f: &FuncCall, span: Span) -> R {
+        if f.args.len() != 1 {
+            return Err(self.err(
+                span,
+                if f.args.is_empty() {
+                    "Not enough function arguments"
+                } else {
+                    "Too many function arguments"
+                },
+                "Function \"can\" expects exactly one argument.",
+            ));
+        }
+        let origin = Some(Origin::new(span));
+        let Some(arg) = f.args.iter().next() else {
+            return Ok(Value::bool(false).with_origin(origin));
+        };
+        Ok(match self.expr(arg) {
+            Ok(v) if !v.is_wholly_known() => v.unknown_like().with_origin(origin),
+            Ok(_) => Value::bool(true).with_origin(origin),
+            Err(_) => Value::bool(false).with_origin(origin),
+        })
+    }
+
+    fn traversal(&mut self, t: &Traversal) -> R {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let op_spans: Vec<Span> = t.operators.iter().map(|o| self.span_of(o.span())).collect();
+        let whole = self.span_of(t.span());
+        // Walk variables by reference while the steps are static, so `local.big.x` does
+        // not copy `local.big`.
+        if let Expression::Variable(var) = &t.expr {
+            let name = var.value().as_str();
+            let base_span = self.span_of(t.expr.span());
+            let Some(mut cur) = self.lookup(name) else {
+                return Err(self.err(
+                    base_span,
+                    "Unknown variable",
+                    format!("There is no variable named {}.", quote(name)),
+                ));
+            };
+            let mut i = 0;
+            while i < ops.len() {
+                let key: Option<String> = match ops[i] {
+                    TraversalOperator::GetAttr(id) => Some(id.value().as_str().to_owned()),
+                    TraversalOperator::LegacyIndex(n) => Some(n.value().to_string()),
+                    TraversalOperator::Index(Expression::String(s)) => Some(s.value().to_string()),
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        n.value().as_u64().map(|u| u.to_string())
+                    }
+                    _ => None,
+                };
+                let Some(key) = key else { break };
+                match (&cur.data, ops[i]) {
+                    (Data::Map(_, m), TraversalOperator::GetAttr(_))
+                    | (Data::Map(_, m), TraversalOperator::Index(Expression::String(_))) => {
+                        match m.get(&key) {
+                            Some(v) => cur = v,
+                            None => break,
+                        }
+                    }
+                    (
+                        Data::Seq(SeqKind::List | SeqKind::Tuple, items),
+                        TraversalOperator::LegacyIndex(_),
+                    )
+                    | (
+                        Data::Seq(SeqKind::List | SeqKind::Tuple, items),
+                        TraversalOperator::Index(Expression::Number(_)),
+                    ) => match key.parse::<usize>().ok().and_then(|k| items.get(k)) {
+                        Some(v) => cur = v,
+                        None => break,
+                    },
+                    _ => break,
+                }
+                i += 1;
+            }
+            let start = cur.clone();
+            return self.apply_ops(start, &ops[i..], &op_spans[i..], whole);
+        }
+        let base = self.expr(&t.expr)?;
+        self.apply_ops(base, &ops, &op_spans, whole)
+    }
+
+    fn apply_ops(
+        &mut self,
+        mut cur: Value,
+        ops: &[&TraversalOperator],
+        spans: &[Span],
+        whole: Span,
+    ) -> R {
+        let mut i = 0;
+        while i < ops.len() {
+            let span = spans.get(i).copied().unwrap_or(whole);
+            match ops[i] {
+                TraversalOperator::GetAttr(id) => {
+                    cur = self.get_attr(cur, id.value().as_str(), span)?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Value::int(i64::try_from(*n.value()).unwrap_or(i64::MAX));
+                    cur = self.index(cur, &key, span)?;
+                }
+                TraversalOperator::Index(e) => {
+                    let key = self.expr(e)?;
+                    cur = self.index(cur, &key, span)?;
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                    // An attribute splat applies only the attribute steps that follow; a
+                    // full splat applies every following step.
+                    let mut j = i + 1;
+                    while j < ops.len() && (full || matches!(ops[j], TraversalOperator::GetAttr(_)))
+                    {
+                        j += 1;
+                    }
+                    let sub = &ops[i + 1..j];
+                    let sub_spans = spans.get(i + 1..j).unwrap_or(&[]);
+                    cur = self.splat(cur, sub, sub_spans, span)?;
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(cur)
+    }
+
+    fn splat(&mut self, cur: Value, ops: &[&TraversalOperator], spans: &[Span], span: Span) -> R {
+        let origin = cur.origin.or(Some(Origin::new(span)));
+        match cur.data {
+            Data::Unknown(_) => Ok(cur),
+            Data::Null => Ok(Value::tuple(Vec::new()).with_origin(origin)),
+            Data::Seq(kind, items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    out.push(self.apply_ops(it, ops, spans, span)?);
+                }
+                let kind = if kind == SeqKind::Set {
+                    SeqKind::List
+                } else {
+                    kind
+                };
+                Ok(Value::seq(kind, out).with_origin(origin))
+            }
+            _ => {
+                // A splat on a single value treats it as a one-element tuple.
+                let v = self.apply_ops(cur, ops, spans, span)?;
+                Ok(Value::tuple(vec![v]).with_origin(origin))
+            }
+        }
+    }
+
+    fn get_attr(&self, cur: Value, name: &str, span: Span) -> R {
+        match cur.data {
+            Data::Unknown(_) => Ok(cur),
+            Data::Map(kind, mut m) => match m.remove(name) {
+                Some(v) => Ok(v),
+                None => Err(self.err(
+                    span,
+                    "Unsupported attribute",
+                    if kind == MapKind::Map {
+                        format!(
+                            "This map does not have an element with the key {}.",
+                            quote(name)
+                        )
+                    } else {
+                        format!(
+                            "This object does not have an attribute named {}.",
+                            quote(name)
+                        )
+                    },
+                )),
+            },
+            Data::Null => Err(self.err(
+                span,
+                "Attempt to get attribute from null value",
+                "This value is null, so it does not have any attributes.",
+            )),
+            Data::Seq(..) => Err(self.err(
+                span,
+                "Unsupported attribute",
+                format!(
+                    "This value does not have any attributes; {} has no attribute named {}.",
+                    cur_type_phrase(&cur.data),
+                    quote(name)
+                ),
+            )),
+            _ => Err(self.err(
+                span,
+                "Unsupported attribute",
+                format!(
+                    "Can't access attributes on a primitive-typed value ({}).",
+                    Value::new(cur.data).type_name()
+                ),
+            )),
+        }
+    }
+
+    fn index(&self, cur: Value, key: &Value, span: Span) -> R {
+        if !cur.is_known() {
+            return Ok(cur);
+        }
+        if cur.is_null() {
+            return Err(self.err(
+                span,
+                "Attempt to index null value",
+                "This value is null, so it does not have any indices.",
+            ));
+        }
+        if !key.is_known() {
+            return Ok(key.unknown_like());
+        }
+        if key.is_null() {
+            return Err(self.err(
+                span,
+                "Invalid index",
+                "Can't use a null value as an indexing key.",
+            ));
+        }
+        let invalid = || {
+            self.err(
+                span,
+                "Invalid index",
+                "The given key does not identify an element in this collection value.",
+            )
+        };
+        match cur.data {
+            Data::Seq(SeqKind::Set, _) => Err(self.err(
+                span,
+                "Invalid index",
+                "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.",
+            )),
+            Data::Seq(_, mut items) => {
+                let n = key.to_number_conv().map_err(|_| {
+                    self.err(
+                        span,
+                        "Invalid index",
+                        "The given key does not identify an element in this collection value: a number is required.",
+                    )
+                })?;
+                let idx = n
+                    .as_i64()
+                    .filter(|_| n.is_whole())
+                    .and_then(|i| usize::try_from(i).ok())
+                    .filter(|i| *i < items.len())
+                    .ok_or_else(invalid)?;
+                Ok(items.swap_remove(idx))
+            }
+            Data::Map(_, mut m) => {
+                let k = key.to_str_conv().map_err(|_| {
+                    self.err(
+                        span,
+                        "Invalid index",
+                        "The given key does not identify an element in this collection value: string required.",
+                    )
+                })?;
+                m.remove(&k).ok_or_else(invalid)
+            }
+            d => Err(self.err(
+                span,
+                "Invalid index",
+                format!(
+                    "This value does not have any indices; {} cannot be indexed.",
+                    cur_type_phrase(&d)
+                ),
+            )),
+        }
+    }
+
+    fn for_expr(&mut self, f: &ForExpr, span: Span) -> R {
+        let origin = Some(Origin::new(span));
+        let cspan = self.span_of(f.intro.collection_expr.span());
+        let coll = self.expr(&f.intro.collection_expr)?;
+        let entries = match self.iteration(coll, cspan, "a 'for' expression")? {
+            Ok(e) => e,
+            Err(u) => return Ok(u.with_origin(origin)),
+        };
+        let key_var = f
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.value().as_str().to_owned());
+        let value_var = f.intro.value_var.value().as_str().to_owned();
+        let mut list = Vec::new();
+        let mut obj: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut unknown: Option<Value> = None;
+        for (k, v) in entries {
+            let base = self.scope.len();
+            if let Some(kv) = &key_var {
+                self.scope.push((kv.clone(), k));
+            }
+            self.scope.push((value_var.clone(), v));
+            let r = self.for_body(f, &mut list, &mut obj, &mut groups, &mut unknown);
+            self.scope.truncate(base);
+            r?;
+        }
+        if let Some(u) = unknown {
+            return Ok(u.with_origin(origin));
+        }
+        let v = if f.key_expr.is_some() {
+            if f.grouping {
+                Value::object(
+                    groups
+                        .into_iter()
+                        .map(|(k, vs)| (k, Value::tuple(vs).with_origin(origin)))
+                        .collect(),
+                )
+            } else {
+                Value::object(obj)
+            }
+        } else {
+            Value::tuple(list)
+        };
+        Ok(v.with_origin(origin))
+    }
+
+    fn for_body(
+        &mut self,
+        f: &ForExpr,
+        list: &mut Vec<Value>,
+        obj: &mut BTreeMap<String, Value>,
+        groups: &mut BTreeMap<String, Vec<Value>>,
+        unknown: &mut Option<Value>,
+    ) -> Result<(), EvalError> {
+        if let Some(c) = &f.cond {
+            let cspan = self.span_of(c.expr.span());
+            let cv = self.expr(&c.expr)?;
+            if !cv.is_known() {
+                unknown.get_or_insert(cv.unknown_like());
+                return Ok(());
+            }
+            if cv.is_null() {
+                return Err(self.err(
+                    cspan,
+                    "Condition is null",
+                    "The value of the 'if' clause must not be null.",
+                ));
+            }
+            let keep = cv.to_bool_conv().map_err(|_| {
+                self.err(
+                    cspan,
+                    "Invalid 'for' condition",
+                    format!(
+                        "The 'if' clause value is invalid: bool required, but got {}.",
+                        cv.type_name()
+                    ),
+                )
+            })?;
+            if !keep {
+                return Ok(());
+            }
+        }
+        match &f.key_expr {
+            None => list.push(self.expr(&f.value_expr)?),
+            Some(ke) => {
+                let kspan = self.span_of(ke.span());
+                let kv = self.expr(ke)?;
+                let val = self.expr(&f.value_expr)?;
+                if !kv.is_known() {
+                    unknown.get_or_insert(kv.unknown_like());
+                    return Ok(());
+                }
+                let k = kv.to_str_conv().map_err(|_| {
+                    self.err(
+                        kspan,
+                        "Invalid object key",
+                        format!(
+                            "The key expression produced an invalid result: string required, but got {}.",
+                            kv.type_name()
+                        ),
+                    )
+                })?;
+                if f.grouping {
+                    groups.entry(k).or_default().push(val);
+                    return Ok(());
+                }
+                match obj.entry(k) {
+                    std::collections::btree_map::Entry::Occupied(o) => {
+                        return Err(self.err(
+                            kspan,
+                            "Duplicate object key",
+                            format!(
+                                "Two different items produced the key {} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
+                                quote(o.key())
+                            ),
+                        ));
+                    }
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(val);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The (key, value) pairs a `for` iterates, or the unknown result when the collection
+    /// is unknown.
+    #[allow(clippy::type_complexity)]
+    fn iteration(
+        &self,
+        coll: Value,
+        span: Span,
+        what: &str,
+    ) -> Result<Result<Vec<(Value, Value)>, Value>, EvalError> {
+        match coll.data {
+            Data::Unknown(_) => Ok(Err(coll)),
+            Data::Null => Err(self.err(
+                span,
+                "Iteration over null value",
+                format!("A null value cannot be used as the collection in {what}."),
+            )),
+            Data::Seq(SeqKind::Set, items) => {
+                Ok(Ok(items.into_iter().map(|v| (v.clone(), v)).collect()))
+            }
+            Data::Seq(_, items) => Ok(Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::int(i64::try_from(i).unwrap_or(i64::MAX)), v))
+                .collect())),
+            Data::Map(_, m) => Ok(Ok(m
+                .into_iter()
+                .map(|(k, v)| (Value::string(k), v))
+                .collect())),
+            d => Err(self.err(
+                span,
+                "Iteration over non-iterable value",
+                format!(
+                    "A value of type {} cannot be used as the collection in {what}.",
+                    Value::new(d).type_name()
+                ),
+            )),
+        }
+    }
+
+    // ----- templates -----
+
+    fn template_value(&mut self, tpl: &Template, span: Span, _top: bool) -> R {
+        let elems: Vec<&Element> = tpl.iter().collect();
+        self.template_elements(&elems, span, false, false)
+    }
+
+    fn template_elements(
+        &mut self,
+        elems: &[&Element],
+        span: Span,
+        strip_first: bool,
+        strip_last: bool,
+    ) -> R {
+        let mut out = String::new();
+        let mut unknown = None;
+        self.render(elems, strip_first, strip_last, &mut out, &mut unknown)?;
+        let origin = Some(Origin::new(span));
+        Ok(match unknown {
+            Some(u) => u,
+            None => Value::string(out),
+        }
+        .with_origin(origin))
+    }
+
+    fn render(
+        &mut self,
+        elems: &[&Element],
+        strip_first: bool,
+        strip_last: bool,
+        out: &mut String,
+        unknown: &mut Option<Value>,
+    ) -> Result<(), EvalError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(self.err(
+                Span::default(),
+                "Template too deeply nested",
+                format!("template directives may nest at most {MAX_DEPTH} levels deep"),
+            ));
+        }
+        let r = self.render_inner(elems, strip_first, strip_last, out, unknown);
+        self.depth -= 1;
+        r
+    }
+
+    fn render_inner(
+        &mut self,
+        elems: &[&Element],
+        strip_first: bool,
+        strip_last: bool,
+        out: &mut String,
+        unknown: &mut Option<Value>,
+    ) -> Result<(), EvalError> {
+        let n = elems.len();
+        for (i, el) in elems.iter().enumerate() {
+            match el {
+                Element::Literal(lit) => {
+                    let mut s: &str = lit.value();
+                    let strip_start = if i == 0 {
+                        strip_first
+                    } else {
+                        strips_after(elems[i - 1])
+                    };
+                    let strip_end = if i + 1 == n {
+                        strip_last
+                    } else {
+                        strips_before(elems[i + 1])
+                    };
+                    if strip_start {
+                        s = s.trim_start();
+                    }
+                    if strip_end {
+                        s = s.trim_end();
+                    }
+                    out.push_str(s);
+                }
+                Element::Interpolation(interp) => {
+                    let ispan = self.span_of(interp.expr.span());
+                    let v = self.expr(&interp.expr)?;
+                    match self.interp_string(&v, ispan)? {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            unknown.get_or_insert(v.unknown_like());
+                        }
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let cspan = self.span_of(ifd.if_expr.cond_expr.span());
+                        let c = self.expr(&ifd.if_expr.cond_expr)?;
+                        if !c.is_known() {
+                            unknown.get_or_insert(c.unknown_like());
+                            continue;
+                        }
+                        if c.is_null() {
+                            return Err(self.err(
+                                cspan,
+                                "Invalid if directive condition",
+                                "The condition value is null. Conditions must either be true or false.",
+                            ));
+                        }
+                        let b = c.to_bool_conv().map_err(|_| {
+                            self.err(
+                                cspan,
+                                "Invalid if directive condition",
+                                format!(
+                                    "The condition must be of type bool, but got {}.",
+                                    c.type_name()
+                                ),
+                            )
+                        })?;
+                        let endif_start = ifd.endif_expr.strip.strip_start();
+                        if b {
+                            let last = match &ifd.else_expr {
+                                Some(e) => e.strip.strip_start(),
+                                None => endif_start,
+                            };
+                            let sub: Vec<&Element> = ifd.if_expr.template.iter().collect();
+                            self.render(&sub, ifd.if_expr.strip.strip_end(), last, out, unknown)?;
+                        } else if let Some(e) = &ifd.else_expr {
+                            let sub: Vec<&Element> = e.template.iter().collect();
+                            self.render(&sub, e.strip.strip_end(), endif_start, out, unknown)?;
+                        }
+                    }
+                    Directive::For(ford) => {
+                        let fx = &ford.for_expr;
+                        let cspan = self.span_of(fx.collection_expr.span());
+                        let coll = self.expr(&fx.collection_expr)?;
+                        let entries =
+                            match self.iteration(coll, cspan, "a template 'for' directive")? {
+                                Ok(e) => e,
+                                Err(u) => {
+                                    unknown.get_or_insert(u);
+                                    continue;
+                                }
+                            };
+                        let sub: Vec<&Element> = fx.template.iter().collect();
+                        let key_var = fx.key_var.as_ref().map(|k| k.value().as_str().to_owned());
+                        let value_var = fx.value_var.value().as_str().to_owned();
+                        for (k, v) in entries {
+                            let base = self.scope.len();
+                            if let Some(kv) = &key_var {
+                                self.scope.push((kv.clone(), k));
+                            }
+                            self.scope.push((value_var.clone(), v));
+                            let r = self.render(
+                                &sub,
+                                fx.strip.strip_end(),
+                                ford.endfor_expr.strip.strip_start(),
+                                out,
+                                unknown,
+                            );
+                            self.scope.truncate(base);
+                            r?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// The string an interpolated value contributes, or `None` when it is unknown.
+    fn interp_string(&self, v: &Value, span: Span) -> Result<Option<String>, EvalError> {
+        match &v.data {
+            Data::Unknown(_) => Ok(None),
+            Data::Null => Err(self.err(
+                span,
+                "Invalid template interpolation value",
+                "The expression result is null. Cannot include a null value in a string template.",
+            )),
+            Data::String(s) => Ok(Some(s.clone())),
+            Data::Number(n) => Ok(Some(n.to_string())),
+            Data::Bool(b) => Ok(Some(b.to_string())),
+            d => Err(self.err(
+                span,
+                "Invalid template interpolation value",
+                format!(
+                    "Cannot include the given value in a string template: string required, but got {}.",
+                    cur_type_phrase(d)
+                ),
+            )),
+        }
+    }
+}
+
+/// Whether the element strips whitespace from the literal that follows it (`~}`).
+fn strips_after(e: &Element) -> bool {
+    match e {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_end(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(i) => i.endif_expr.strip.strip_end(),
+            Directive::For(f) => f.endfor_expr.strip.strip_end(),
+        },
+    }
+}
+
+/// Whether the element strips whitespace from the literal before it (`{~`).
+fn strips_before(e: &Element) -> bool {
+    match e {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_start(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(i) => i.if_expr.strip.strip_start(),
+            Directive::For(f) => f.for_expr.strip.strip_start(),
+        },
+    }
+}
+
+fn cur_type_phrase(d: &Data) -> &'static str {
+    match d {
+        Data::Seq(SeqKind::List, _) => "a list",
+        Data::Seq(SeqKind::Tuple, _) => "a tuple",
+        Data::Seq(SeqKind::Set, _) => "a set",
+        Data::Map(MapKind::Map, _) => "a map",
+        Data::Map(MapKind::Object, _) => "an object",
+        Data::Bool(_) => "a bool",
+        Data::Number(_) => "a number",
+        Data::String(_) => "a string",
+        Data::Null => "null",
+        Data::Unknown(_) => "an unknown value",
+    }
+}
+
+fn operand_msg(m: &str) -> String {
+    format!("Unsuitable value for unary operand: {m}.")
+}
+
+fn bool_msg(m: &str) -> String {
+    if m == "a bool is required" {
+        "bool required".into()
+    } else {
+        m.into()
+    }
+}
+
+fn trim_dot(s: &str) -> &str {
+    s.strip_suffix('.').unwrap_or(s)
+}

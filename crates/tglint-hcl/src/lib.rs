@@ -7,13 +7,15 @@ pub mod error;
 pub mod eval;
 pub mod files;
 pub mod functions;
+pub mod parse;
 pub mod span;
 pub mod value;
 
 pub use error::{EvalError, FnError, FnResult};
-pub use eval::{EvalCtx, Vars};
+pub use eval::{EvalCtx, Vars, eval};
 pub use files::{EntryKind, FileAccess, FileError, MemFiles, NoFiles};
 pub use functions::{CallCtx, Function, Functions, Param};
 pub use hcl_edit;
+pub use parse::{ParseError, parse_body, parse_expr};
 pub use span::{FileId, LineIndex, Origin, Span};
 pub use value::{Data, MapKind, Number, SeqKind, Unknown, Value};

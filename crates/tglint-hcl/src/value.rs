@@ -18,6 +18,9 @@ pub enum Number {
     Float(f64),
 }
 
+// The arithmetic methods are named like `std::ops`' on purpose: they are Terraform's
+// operations (checked, falling back to f64), called explicitly.
+#[allow(clippy::should_implement_trait)]
 impl Number {
     pub fn as_f64(self) -> f64 {
         match self {
@@ -31,8 +34,8 @@ impl Number {
         match self {
             Number::Int(i) => Some(i),
             Number::Float(f) => {
-                if f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18
-                {
+                const LIMIT: f64 = 9.223_372_036_854_776e18;
+                if f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) {
                     Some(f as i64)
                 } else {
                     None
@@ -480,7 +483,9 @@ impl Value {
             (Data::Map(ka, a), Data::Map(kb, b)) => {
                 ka == kb
                     && a.len() == b.len()
-                    && a.iter().zip(b).all(|((k1, v1), (k2, v2))| k1 == k2 && v1.same(v2))
+                    && a.iter()
+                        .zip(b)
+                        .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.same(v2))
             }
             _ => self.equals(other) == Some(true),
         }
@@ -644,8 +649,14 @@ mod tests {
 
     #[test]
     fn number_parse_rejects_non_numbers() {
-        assert_eq!(Number::parse("12").map(|n| n.to_string()), Some("12".into()));
-        assert_eq!(Number::parse("-1.5e2").map(|n| n.to_string()), Some("-150".into()));
+        assert_eq!(
+            Number::parse("12").map(|n| n.to_string()),
+            Some("12".into())
+        );
+        assert_eq!(
+            Number::parse("-1.5e2").map(|n| n.to_string()),
+            Some("-150".into())
+        );
         assert!(Number::parse("").is_none());
         assert!(Number::parse(" 1").is_none());
         assert!(Number::parse("abc").is_none());

@@ -1,0 +1,431 @@
+//! The evaluator: literals, templates, traversals, operators, `for`, conditionals, unknown
+//! propagation, `try`/`can`, errors and nesting limits.
+
+use std::path::Path;
+use tglint_hcl::functions::{self, Functions, Param};
+use tglint_hcl::{EvalCtx, EvalError, FileId, NoFiles, Value, Vars, eval, parse_expr};
+
+fn vars() -> Vars {
+    let mut v = Vars::new();
+    let obj = |pairs: Vec<(&str, Value)>| {
+        Value::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    v.insert(
+        "local".into(),
+        obj(vec![
+            ("name", Value::string("app")),
+            ("n", Value::int(3)),
+            ("flag", Value::bool(true)),
+            ("nothing", Value::null()),
+            ("u", Value::unknown("get_env FOO unset")),
+            (
+                "list",
+                Value::tuple(vec!["a".into(), "b".into(), "c".into()]),
+            ),
+            (
+                "users",
+                Value::tuple(vec![
+                    obj(vec![("name", "ann".into()), ("role", "admin".into())]),
+                    obj(vec![("name", "bob".into()), ("role", "dev".into())]),
+                    obj(vec![("name", "cid".into()), ("role", "dev".into())]),
+                ]),
+            ),
+            (
+                "tags",
+                obj(vec![
+                    ("kubernetes.io/role", "elb".into()),
+                    ("env", "prod".into()),
+                ]),
+            ),
+            ("set", Value::set(vec!["y".into(), "x".into()])),
+            (
+                "ulist",
+                Value::tuple(vec![Value::int(1), Value::unknown("run_cmd")]),
+            ),
+        ]),
+    );
+    v
+}
+
+fn test_functions() -> Functions {
+    let mut f = Functions::new();
+    f.add(
+        "count_args",
+        &[],
+        Some(Param::new("args").nullable().unknowns()),
+        |_, args| Ok(Value::int(args.len() as i64)),
+    );
+    f.add("boom", &[], None, |_, _| {
+        Err(tglint_hcl::FnError::call("it went boom"))
+    });
+    f
+}
+
+fn run(src: &str) -> Result<Value, EvalError> {
+    let expr = parse_expr(FileId(0), src).unwrap_or_else(|e| panic!("parse {src}: {e}"));
+    let vars = vars();
+    let extra = test_functions();
+    let fns = [&extra, functions::terraform()];
+    let cx = EvalCtx {
+        file: FileId(0),
+        base_dir: Path::new("/"),
+        files: &NoFiles,
+        functions: &fns,
+        vars: &vars,
+    };
+    eval(&expr, &cx)
+}
+
+/// Evaluates attribute `x` of a whole body (heredocs need the surrounding lines).
+fn show_attr(body: &str) -> String {
+    let body = tglint_hcl::parse_body(FileId(0), body).unwrap_or_else(|e| panic!("{body}: {e}"));
+    let attr = body.get_attribute("x").expect("attribute x");
+    let vars = vars();
+    let fns = [functions::terraform()];
+    let cx = EvalCtx {
+        file: FileId(0),
+        base_dir: Path::new("/"),
+        files: &NoFiles,
+        functions: &fns,
+        vars: &vars,
+    };
+    eval(&attr.value, &cx)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn show(src: &str) -> String {
+    match run(src) {
+        Ok(v) => v.to_string(),
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
+fn error(src: &str) -> String {
+    match run(src) {
+        Ok(v) => panic!("{src}: expected an error, got {v}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn literals_and_collections() {
+    assert_eq!(show("null"), "null");
+    assert_eq!(show("true"), "true");
+    assert_eq!(show("42"), "42");
+    assert_eq!(show("1.5"), "1.5");
+    assert_eq!(show("1e3"), "1000");
+    assert_eq!(show(r#""a\"b\n""#), r#""a\"b\n""#);
+    assert_eq!(show(r#"["a", 1, true]"#), r#"["a", 1, true]"#);
+    assert_eq!(show(r#"{ a = 1, "b c" = 2 }"#), r#"{ a = 1, "b c" = 2 }"#);
+    assert_eq!(show(r#"{ (local.name) = 1 }"#), r#"{ app = 1 }"#);
+    assert_eq!(show(r#"{ "${local.name}-x" = 1 }"#), r#"{ app-x = 1 }"#);
+    // A computed key that is unknown makes the object unknown.
+    assert_eq!(show("{ (local.u) = 1 }"), "(unknown: get_env FOO unset)");
+}
+
+#[test]
+fn templates_and_interpolation() {
+    assert_eq!(show(r#""hello ${local.name}""#), r#""hello app""#);
+    assert_eq!(show(r#""n=${local.n} f=${local.flag}""#), r#""n=3 f=true""#);
+    // A lone interpolation yields the value itself, not its string form.
+    assert_eq!(show(r#""${local.list}""#), r#"["a", "b", "c"]"#);
+    assert_eq!(show(r#""${local.n}""#), "3");
+    assert_eq!(show(r#""$${literal}""#), r#""${literal}""#);
+    assert_eq!(show(r#""%%{literal}""#), r#""%{literal}""#);
+    assert_eq!(show(r#""x-${local.u}""#), "(unknown: get_env FOO unset)");
+    assert!(error(r#""x-${local.nothing}""#).contains("null"));
+    assert!(error(r#""x-${local.list}""#).contains("string required"));
+}
+
+#[test]
+fn template_directives_and_strip_markers() {
+    assert_eq!(
+        show(r#""%{ if local.flag }yes%{ else }no%{ endif }""#),
+        r#""yes""#
+    );
+    assert_eq!(
+        show(r#""%{ if !local.flag }yes%{ else }no%{ endif }""#),
+        r#""no""#
+    );
+    assert_eq!(show(r#""%{ if false }yes%{ endif }""#), r#""""#);
+    assert_eq!(
+        show(r#""%{ for x in local.list }${x},%{ endfor }""#),
+        r#""a,b,c,""#
+    );
+    assert_eq!(
+        show(r#""%{ for i, x in local.list }${i}=${x} %{ endfor }""#),
+        r#""0=a 1=b 2=c ""#
+    );
+    assert_eq!(show(r#""a ${~ "b" ~} c""#), r#""abc""#);
+    assert_eq!(
+        show(r#""a  %{~ if true ~}  b  %{~ endif ~}  c""#),
+        r#""abc""#
+    );
+    assert_eq!(
+        show(r#""%{ for x in local.list ~} ${x} %{~ endfor }""#),
+        r#""abc""#
+    );
+    assert_eq!(
+        show(r#""%{ if local.u }a%{ endif }""#),
+        "(unknown: get_env FOO unset)"
+    );
+    assert_eq!(
+        show(r#""%{ for x in local.u }a%{ endfor }""#),
+        "(unknown: get_env FOO unset)"
+    );
+    assert!(error(r#""%{ if "maybe" }a%{ endif }""#).contains("bool"));
+}
+
+#[test]
+fn heredocs() {
+    assert_eq!(
+        show_attr("x = <<EOF\nhello ${local.name}\n  two\nEOF\n"),
+        r#""hello app\n  two\n""#
+    );
+    assert_eq!(
+        show_attr("x = <<-EOF\n    one\n      two\n    EOF\n"),
+        r#""one\n  two\n""#
+    );
+    assert_eq!(
+        show_attr("x = <<EOT\n%{ for x in local.list ~}\n- ${x}\n%{ endfor ~}\nEOT\n"),
+        r#""- a\n- b\n- c\n""#
+    );
+}
+
+#[test]
+fn traversals_and_splats() {
+    assert_eq!(show("local.name"), r#""app""#);
+    assert_eq!(show("local.list[1]"), r#""b""#);
+    assert_eq!(show("local.list.2"), r#""c""#);
+    assert_eq!(show(r#"local.list["0"]"#), r#""a""#);
+    assert_eq!(show(r#"local.tags["kubernetes.io/role"]"#), r#""elb""#);
+    assert_eq!(show("local.users[0].name"), r#""ann""#);
+    assert_eq!(show("local.users.*.name"), r#"["ann", "bob", "cid"]"#);
+    assert_eq!(show("local.users[*].role"), r#"["admin", "dev", "dev"]"#);
+    // An attribute splat stops at the first index; a full splat carries it to each element.
+    assert_eq!(show("local.users.*.name[0]"), r#""ann""#);
+    assert_eq!(
+        show("[for u in local.users : u][*].name"),
+        r#"["ann", "bob", "cid"]"#
+    );
+    assert!(error("local.users[*].name[0]").contains("Invalid index"));
+    assert_eq!(show("local.nothing[*]"), "[]");
+    assert_eq!(show("local.name[*]"), r#"["app"]"#);
+    assert_eq!(
+        show("local.u.anything[3].deeper"),
+        "(unknown: get_env FOO unset)"
+    );
+    assert_eq!(show("local.list[local.u]"), "(unknown: get_env FOO unset)");
+    assert_eq!(show("[local.users[0], local.users[1]][1].name"), r#""bob""#);
+}
+
+#[test]
+fn traversal_errors_name_the_problem() {
+    assert!(error("local.missing").contains("Unsupported attribute"));
+    assert!(error("local.missing").contains("\"missing\""));
+    assert!(error("nope.x").contains("Unknown variable"));
+    assert!(error("local.list[3]").contains("Invalid index"));
+    assert!(error("local.list[-1]").contains("Invalid index"));
+    assert!(error("local.set[0]").contains("set"));
+    assert!(error("local.nothing.x").contains("null"));
+    assert!(error("local.name.x").contains("primitive"));
+    assert!(error(r#"local.tags["nope"]"#).contains("Invalid index"));
+}
+
+#[test]
+fn arithmetic_and_comparison_with_conversions() {
+    assert_eq!(show("1 + 2 * 3"), "7");
+    assert_eq!(show("(1 + 2) * 3"), "9");
+    assert_eq!(show("7 / 2"), "3.5");
+    assert_eq!(show("7 % 3"), "1");
+    assert_eq!(show("-7 % 3"), "-1");
+    assert_eq!(show("-local.n"), "-3");
+    assert_eq!(show(r#""5" + 1"#), "6");
+    assert_eq!(show("1 / 0"), "+Inf");
+    assert_eq!(show("9223372036854775807 + 1"), "9223372036854775808");
+    assert_eq!(show("3 > 2"), "true");
+    assert_eq!(show(r#""10" < 9"#), "false");
+    assert_eq!(show("2 <= 2"), "true");
+    assert!(error(r#""a" + 1"#).contains("Invalid operand"));
+    assert!(error("local.nothing + 1").contains("null"));
+    assert!(error("0 / 0").contains("zero"));
+    assert!(error("1 % 0").contains("zero"));
+}
+
+#[test]
+fn equality_keeps_kinds() {
+    assert_eq!(show(r#""a" == "a""#), "true");
+    assert_eq!(show(r#"1 == "1""#), "false");
+    assert_eq!(show("1 == 1.0"), "true");
+    assert_eq!(show(r#"["a"] == ["a"]"#), "true");
+    assert_eq!(show(r#"tolist(["a"]) == ["a"]"#), "false");
+    assert_eq!(show("{a = 1} == {a = 1}"), "true");
+    assert_eq!(show("local.nothing == null"), "true");
+    assert_eq!(show("local.name != null"), "true");
+}
+
+#[test]
+fn logic_short_circuits() {
+    assert_eq!(show("local.nothing != null && local.nothing.a"), "false");
+    assert_eq!(show("local.nothing == null || local.nothing.a"), "true");
+    assert_eq!(show("true && false"), "false");
+    assert_eq!(show(r#""true" && true"#), "true");
+    assert!(error("1 && true").contains("Invalid operand"));
+}
+
+#[test]
+fn unknown_propagation_table() {
+    // (expression, expected)
+    let cases = [
+        ("local.u == 1", "(unknown: get_env FOO unset)"),
+        ("1 != local.u", "(unknown: get_env FOO unset)"),
+        ("local.u + 1", "(unknown: get_env FOO unset)"),
+        ("local.u > 1", "(unknown: get_env FOO unset)"),
+        ("-local.u", "(unknown: get_env FOO unset)"),
+        ("!local.u", "(unknown: get_env FOO unset)"),
+        ("true || local.u", "true"),
+        ("local.u || true", "true"),
+        ("false && local.u", "false"),
+        ("local.u && false", "false"),
+        ("true && local.u", "(unknown: get_env FOO unset)"),
+        ("false || local.u", "(unknown: get_env FOO unset)"),
+        ("local.u ? 1 : 2", "(unknown: get_env FOO unset)"),
+        ("true ? local.u : 2", "(unknown: get_env FOO unset)"),
+        ("false ? local.u : 2", "2"),
+        ("[for x in local.u : x]", "(unknown: get_env FOO unset)"),
+        (
+            "[for x in local.list : x if local.u]",
+            "(unknown: get_env FOO unset)",
+        ),
+        (
+            "{for x in local.list : local.u => x}",
+            "(unknown: get_env FOO unset)",
+        ),
+        ("length(local.ulist)", "2"),
+        ("length(local.u)", "(unknown: get_env FOO unset)"),
+        ("upper(local.u)", "(unknown: get_env FOO unset)"),
+        ("local.ulist[0]", "1"),
+        ("local.ulist[1]", "(unknown: run_cmd)"),
+        ("[local.u, 1]", "[(unknown: get_env FOO unset), 1]"),
+        ("local.ulist == [1, 2]", "(unknown: run_cmd)"),
+        ("[1, 3] == local.ulist", "(unknown: run_cmd)"),
+        ("[2, 3] == local.ulist", "false"),
+        ("try(local.u, \"fallback\")", "(unknown: get_env FOO unset)"),
+        ("can(local.u)", "(unknown: get_env FOO unset)"),
+        ("count_args(local.u...)", "(unknown: get_env FOO unset)"),
+    ];
+    let mut failures = Vec::new();
+    for (src, want) in cases {
+        match run(src) {
+            Ok(v) if v.to_string() == want => {}
+            Ok(v) => failures.push(format!("{src}: got {v}, want {want}")),
+            Err(e) => failures.push(format!("{src}: error {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn conditionals() {
+    assert_eq!(show(r#"local.flag ? "yes" : "no""#), r#""yes""#);
+    assert_eq!(show(r#""false" ? "yes" : "no""#), r#""no""#);
+    // The branch not taken is not evaluated for errors.
+    assert_eq!(show("true ? 1 : local.nothing.x"), "1");
+    // Primitive result types unify to string, as HCL does.
+    assert_eq!(show(r#"true ? 1 : "x""#), r#""1""#);
+    assert!(error("local.nothing ? 1 : 2").contains("Null condition"));
+    assert!(error(r#"local.list ? 1 : 2"#).contains("bool"));
+}
+
+#[test]
+fn for_expressions() {
+    assert_eq!(
+        show("[for x in local.list : upper(x)]"),
+        r#"["A", "B", "C"]"#
+    );
+    assert_eq!(show("[for i, x in local.list : i]"), "[0, 1, 2]");
+    assert_eq!(
+        show(r#"[for x in local.list : x if x != "b"]"#),
+        r#"["a", "c"]"#
+    );
+    assert_eq!(
+        show("{for u in local.users : u.name => u.role}"),
+        r#"{ ann = "admin", bob = "dev", cid = "dev" }"#
+    );
+    assert_eq!(
+        show("{for u in local.users : u.role => u.name...}"),
+        r#"{ admin = ["ann"], dev = ["bob", "cid"] }"#
+    );
+    assert_eq!(
+        show("[for k, v in local.tags : k]"),
+        r#"["env", "kubernetes.io/role"]"#
+    );
+    assert_eq!(show("[for v in local.set : v]"), r#"["x", "y"]"#);
+    assert!(error("{for u in local.users : u.role => u.name}").contains("Duplicate object key"));
+    assert!(error("[for x in local.name : x]").contains("non-iterable"));
+    assert!(error("[for x in local.nothing : x]").contains("null"));
+    assert!(error(r#"[for x in local.list : x if "no"]"#).contains("bool"));
+}
+
+#[test]
+fn function_calls_and_expansion() {
+    assert_eq!(show("count_args()"), "0");
+    assert_eq!(show("count_args(1, 2)"), "2");
+    assert_eq!(show("count_args(local.list...)"), "3");
+    assert_eq!(show("count_args(0, local.list...)"), "4");
+    assert!(error("count_args(local.name...)").contains("expanding argument"));
+    assert!(error("count_args(local.nothing...)").contains("must not be null"));
+    let e = error("nosuch(1)");
+    assert_eq!(
+        e,
+        "Call to unknown function: There is no function named \"nosuch\"."
+    );
+    assert!(error("provider::aws::arn_parse(1)").contains("Call to unknown function"));
+    assert!(error("boom()").contains("Call to function \"boom\" failed: it went boom."));
+    assert!(error("upper()").contains("Not enough function arguments"));
+    assert!(error("upper(\"a\", \"b\")").contains("Too many function arguments"));
+    assert!(error("upper(null)").contains("must not be null"));
+}
+
+#[test]
+fn try_and_can_are_special_forms() {
+    assert_eq!(show(r#"try(local.missing, "fallback")"#), r#""fallback""#);
+    assert_eq!(show(r#"try(local.name, "fallback")"#), r#""app""#);
+    assert_eq!(show(r#"try(local.users[9].name, local.list[0])"#), r#""a""#);
+    assert_eq!(show("can(local.missing)"), "false");
+    assert_eq!(show("can(local.name)"), "true");
+    assert_eq!(show("can(nosuch())"), "false");
+    let e = error("try(local.missing, local.also_missing)");
+    assert!(e.contains("no expression succeeded"), "{e}");
+    assert!(e.contains("also_missing"), "{e}");
+    assert!(error("try()").contains("Not enough"));
+    assert!(error("can(1, 2)").contains("Too many"));
+}
+
+#[test]
+fn origins_point_at_the_producing_expression() {
+    let src = r#"{ a = local.name, b = "x${local.name}" }"#;
+    let v = run(src).unwrap();
+    let m = v.as_map().unwrap();
+    // A pass-through value keeps no origin of this expression (the variable had none);
+    // a computed one gets the span of its template.
+    assert!(m["a"].origin.is_none());
+    let b = m["b"].origin.unwrap().span;
+    assert_eq!(&src[b.range()], r#""x${local.name}""#);
+    let whole = v.origin.unwrap().span;
+    assert_eq!(whole.range(), 0..src.len());
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let depth = 10_000;
+    let src = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    // hcl-edit refuses this at parse time; either way nothing panics or overflows.
+    assert!(parse_expr(FileId(0), &src).is_err());
+    let src = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+    assert!(parse_expr(FileId(0), &src).is_err());
+    // Moderate nesting still evaluates.
+    let src = format!("{}1{}", "[".repeat(30), "]".repeat(30));
+    assert!(run(&src).is_ok());
+}
