@@ -37,6 +37,8 @@ pub struct EvalCtx<'a> {
     /// Searched in order: the first registry holding a name wins.
     pub functions: &'a [&'a Functions],
     pub vars: &'a Vars,
+    /// Passed to every function call as [`CallCtx::ext`].
+    pub ext: Option<&'a (dyn std::any::Any + Send + Sync)>,
 }
 
 /// Evaluates one expression.
@@ -493,6 +495,7 @@ impl Evaluator<'_, '_> {
             base_dir: self.cx.base_dir,
             files: self.cx.files,
             span,
+            ext: self.cx.ext,
         };
         match functions::call_function(func, &ccx, args) {
             Ok(mut v) => {

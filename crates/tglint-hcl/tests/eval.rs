@@ -72,6 +72,7 @@ fn run(src: &str) -> Result<Value, EvalError> {
         files: &NoFiles,
         functions: &fns,
         vars: &vars,
+        ext: None,
     };
     eval(&expr, &cx)
 }
@@ -88,6 +89,7 @@ fn show_attr(body: &str) -> String {
         files: &NoFiles,
         functions: &fns,
         vars: &vars,
+        ext: None,
     };
     eval(&attr.value, &cx)
         .map(|v| v.to_string())

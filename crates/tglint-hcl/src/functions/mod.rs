@@ -67,6 +67,9 @@ pub struct CallCtx<'a> {
     pub files: &'a dyn FileAccess,
     /// The span of the whole call.
     pub span: Span,
+    /// The caller's own context (Terragrunt's parsing context), for registries that need
+    /// more than this crate knows. `None` for Terraform's functions.
+    pub ext: Option<&'a (dyn std::any::Any + Send + Sync)>,
 }
 
 impl<'a> CallCtx<'a> {
@@ -77,6 +80,7 @@ impl<'a> CallCtx<'a> {
             base_dir: Path::new("/"),
             files,
             span: Span::new(FileId(0), 0..0),
+            ext: None,
         }
     }
 }
