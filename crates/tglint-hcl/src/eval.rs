@@ -80,6 +80,7 @@ pub fn eval_template_source(text: &str, vars: &Vars, cx: &CallCtx<'_>) -> Result
         files: cx.files,
         functions: &fns,
         vars,
+        ext: None,
     };
     let mut v =
         eval_template(&tpl, &ecx).map_err(|e| located(e.span.start as usize, &e.to_string()))?;
