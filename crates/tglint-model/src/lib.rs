@@ -1,5 +1,14 @@
-//! Terragrunt semantics over `tglint-hcl`: sources, discovery, include resolution and the
-//! resolved `Unit`/`Tree` model. Not built yet (issue 3); this crate only re-exports the core.
+//! Terragrunt semantics over `tglint-hcl`: the file system and source cache, discovery of
+//! units, include resolution and merging, Terragrunt's functions, and the resolved
+//! `Unit`/`Tree` model with its JSON view (see `docs/architecture.md`).
 #![forbid(unsafe_code)]
+
+pub mod config;
+pub mod context;
+pub mod diag;
+pub mod fs;
+pub mod refs;
+pub mod source;
+pub mod tgfuncs;
 
 pub use tglint_hcl as hcl;

@@ -29,7 +29,10 @@ impl std::fmt::Display for ReadError {
             ReadError::Io(m) => write!(f, "cannot read the file: {m}"),
             ReadError::Binary => f.write_str("the file is binary (it contains NUL bytes), not HCL"),
             ReadError::NotUtf8 { offset } => {
-                write!(f, "the file is not valid UTF-8 (first bad byte at offset {offset})")
+                write!(
+                    f,
+                    "the file is not valid UTF-8 (first bad byte at offset {offset})"
+                )
             }
         }
     }

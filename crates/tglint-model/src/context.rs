@@ -1,0 +1,75 @@
+//! Terragrunt's parsing context (spec §0): what Terragrunt's functions see while a file is
+//! evaluated. It travels to them as `CallCtx::ext`.
+
+use crate::diag::Diagnostic;
+use crate::source::SourceCache;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// What the user told tglint about the invocation (DESIGN §3.4, §6).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--set-env NAME=VALUE`: what `get_env` sees.
+    pub env: BTreeMap<String, String>,
+    /// `--inherit-env`: let `get_env` read the process environment too.
+    pub inherit_env: bool,
+    /// `--terraform-command CMD`: what `get_terraform_command()` returns.
+    pub terraform_command: Option<String>,
+    /// `--feature NAME=VALUE`: feature flag overrides.
+    pub features: BTreeMap<String, String>,
+    /// `--allow-outside-root`.
+    pub allow_outside_root: bool,
+}
+
+/// State shared by every evaluation of one run.
+pub struct Shared {
+    pub cache: Arc<SourceCache>,
+    pub opts: Options,
+}
+
+/// An include block as functions see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncludeRef {
+    /// `""` for a bare include.
+    pub label: String,
+    /// Absolute, cleaned path of the included file.
+    pub path: PathBuf,
+}
+
+/// The parsing context of one evaluation.
+#[derive(Clone)]
+pub struct TgCtx {
+    pub shared: Arc<Shared>,
+    /// `TerragruntConfigPath`: the unit's file, also while its parents are evaluated; the
+    /// target inside `read_terragrunt_config` and dependency parsing.
+    pub config_path: PathBuf,
+    /// `OriginalTerragruntConfigPath`: the unit being run (reset only for dependencies).
+    pub original_path: PathBuf,
+    /// The file whose expressions are being evaluated right now.
+    pub current_file: PathBuf,
+    /// When a parent is being evaluated: the include block of the child that pulled it in.
+    pub include_from_child: Option<IncludeRef>,
+    /// The include blocks of the file at `config_path` (the child).
+    pub includes: Vec<IncludeRef>,
+    /// Files being read through `read_terragrunt_config`, outermost first (cycle check).
+    pub read_stack: Vec<PathBuf>,
+    /// Where functions report what they cannot do (deprecations, refused reads).
+    pub diags: Arc<Mutex<Vec<Diagnostic>>>,
+}
+
+impl TgCtx {
+    /// The directory of `TerragruntConfigPath` (Terragrunt's `get_terragrunt_dir()` and
+    /// the working directory for relative paths of Terragrunt's functions).
+    pub fn terragrunt_dir(&self) -> &Path {
+        self.config_path.parent().unwrap_or(Path::new("/"))
+    }
+
+    pub fn root(&self) -> &Path {
+        self.shared.cache.root()
+    }
+
+    pub fn report(&self, d: Diagnostic) {
+        self.diags.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    }
+}
