@@ -7,6 +7,7 @@ pub mod config;
 pub mod context;
 pub mod diag;
 pub mod fs;
+pub mod merge;
 pub mod refs;
 pub mod source;
 pub mod tgfuncs;
