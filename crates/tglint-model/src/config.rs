@@ -182,8 +182,9 @@ impl FileEval {
             }),
             Err(BodyError::Parse(e)) => {
                 ctx.report(
-                    Diagnostic::at(ids::PARSE_ERROR, e.message.clone(), e.span)
-                        .with_help("fix the syntax error; tglint reports the first one in each file"),
+                    Diagnostic::at(ids::PARSE_ERROR, e.message.clone(), e.span).with_help(
+                        "fix the syntax error; tglint reports the first one in each file",
+                    ),
                 );
                 Err(())
             }
@@ -272,7 +273,6 @@ impl FileEval {
         })
     }
 
-
     // ----- phase 0: checks on the syntax -----
 
     fn precheck(&self) {
@@ -310,16 +310,15 @@ impl FileEval {
                             self.span(b.ident.span()),
                         ));
                     }
-                    if name == "terraform" {
-                        if let Some(src) = b.body.get_attribute("source")
-                            && refs(&src.value).iter().any(|r| r.root == "dependency")
-                        {
-                            self.ctx.report(Diagnostic::at(
+                    if name == "terraform"
+                        && let Some(src) = b.body.get_attribute("source")
+                        && refs(&src.value).iter().any(|r| r.root == "dependency")
+                    {
+                        self.ctx.report(Diagnostic::at(
                                 ids::EVAL_ERROR,
                                 "terraform.source may not reference dependency outputs (TerraformSourceReferencesDependencyError): the source must be known before dependencies are read",
                                 self.span(src.value.span()),
                             ));
-                        }
                     }
                 }
             }
@@ -419,13 +418,18 @@ impl FileEval {
                 continue;
             };
             let pspan = self.span(pattr.value.span());
-            let Some(pv) = self.eval(&pattr.value, &empty) else { continue };
+            let Some(pv) = self.eval(&pattr.value, &empty) else {
+                continue;
+            };
             let path_str = match &pv.data {
                 Data::String(s) => s.clone(),
                 Data::Unknown(u) => {
                     self.ctx.report(Diagnostic::at(
                         ids::INCLUDE_ERROR,
-                        format!("cannot resolve the include path: it is unknown ({})", u.reason),
+                        format!(
+                            "cannot resolve the include path: it is unknown ({})",
+                            u.reason
+                        ),
                         pspan,
                     ));
                     continue;
@@ -514,7 +518,10 @@ impl FileEval {
             self.ctx.report(Diagnostic::at(
                 ids::INCLUDE_ERROR,
                 "Multiple bare include blocks (include blocks without label) is not supported.",
-                out.iter().find(|i| i.bare).map(|i| i.span).unwrap_or_default(),
+                out.iter()
+                    .find(|i| i.bare)
+                    .map(|i| i.span)
+                    .unwrap_or_default(),
             ));
         }
         self.includes = out;
@@ -550,9 +557,10 @@ impl FileEval {
             let mut obj = BTreeMap::new();
             obj.insert("name".to_string(), Value::string(name.clone()));
             obj.insert("default".to_string(), v);
-            self.cfg
-                .features
-                .insert(name, Value::object(obj).with_origin(Some(Origin::new(self.span(b.span())))));
+            self.cfg.features.insert(
+                name,
+                Value::object(obj).with_origin(Some(Origin::new(self.span(b.span())))),
+            );
         }
     }
 
@@ -563,8 +571,12 @@ impl FileEval {
         let blocks: Vec<&Block> = blocks_named(&body, "locals");
         for extra in blocks.iter().skip(1) {
             self.ctx.report(
-                Diagnostic::at(ids::EVAL_ERROR, "Multiple locals block", self.span(extra.span()))
-                    .with_help("merge the locals blocks into one"),
+                Diagnostic::at(
+                    ids::EVAL_ERROR,
+                    "Multiple locals block",
+                    self.span(extra.span()),
+                )
+                .with_help("merge the locals blocks into one"),
             );
         }
         let Some(block) = blocks.first() else { return };
@@ -711,7 +723,11 @@ impl FileEval {
                             ));
                             continue;
                         }
-                        let v = self.eval_or_unknown(&a.value, &vars, &format!("dependency.{label}.{k}"));
+                        let v = self.eval_or_unknown(
+                            &a.value,
+                            &vars,
+                            &format!("dependency.{label}.{k}"),
+                        );
                         attrs.insert(k.to_string(), v);
                     }
                     Structure::Block(ib) => self.ctx.report(Diagnostic::at(
@@ -727,7 +743,9 @@ impl FileEval {
             if !attrs.contains_key("config_path") {
                 self.ctx.report(Diagnostic::at(
                     ids::EVAL_ERROR,
-                    format!("Missing required argument: dependency \"{label}\" needs a config_path."),
+                    format!(
+                        "Missing required argument: dependency \"{label}\" needs a config_path."
+                    ),
                     span,
                 ));
             }
@@ -787,7 +805,11 @@ impl FileEval {
                     let span = self.span(b.span());
                     match name {
                         "terraform" => {
-                            let v = self.block_object(b, &vars, &["extra_arguments", "before_hook", "after_hook", "error_hook"]);
+                            let v = self.block_object(
+                                b,
+                                &vars,
+                                &["extra_arguments", "before_hook", "after_hook", "error_hook"],
+                            );
                             self.cfg.terraform = Some(fill_terraform(v));
                         }
                         "remote_state" => {
@@ -795,8 +817,13 @@ impl FileEval {
                             self.cfg.remote_state = Some(fill_remote_state(v));
                         }
                         "generate" => {
-                            let Some(label) = b.labels.first().map(|l| l.as_str().to_string()) else {
-                                self.ctx.report(Diagnostic::at(ids::EVAL_ERROR, "a generate block needs a name label", span));
+                            let Some(label) = b.labels.first().map(|l| l.as_str().to_string())
+                            else {
+                                self.ctx.report(Diagnostic::at(
+                                    ids::EVAL_ERROR,
+                                    "a generate block needs a name label",
+                                    span,
+                                ));
                                 continue;
                             };
                             if b.body.get_attribute("if_exists").is_none() {
@@ -822,7 +849,10 @@ impl FileEval {
                             self.cfg.dependencies_paths = Some(paths);
                         }
                         "exclude" => self.cfg.exclude = Some(self.block_object(b, &vars, &[])),
-                        "errors" => self.cfg.errors = Some(self.block_object(b, &vars, &["retry", "ignore"])),
+                        "errors" => {
+                            self.cfg.errors =
+                                Some(self.block_object(b, &vars, &["retry", "ignore"]))
+                        }
                         "engine" => self.cfg.engine = Some(self.block_object(b, &vars, &[])),
                         "catalog" => self.cfg.catalog = Some(self.block_object(b, &vars, &[])),
                         _ => {}
@@ -832,7 +862,13 @@ impl FileEval {
         }
     }
 
-    fn add_generate(&mut self, label: String, g: Value, span: Span, seen: &mut BTreeMap<String, Span>) {
+    fn add_generate(
+        &mut self,
+        label: String,
+        g: Value,
+        span: Span,
+        seen: &mut BTreeMap<String, Span>,
+    ) {
         if let Some(first) = seen.get(&label) {
             self.ctx.report(
                 Diagnostic::at(
@@ -863,7 +899,11 @@ impl FileEval {
                     let name = nb.ident.value().as_str().to_string();
                     let inner = self.block_object(nb, vars, &[]);
                     if labelled.contains(&name.as_str()) || !nb.labels.is_empty() {
-                        let label = nb.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                        let label = nb
+                            .labels
+                            .first()
+                            .map(|l| l.as_str().to_string())
+                            .unwrap_or_default();
                         let mut inner = inner;
                         if let Data::Map(_, im) = &mut inner.data {
                             im.insert("name".into(), Value::string(label.clone()));
@@ -924,7 +964,12 @@ fn fill_terraform(mut v: Value) -> Value {
         for (kind, defaults) in [
             (
                 "extra_arguments",
-                &["arguments", "required_var_files", "optional_var_files", "env_vars"][..],
+                &[
+                    "arguments",
+                    "required_var_files",
+                    "optional_var_files",
+                    "env_vars",
+                ][..],
             ),
             ("before_hook", &["working_dir", "if", "suppress_stdout"][..]),
             ("after_hook", &["working_dir", "if", "suppress_stdout"][..]),
@@ -947,9 +992,12 @@ fn fill_terraform(mut v: Value) -> Value {
     v
 }
 
+type TraversalVisitor<'f> =
+    dyn FnMut(&str, &[&TraversalOperator], Option<std::ops::Range<usize>>) + 'f;
+
 /// Calls `f(root, operators, span)` for every traversal rooted at a variable.
-fn walk_traversals(e: &Expression, f: &mut dyn FnMut(&str, &[&TraversalOperator], Option<std::ops::Range<usize>>)) {
-    fn go(e: &Expression, f: &mut dyn FnMut(&str, &[&TraversalOperator], Option<std::ops::Range<usize>>), depth: u32) {
+fn walk_traversals(e: &Expression, f: &mut TraversalVisitor<'_>) {
+    fn go(e: &Expression, f: &mut TraversalVisitor<'_>, depth: u32) {
         if depth > 256 {
             return;
         }
@@ -957,7 +1005,8 @@ fn walk_traversals(e: &Expression, f: &mut dyn FnMut(&str, &[&TraversalOperator]
         match e {
             Expression::Traversal(t) => {
                 if let Expression::Variable(v) = &t.expr {
-                    let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
                     f(v.value().as_str(), &ops, t.span());
                 } else {
                     go(&t.expr, f, d);
@@ -1027,7 +1076,10 @@ pub fn dependency_var(blocks: &[DepBlock]) -> Value {
                 );
             }
         }
-        m.insert(b.label.clone(), Value::object(obj).with_origin(Some(Origin::new(b.span))));
+        m.insert(
+            b.label.clone(),
+            Value::object(obj).with_origin(Some(Origin::new(b.span))),
+        );
     }
     Value::object(m)
 }
@@ -1282,12 +1334,19 @@ fn feature_values(ctx: &TgCtx, features: &BTreeMap<String, Value>) -> Value {
 
 /// A configuration as the object `read_terragrunt_config` and exposed includes yield
 /// (spec §2.3). `with_outputs` adds `dependency.<n>.outputs`.
-pub fn config_as_value(cfg: &FileConfig, deps: &[(DepBlock, Option<PathBuf>)], with_outputs: bool) -> Value {
+pub fn config_as_value(
+    cfg: &FileConfig,
+    deps: &[(DepBlock, Option<PathBuf>)],
+    with_outputs: bool,
+) -> Value {
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
     for k in STRING_SCALARS {
         m.insert(
             (*k).to_string(),
-            cfg.scalars.get(*k).cloned().unwrap_or_else(|| Value::string("")),
+            cfg.scalars
+                .get(*k)
+                .cloned()
+                .unwrap_or_else(|| Value::string("")),
         );
     }
     for (k, v) in &cfg.scalars {
@@ -1322,9 +1381,18 @@ pub fn config_as_value(cfg: &FileConfig, deps: &[(DepBlock, Option<PathBuf>)], w
                 ("enabled", "enabled"),
                 ("skip_outputs", "skip"),
                 ("mock_outputs", "mock_outputs"),
-                ("mock_outputs_allowed_terraform_commands", "mock_outputs_allowed_terraform_commands"),
-                ("mock_outputs_merge_with_state", "mock_outputs_merge_with_state"),
-                ("mock_outputs_merge_strategy_with_state", "mock_outputs_merge_strategy_with_state"),
+                (
+                    "mock_outputs_allowed_terraform_commands",
+                    "mock_outputs_allowed_terraform_commands",
+                ),
+                (
+                    "mock_outputs_merge_with_state",
+                    "mock_outputs_merge_with_state",
+                ),
+                (
+                    "mock_outputs_merge_strategy_with_state",
+                    "mock_outputs_merge_strategy_with_state",
+                ),
             ] {
                 if let Some(v) = d.attr(src) {
                     o.insert(dst.to_string(), v.clone());
@@ -1339,7 +1407,10 @@ pub fn config_as_value(cfg: &FileConfig, deps: &[(DepBlock, Option<PathBuf>)], w
             {
                 o.insert("outputs".into(), out.clone());
             }
-            dm.insert(d.label.clone(), Value::object(o).with_origin(Some(Origin::new(d.span))));
+            dm.insert(
+                d.label.clone(),
+                Value::object(o).with_origin(Some(Origin::new(d.span))),
+            );
         }
         m.insert("dependency".into(), Value::object(dm));
     }
@@ -1361,7 +1432,11 @@ pub fn config_as_value(cfg: &FileConfig, deps: &[(DepBlock, Option<PathBuf>)], w
 
 /// Parses `target` (absolute, a file) as a top-level configuration in the context of
 /// `ctx` and returns the object `read_terragrunt_config` returns (spec §3).
-pub fn read_config_object(ctx: &TgCtx, target: &Path, span: Span) -> Result<Value, ReadConfigError> {
+pub fn read_config_object(
+    ctx: &TgCtx,
+    target: &Path,
+    span: Span,
+) -> Result<Value, ReadConfigError> {
     let target = clean(target);
     let cache = &ctx.shared.cache;
     match cache.fs().kind(&target) {
@@ -1407,11 +1482,10 @@ pub fn read_config_object(ctx: &TgCtx, target: &Path, span: Span) -> Result<Valu
     };
     let r = resolve(sub, &target);
     if r.failed {
-        return Ok(Value::unknown(format!(
-            "{} could not be loaded",
-            target.display()
-        ))
-        .with_origin(Some(Origin::new(span))));
+        return Ok(
+            Value::unknown(format!("{} could not be loaded", target.display()))
+                .with_origin(Some(Origin::new(span))),
+        );
     }
     Ok(config_as_value(&r.config, &r.dependencies, true))
 }

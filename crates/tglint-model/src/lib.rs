@@ -7,8 +7,11 @@ pub mod config;
 pub mod context;
 pub mod diag;
 pub mod fs;
+pub mod load;
 pub mod merge;
+pub mod module;
 pub mod refs;
+pub mod render;
 pub mod source;
 pub mod tgfuncs;
 

@@ -22,9 +22,7 @@ pub fn deep_value(parent: &Value, child: &Value) -> Value {
             }
             Value::new(Data::Map(*ck, out)).with_origin(child.origin)
         }
-        (Data::Seq(pk, pv), Data::Seq(ck, cv))
-            if *pk != SeqKind::Set && *ck != SeqKind::Set =>
-        {
+        (Data::Seq(pk, pv), Data::Seq(ck, cv)) if *pk != SeqKind::Set && *ck != SeqKind::Set => {
             let mut items = pv.clone();
             items.extend(cv.iter().cloned());
             let kind = if *pk == SeqKind::List && *ck == SeqKind::List {
@@ -237,7 +235,12 @@ fn paths_deep(
 }
 
 /// `parent ⊕ child` with the shallow strategy.
-pub fn shallow(ctx: &TgCtx, parent: FileConfig, child: FileConfig, inc: &IncludeDecl) -> FileConfig {
+pub fn shallow(
+    ctx: &TgCtx,
+    parent: FileConfig,
+    child: FileConfig,
+    inc: &IncludeDecl,
+) -> FileConfig {
     let mut out = parent;
     merge_scalars(&mut out, &child);
     out.inputs = match (out.inputs.take(), child.inputs) {
@@ -250,9 +253,8 @@ pub fn shallow(ctx: &TgCtx, parent: FileConfig, child: FileConfig, inc: &Include
     out.terraform = merge_terraform(out.terraform.take(), child.terraform, false);
     for (label, g) in child.generate {
         if let Some(existing) = out.generate.get(&label) {
-            let mut related = vec![Label::new(inc.span).with_note(format!(
-                "included here (merge_strategy = shallow)"
-            ))];
+            let mut related =
+                vec![Label::new(inc.span).with_note("included here (merge_strategy = shallow)")];
             if let Some(o) = existing.origin {
                 related.push(Label::new(o.span).with_note("also defined here"));
             }
@@ -317,7 +319,10 @@ pub fn deep(parent: FileConfig, child: FileConfig, parent_deps: &[DepBlock]) -> 
     if child.exclude.is_some() {
         out.exclude = child.exclude;
     }
-    for (dst, src) in [(&mut out.errors, child.errors), (&mut out.engine, child.engine)] {
+    for (dst, src) in [
+        (&mut out.errors, child.errors),
+        (&mut out.engine, child.engine),
+    ] {
         *dst = match (dst.take(), src) {
             (Some(p), Some(c)) => Some(deep_value(&p, &c)),
             (p, c) => c.or(p),

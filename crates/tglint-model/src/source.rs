@@ -38,6 +38,9 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// A file's text with its line index.
+type Text = (Arc<str>, Arc<LineIndex>);
+
 /// One file of the tree.
 pub struct SourceFile {
     pub id: FileId,
@@ -46,7 +49,7 @@ pub struct SourceFile {
     /// Relative to the root, with `/` separators.
     pub rel: String,
     bytes: OnceLock<Result<Arc<[u8]>, ReadError>>,
-    text: OnceLock<Result<(Arc<str>, Arc<LineIndex>), ReadError>>,
+    text: OnceLock<Result<Text, ReadError>>,
     body: OnceLock<Result<Arc<Body>, ParseError>>,
     parses: AtomicUsize,
 }
@@ -161,7 +164,7 @@ impl SourceCache {
             .clone()
     }
 
-    pub fn text(&self, f: &SourceFile) -> Result<(Arc<str>, Arc<LineIndex>), ReadError> {
+    pub fn text(&self, f: &SourceFile) -> Result<Text, ReadError> {
         f.text
             .get_or_init(|| {
                 let bytes = self.bytes(f)?;

@@ -1,17 +1,280 @@
-//! The `tglint` command line. The `check` and `render` commands come with the model
-//! (issue 3); today the binary only reports its version.
+//! The `tglint` command line.
+//!
+//! Today it has `render`: the static, side-effect-free view of resolved units. The policy
+//! checks (`tglint check`, the default command of DESIGN §6) come with the rules.
 #![forbid(unsafe_code)]
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--version") | Some("-V") => println!("tglint {}", env!("CARGO_PKG_VERSION")),
-        _ => {
-            eprintln!(
-                "tglint {}: the linter is not built yet; only --version works",
-                env!("CARGO_PKG_VERSION")
-            );
-            std::process::exit(2);
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tglint_model::context::Options;
+use tglint_model::fs::{DiskFs, Fs, Kind, clean};
+use tglint_model::load::{self, Discovered, Tree};
+use tglint_model::render;
+
+/// Exit codes (DESIGN §6).
+const EXIT_OK: u8 = 0;
+const EXIT_USAGE: u8 = 2;
+const EXIT_INTERNAL: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tglint",
+    version,
+    about = "Policy-as-code linter for Terragrunt trees",
+    long_about = "tglint resolves every Terragrunt unit exactly as Terragrunt would — statically, \
+executing nothing, reading nothing outside the scanned root — and keeps what it cannot know \
+as unknown.\n\nExamples:\n  tglint render live/prod/us-east-1/vpc\n  tglint render --all live/ | jq .inputs\n  tglint render --all --set-env AWS_REGION=us-east-1 ."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the resolved configuration of units as JSON, each value with its origin.
+    ///
+    /// The static replacement for `terragrunt render --json`: run_cmd, sops and cloud
+    /// calls are never executed; their results are `{"$unknown": "<reason>"}`.
+    /// The JSON is documented in docs/render.md.
+    Render(RenderArgs),
+}
+
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// The unit to render: its directory or its terragrunt.hcl.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    unit: Option<PathBuf>,
+
+    /// Render every unit under DIR (default: the current directory), one JSON object per
+    /// line, in path order.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".")]
+    all: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_parser = ["json"], default_value = "json")]
+    format: String,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// The scanned root: what tglint may read and what paths are relative to. Default: the
+    /// git work tree holding the target, else the current directory.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+
+    /// What get_env("NAME") sees (repeatable). Without it get_env gives its default, or
+    /// unknown.
+    #[arg(long = "set-env", value_name = "NAME=VALUE")]
+    set_env: Vec<String>,
+
+    /// Let get_env read the process environment (after --set-env).
+    #[arg(long)]
+    inherit_env: bool,
+
+    /// What get_terraform_command() returns (otherwise unknown).
+    #[arg(long, value_name = "CMD")]
+    terraform_command: Option<String>,
+
+    /// Override a feature flag's default (repeatable).
+    #[arg(long = "feature", value_name = "NAME=VALUE")]
+    feature: Vec<String>,
+
+    /// Allow reading files outside the root (refused reads are unknown otherwise).
+    #[arg(long)]
+    allow_outside_root: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
         }
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => {
+            eprintln!(
+                "tglint: internal error (a bug in tglint; please report it with the input that caused it)"
+            );
+            ExitCode::from(EXIT_INTERNAL)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Render(args) => match render_cmd(args) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("tglint: {msg}");
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+fn parse_pairs(
+    items: &[String],
+    flag: &str,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for it in items {
+        let Some((k, v)) = it.split_once('=') else {
+            return Err(format!("{flag} expects NAME=VALUE, got `{it}`"));
+        };
+        if k.is_empty() {
+            return Err(format!(
+                "{flag} expects NAME=VALUE with a non-empty NAME, got `{it}`"
+            ));
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+fn options(c: &CommonArgs) -> Result<Options, String> {
+    Ok(Options {
+        env: parse_pairs(&c.set_env, "--set-env")?,
+        inherit_env: c.inherit_env,
+        terraform_command: c.terraform_command.clone(),
+        features: parse_pairs(&c.feature, "--feature")?,
+        allow_outside_root: c.allow_outside_root,
+    })
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    Ok(clean(&cwd.join(p)))
+}
+
+/// The root: `--root`, else the git work tree holding `target`, else the current
+/// directory when it holds `target`, else `target`'s own directory.
+fn find_root(fs: &dyn Fs, explicit: Option<&Path>, target: &Path) -> Result<PathBuf, String> {
+    if let Some(r) = explicit {
+        let r = absolute(r)?;
+        if fs.kind(&r) != Some(Kind::Dir) {
+            return Err(format!("--root {} is not a directory", r.display()));
+        }
+        return Ok(r);
+    }
+    let mut dir = if fs.kind(target) == Some(Kind::Dir) {
+        Some(target)
+    } else {
+        target.parent()
+    };
+    while let Some(d) = dir {
+        if fs.kind(&d.join(".git")).is_some() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    let cwd = absolute(Path::new("."))?;
+    if target.starts_with(&cwd) {
+        return Ok(cwd);
+    }
+    Ok(if fs.kind(target) == Some(Kind::Dir) {
+        target.to_path_buf()
+    } else {
+        target.parent().unwrap_or(Path::new("/")).to_path_buf()
+    })
+}
+
+fn render_cmd(args: RenderArgs) -> Result<u8, String> {
+    let opts = options(&args.common)?;
+    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Some(dir) = &args.all {
+        let dir = absolute(dir)?;
+        if fs.kind(&dir) != Some(Kind::Dir) {
+            return Err(format!("{} is not a directory", dir.display()));
+        }
+        let root = find_root(&*fs, args.common.root.as_deref(), &dir)?;
+        if !dir.starts_with(&root) {
+            return Err(format!(
+                "{} is outside the root {}",
+                dir.display(),
+                root.display()
+            ));
+        }
+        let found = load::discover(&*fs, &dir);
+        let units = found.units.clone();
+        let tree = load::load_units(fs, &root, opts, &units, found);
+        for u in &tree.units {
+            let line = render::unit_json(&tree, u).to_string();
+            if !write_line(&mut out, &line) {
+                return Ok(EXIT_OK);
+            }
+        }
+        report_tree_diagnostics(&tree);
+        return Ok(EXIT_OK);
+    }
+    let Some(unit) = &args.unit else {
+        return Err("name a unit, or pass --all".into());
+    };
+    let unit = absolute(unit)?;
+    let file = match fs.kind(&unit) {
+        Some(Kind::Dir) => unit.join("terragrunt.hcl"),
+        Some(_) => unit.clone(),
+        None => return Err(format!("{} does not exist", unit.display())),
+    };
+    if fs.kind(&file) != Some(Kind::File) {
+        return Err(format!(
+            "{} is not a Terragrunt unit: it has no terragrunt.hcl",
+            unit.display()
+        ));
+    }
+    let root = find_root(&*fs, args.common.root.as_deref(), &unit)?;
+    if !file.starts_with(&root) {
+        return Err(format!(
+            "{} is outside the root {}",
+            file.display(),
+            root.display()
+        ));
+    }
+    let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
+    for u in &tree.units {
+        let text = serde_json::to_string_pretty(&render::unit_json(&tree, u))
+            .map_err(|e| e.to_string())?;
+        if !write_line(&mut out, &text) {
+            return Ok(EXIT_OK);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Writes a line; `false` when the reader went away (`| head`), which is not an error.
+fn write_line(out: &mut impl Write, line: &str) -> bool {
+    match writeln!(out, "{line}") {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            eprintln!("tglint: cannot write output: {e}");
+            false
+        }
+    }
+}
+
+fn report_tree_diagnostics(tree: &Tree) {
+    for d in &tree.diagnostics {
+        let file = tree.rel(d.primary.file);
+        let (line, col) = tree.cache.line_col(d.primary.file, d.primary.start);
+        eprintln!(
+            "{file}:{line}:{col}: {} [{}]: {}",
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        );
     }
 }

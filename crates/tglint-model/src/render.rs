@@ -1,0 +1,255 @@
+//! The model's stable JSON view (`tglint render`, DESIGN §3.5, `docs/render.md`).
+//! Internal types do not derive `Serialize`; this module builds the public shape.
+
+use crate::diag::{Diagnostic, Label};
+use crate::fs::relative;
+use crate::load::{Tree, Unit};
+use serde_json::{Map, Value as J, json};
+use std::collections::BTreeMap;
+use tglint_hcl::value::is_identifier;
+use tglint_hcl::{Data, Number, Value};
+
+pub const RENDER_VERSION: u64 = 1;
+
+/// A value as JSON: unknowns as `{"$unknown": reason}`, infinities as
+/// `{"$number": "+Inf"}`, and a real key starting with `$` escaped as `$$…`.
+pub fn value_json(v: &Value) -> J {
+    match &v.data {
+        Data::Null => J::Null,
+        Data::Bool(b) => J::Bool(*b),
+        Data::Number(Number::Int(i)) => J::from(*i),
+        Data::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
+            Some(n) => J::Number(n),
+            None => json!({ "$number": Number::Float(*f).to_string() }),
+        },
+        Data::String(s) => J::String(s.clone()),
+        Data::Seq(_, items) => J::Array(items.iter().map(value_json).collect()),
+        Data::Map(_, m) => {
+            let mut o = Map::new();
+            for (k, x) in m {
+                let key = if k.starts_with('$') {
+                    format!("${k}")
+                } else {
+                    k.clone()
+                };
+                o.insert(key, value_json(x));
+            }
+            J::Object(o)
+        }
+        Data::Unknown(u) => json!({ "$unknown": u.reason.to_string() }),
+    }
+}
+
+fn opt_json(v: &Option<Value>) -> J {
+    v.as_ref().map(value_json).unwrap_or(J::Null)
+}
+
+/// `path` extended by a key, in HCL traversal syntax.
+fn step_key(path: &str, k: &str) -> String {
+    if is_identifier(k) {
+        format!("{path}.{k}")
+    } else {
+        format!("{path}[{}]", serde_json::to_string(k).unwrap_or_default())
+    }
+}
+
+struct Origins<'a> {
+    tree: &'a Tree,
+    out: BTreeMap<String, J>,
+}
+
+impl Origins<'_> {
+    fn leaf(&mut self, path: String, v: &Value) {
+        let Some(o) = v.origin else { return };
+        let Some(f) = self.tree.cache.get(o.span.file) else {
+            return;
+        };
+        let (line, column) = self.tree.cache.line_col(o.span.file, o.span.start);
+        let mut e = Map::new();
+        e.insert("file".into(), J::String(f.rel.clone()));
+        e.insert("line".into(), J::from(line));
+        e.insert("column".into(), J::from(column));
+        if o.mock {
+            e.insert("mock".into(), J::Bool(true));
+        }
+        self.out.insert(path, J::Object(e));
+    }
+
+    fn walk(&mut self, path: String, v: &Value, depth: u32) {
+        if depth > 64 {
+            return;
+        }
+        match &v.data {
+            Data::Seq(_, items) if !items.is_empty() => {
+                for (i, x) in items.iter().enumerate() {
+                    self.walk(format!("{path}[{i}]"), x, depth + 1);
+                }
+            }
+            Data::Map(_, m) if !m.is_empty() => {
+                for (k, x) in m {
+                    self.walk(step_key(&path, k), x, depth + 1);
+                }
+            }
+            _ => self.leaf(path, v),
+        }
+    }
+}
+
+fn label_json(tree: &Tree, l: &Label) -> Map<String, J> {
+    let mut m = Map::new();
+    let file = tree.rel(l.file);
+    let (line, column) = tree.cache.line_col(l.file, l.start);
+    let (end_line, end_column) = tree.cache.line_col(l.file, l.end);
+    m.insert("file".into(), J::String(file));
+    m.insert("line".into(), J::from(line));
+    m.insert("column".into(), J::from(column));
+    m.insert("end_line".into(), J::from(end_line));
+    m.insert("end_column".into(), J::from(end_column));
+    m
+}
+
+/// One diagnostic as JSON (the shape of DESIGN §6.1).
+pub fn diagnostic_json(tree: &Tree, d: &Diagnostic, unit: Option<&str>) -> J {
+    let mut m = Map::new();
+    m.insert("rule".into(), J::String(d.rule.to_string()));
+    m.insert(
+        "severity".into(),
+        J::String(d.severity.as_str().to_string()),
+    );
+    m.insert("message".into(), J::String(d.message.clone()));
+    if let Some(u) = unit {
+        m.insert("unit".into(), J::String(u.to_string()));
+    }
+    m.extend(label_json(tree, &d.primary));
+    let related: Vec<J> = d
+        .related
+        .iter()
+        .map(|l| {
+            let mut r = label_json(tree, l);
+            r.remove("end_line");
+            r.remove("end_column");
+            if let Some(n) = &l.note {
+                r.insert("message".into(), J::String(n.clone()));
+            }
+            J::Object(r)
+        })
+        .collect();
+    m.insert("related".into(), J::Array(related));
+    m.insert(
+        "help".into(),
+        d.help.clone().map(J::String).unwrap_or(J::Null),
+    );
+    J::Object(m)
+}
+
+/// The render object of one unit.
+pub fn unit_json(tree: &Tree, u: &Unit) -> J {
+    let c = &u.config;
+    let rel = |p: &std::path::Path| relative(p, &tree.root);
+    let includes: Vec<J> = u
+        .includes
+        .iter()
+        .map(|i| {
+            json!({
+                "label": i.label,
+                "path": rel(&i.path),
+                "merge_strategy": i.merge_strategy.as_str(),
+                "expose": i.expose,
+            })
+        })
+        .collect();
+    let dependencies: Vec<J> = u
+        .dependencies
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.label,
+                "config_path": value_json(&d.config_path),
+                "target": d.target_unit.clone().map(J::String).unwrap_or_else(|| {
+                    d.target.as_ref().map(|t| J::String(rel(t))).unwrap_or(J::Null)
+                }),
+                "enabled": d.enabled,
+                "skip_outputs": d.skip_outputs,
+                "mock_outputs": opt_json(&d.mock_outputs),
+            })
+        })
+        .collect();
+    let features: Map<String, J> = c
+        .features
+        .iter()
+        .map(|(k, v)| {
+            let default = v
+                .as_map()
+                .and_then(|m| m.get("default"))
+                .map(value_json)
+                .unwrap_or(J::Null);
+            (k.clone(), default)
+        })
+        .collect();
+    let generate = Value::object(c.generate.clone());
+    let locals = Value::object(c.locals.clone());
+
+    let mut origins = Origins {
+        tree,
+        out: BTreeMap::new(),
+    };
+    origins.walk("locals".into(), &locals, 0);
+    if let Some(v) = &c.inputs {
+        origins.walk("inputs".into(), v, 0);
+    }
+    if let Some(v) = &c.terraform {
+        origins.walk("terraform".into(), v, 0);
+    }
+    if let Some(v) = &c.remote_state {
+        origins.walk("remote_state".into(), v, 0);
+    }
+    origins.walk("generate".into(), &generate, 0);
+    for d in &u.dependencies {
+        if let Some(m) = &d.mock_outputs {
+            origins.walk(
+                step_key(&step_key("dependency", &d.label), "mock_outputs"),
+                m,
+                0,
+            );
+        }
+    }
+    if let Some(v) = &c.exclude {
+        origins.walk("exclude".into(), v, 0);
+    }
+
+    let diagnostics: Vec<J> = u
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic_json(tree, d, None))
+        .collect();
+    let file = u.file.map(|f| tree.rel(f)).unwrap_or_else(|| rel(&u.path));
+    let mut m = Map::new();
+    m.insert("version".into(), J::from(RENDER_VERSION));
+    m.insert("unit".into(), J::String(u.dir.clone()));
+    m.insert("file".into(), J::String(file));
+    m.insert("includes".into(), J::Array(includes));
+    m.insert("locals".into(), value_json(&locals));
+    m.insert(
+        "inputs".into(),
+        c.inputs
+            .as_ref()
+            .map(value_json)
+            .unwrap_or_else(|| J::Object(Map::new())),
+    );
+    m.insert("terraform".into(), opt_json(&c.terraform));
+    m.insert("remote_state".into(), opt_json(&c.remote_state));
+    m.insert("generate".into(), value_json(&generate));
+    m.insert("dependencies".into(), J::Array(dependencies));
+    m.insert(
+        "dependency_paths".into(),
+        J::Array(u.dependency_paths().iter().map(value_json).collect()),
+    );
+    m.insert("features".into(), J::Object(features));
+    m.insert("exclude".into(), opt_json(&c.exclude));
+    m.insert(
+        "origins".into(),
+        J::Object(origins.out.into_iter().collect()),
+    );
+    m.insert("diagnostics".into(), J::Array(diagnostics));
+    J::Object(m)
+}
