@@ -1,0 +1,110 @@
+//! Shared helpers for the model's integration tests.
+#![allow(dead_code)]
+
+use serde_json::Value as J;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tglint_model::context::Options;
+use tglint_model::fs::{DiskFs, Fs, Kind, MemFs};
+use tglint_model::load::{self, Discovered, Tree};
+use tglint_model::render;
+
+/// The shared corpus: `$TGLINT_CORPUS` (a relative path is taken from the workspace root),
+/// else `<workspace>/../shared/corpus`. Missing: a visible skip, or a failure under `CI`.
+pub fn corpus() -> Option<PathBuf> {
+    let ws = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let p = match std::env::var_os("TGLINT_CORPUS") {
+        Some(v) => {
+            let p = PathBuf::from(v);
+            if p.is_absolute() { p } else { ws.join(p) }
+        }
+        None => ws.join("../shared/corpus"),
+    };
+    if p.is_dir() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "the corpus is missing at {} and CI requires it (set TGLINT_CORPUS)",
+            p.display()
+        );
+    }
+    eprintln!("SKIP: corpus not found at {} (set TGLINT_CORPUS)", p.display());
+    None
+}
+
+/// The disk, with extra in-memory files laid over it (for Terragrunt's inline test configs
+/// evaluated at virtual paths).
+pub struct OverlayFs {
+    pub extra: MemFs,
+}
+
+impl Fs for OverlayFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self.extra.kind(path) {
+            Some(Kind::File) => self.extra.read(path),
+            _ => DiskFs.read(path),
+        }
+    }
+    fn kind(&self, path: &Path) -> Option<Kind> {
+        self.extra.kind(path).or_else(|| DiskFs.kind(path))
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<(String, Kind)>> {
+        let mut v = DiskFs.read_dir(path).unwrap_or_default();
+        if let Ok(extra) = self.extra.read_dir(path) {
+            for e in extra {
+                if !v.iter().any(|x| x.0 == e.0) {
+                    v.push(e);
+                }
+            }
+        }
+        v.sort();
+        Ok(v)
+    }
+}
+
+/// Loads the given units (relative to `root`) and returns the tree.
+pub fn load_with(fs: Arc<dyn Fs>, root: &Path, units: &[&str], opts: Options) -> Tree {
+    let files: Vec<PathBuf> = units
+        .iter()
+        .map(|u| {
+            let p = root.join(u);
+            if p.extension().is_some() {
+                p
+            } else {
+                p.join("terragrunt.hcl")
+            }
+        })
+        .collect();
+    load::load_units(fs, root, opts, &files, Discovered::default())
+}
+
+/// Renders one unit (directory or file relative to `root`) from disk.
+pub fn render_unit(root: &Path, unit: &str) -> J {
+    render_with(Arc::new(DiskFs), root, unit, Options::default())
+}
+
+pub fn render_with(fs: Arc<dyn Fs>, root: &Path, unit: &str, opts: Options) -> J {
+    let tree = load_with(fs, root, &[unit], opts);
+    let u = tree.units.first().expect("one unit");
+    render::unit_json(&tree, u)
+}
+
+/// Messages of the unit's diagnostics with the given rule.
+pub fn diags(j: &J, rule: &str) -> Vec<String> {
+    j["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|d| d["rule"] == rule)
+                .map(|d| d["message"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Replaces the root's absolute path with `<ROOT>` everywhere in the JSON text.
+pub fn redact(j: &J, root: &Path) -> String {
+    let text = serde_json::to_string_pretty(j).unwrap_or_default();
+    text.replace(&root.display().to_string(), "<ROOT>")
+}
