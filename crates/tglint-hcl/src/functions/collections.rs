@@ -1,5 +1,2382 @@
-//! Not written yet.
+//! Terraform v0.15.3's collection functions (`lang/funcs/collection.go` and the cty
+//! standard library functions Terraform registers for them), plus the removed `list` and
+//! `map`, the experimental `defaults`, and `sensitive`/`nonsensitive`.
+//!
+//! Parameters that cty declares with a collection type (`list(bool)`, `list(string)`,
+//! `list(any)`, `map(list(string))`, ...) get HCL's implicit conversion first, with cty's
+//! messages ("element 0: bool required"); see [`super::conversion`].
 
-use super::Functions;
+use super::conversion::{Ty, convert, elem_ty, friendly, go_quote, make_set, ty_of, unify};
+use super::{Functions, Param};
+use crate::error::{FnError, FnResult};
+use crate::value::{Data, MapKind, Number, SeqKind, Value};
+use std::collections::{BTreeMap, HashSet};
 
-pub(crate) fn register(_f: &mut Functions) {}
+/// cty's limit on `range`.
+const RANGE_LIMIT: usize = 1024;
+/// tglint's limit on the number of tuples `setproduct` builds; beyond it the result is
+/// unknown rather than gigabytes of values (Terraform has no such limit).
+const PRODUCT_LIMIT: usize = 100_000;
+
+/// gocty's message for a number that is not a whole `int`.
+const WHOLE: &str =
+    "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
+
+pub(crate) fn register(f: &mut Functions) {
+    let p = Param::new;
+    f.add("alltrue", &[p("list")], None, alltrue);
+    f.add("anytrue", &[p("list")], None, anytrue);
+    f.add("chunklist", &[p("list"), p("size")], None, chunklist);
+    f.add(
+        "coalesce",
+        &[],
+        Some(p("vals").nullable().unknowns()),
+        coalesce,
+    );
+    f.add(
+        "coalescelist",
+        &[],
+        Some(p("vals").nullable().unknowns()),
+        coalescelist,
+    );
+    f.add("compact", &[p("list")], None, compact);
+    f.add("concat", &[], Some(p("seqs")), concat);
+    f.add("contains", &[p("list"), p("value")], None, contains);
+    f.add("distinct", &[p("list")], None, distinct);
+    f.add("element", &[p("list"), p("index")], None, element);
+    f.add("flatten", &[p("list")], None, flatten);
+    f.add("index", &[p("list"), p("value")], None, index);
+    f.add("keys", &[p("inputMap")], None, keys);
+    f.add("length", &[p("value")], None, length);
+    f.add(
+        "lookup",
+        &[p("inputMap"), p("key")],
+        Some(p("default").nullable().unknowns()),
+        lookup,
+    );
+    f.add(
+        "matchkeys",
+        &[p("values"), p("keys"), p("searchset")],
+        None,
+        matchkeys,
+    );
+    f.add("merge", &[], Some(p("maps").nullable()), merge);
+    f.add("one", &[p("list")], None, one);
+    f.add("range", &[], Some(p("params")), range);
+    f.add("reverse", &[p("list")], None, reverse);
+    f.add(
+        "setintersection",
+        &[p("first_set")],
+        Some(p("other_sets")),
+        |_, a| set_operation(a, SetOp::Intersection),
+    );
+    f.add("setsubtract", &[p("a"), p("b")], None, |_, a| {
+        set_operation(a, SetOp::Subtract)
+    });
+    f.add(
+        "setunion",
+        &[p("first_set")],
+        Some(p("other_sets")),
+        |_, a| set_operation(a, SetOp::Union),
+    );
+    f.add("setproduct", &[], Some(p("sets")), setproduct);
+    f.add(
+        "slice",
+        &[p("list"), p("start_index"), p("end_index")],
+        None,
+        slice,
+    );
+    f.add("sort", &[p("list")], None, sort);
+    f.add("sum", &[p("list")], None, sum);
+    f.add("transpose", &[p("values")], None, transpose);
+    f.add("values", &[p("values")], None, values);
+    f.add("zipmap", &[p("keys"), p("values")], None, zipmap);
+
+    // Removed in v0.12 and failing since v0.15, whatever the arguments.
+    f.add("list", &[], Some(p("vals").nullable().unknowns()), |_, _| {
+        Err(FnError::call(
+            "the \"list\" function was deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) syntax to write a literal list",
+        ))
+    });
+    f.add("map", &[], Some(p("vals").nullable().unknowns()), |_, _| {
+        Err(FnError::call(
+            "the \"map\" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map",
+        ))
+    });
+    // Only available to modules that opt into the experiment, which tglint does not model.
+    f.add(
+        "defaults",
+        &[p("input").nullable().unknowns(), p("defaults").unknowns()],
+        None,
+        |_, _| {
+            Err(FnError::call(
+                "this function is experimental and available only when the experiment keyword module_variable_optional_attrs is enabled for the current module",
+            ))
+        },
+    );
+    // tglint does not track sensitivity, so both are the identity. (Terraform's
+    // `nonsensitive` fails on a value that is not sensitive; tglint cannot tell.)
+    f.add(
+        "sensitive",
+        &[p("value").nullable().unknowns()],
+        None,
+        |_, a| Ok(a.into_iter().next().unwrap_or_else(Value::null)),
+    );
+    f.add(
+        "nonsensitive",
+        &[p("value").nullable().unknowns()],
+        None,
+        |_, a| Ok(a.into_iter().next().unwrap_or_else(Value::null)),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+type Cx<'a> = super::CallCtx<'a>;
+
+/// The arguments of a fixed-arity function (the registry has checked the count).
+fn fixed<const N: usize>(args: Vec<Value>) -> Result<[Value; N], FnError> {
+    args.try_into()
+        .map_err(|a: Vec<Value>| FnError::call(format!("expected {N} arguments, got {}", a.len())))
+}
+
+/// HCL's implicit conversion of argument `i` to its parameter's type.
+fn conv_arg(i: usize, v: Value, want: &Ty) -> Result<Value, FnError> {
+    convert(v, want).map_err(|m| FnError::arg(i, m))
+}
+
+fn num_arg(i: usize, v: Value) -> Result<Number, FnError> {
+    let v = conv_arg(i, v, &Ty::Number)?;
+    v.as_number()
+        .ok_or_else(|| FnError::arg(i, "argument must not be null"))
+}
+
+/// gocty's conversion of a number to an `int`.
+fn whole(n: Number) -> Result<i64, &'static str> {
+    match n {
+        Number::Int(i) => Ok(i),
+        Number::Float(_) => n.as_i64().ok_or(WHOLE),
+    }
+}
+
+/// The elements of a list, tuple or set, moved out.
+fn into_items(v: Value) -> Vec<Value> {
+    match v.data {
+        Data::Seq(_, items) => items,
+        _ => Vec::new(),
+    }
+}
+
+fn items(v: &Value) -> &[Value] {
+    v.as_seq().unwrap_or(&[])
+}
+
+fn count(n: usize) -> Value {
+    Value::int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// An unknown result, with the reason of the first unknown found in `vals`.
+fn unknown_of(vals: &[&Value]) -> Value {
+    vals.iter()
+        .find(|v| !v.is_wholly_known())
+        .map(|v| v.unknown_like())
+        .unwrap_or_else(|| Value::unknown("depends on an unknown value"))
+}
+
+/// A key equal for two wholly known values exactly when Terraform's `==` holds: the HCL
+/// text keeps kinds apart (`tolist(` vs `[`, `tomap(` vs `{`) and prints equal numbers
+/// alike.
+fn eq_key(v: &Value) -> String {
+    v.to_string()
+}
+
+/// Whether two types are the same, a dynamic type (which tglint gives to empty
+/// collections and nulls, where cty would know better) matching anything.
+fn same_type(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Dynamic, _) | (_, Ty::Dynamic) => true,
+        (Ty::List(x), Ty::List(y)) | (Ty::Set(x), Ty::Set(y)) | (Ty::Map(x), Ty::Map(y)) => {
+            same_type(x, y)
+        }
+        (Ty::Tuple(x), Ty::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_type(x, y))
+        }
+        (Ty::Object(x), Ty::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, x), (ky, y))| kx == ky && same_type(x, y))
+        }
+        (a, b) => a == b,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Functions
+
+fn alltrue(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::Bool))?;
+    for v in items(&list) {
+        match v.data {
+            Data::Unknown(_) => return Ok(v.unknown_like()),
+            Data::Null | Data::Bool(false) => return Ok(Value::bool(false)),
+            _ => {}
+        }
+    }
+    Ok(if list.is_known() {
+        Value::bool(true)
+    } else {
+        list
+    })
+}
+
+fn anytrue(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::Bool))?;
+    if !list.is_known() {
+        return Ok(list);
+    }
+    let mut unknown = None;
+    for v in items(&list) {
+        match v.data {
+            Data::Unknown(_) => unknown = unknown.or_else(|| Some(v.unknown_like())),
+            Data::Bool(true) => return Ok(Value::bool(true)),
+            _ => {}
+        }
+    }
+    Ok(unknown.unwrap_or_else(|| Value::bool(false)))
+}
+
+fn chunklist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list, size] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::Dynamic))?;
+    let size = num_arg(1, size)?;
+    if !list.is_known() {
+        return Ok(list);
+    }
+    if items(&list).is_empty() {
+        return Ok(Value::list(Vec::new()));
+    }
+    let size = whole(size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
+    if size < 0 {
+        return Err(FnError::call("the size argument must be positive"));
+    }
+    if size == 0 {
+        return Ok(Value::list(vec![list]));
+    }
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    let mut chunk = Vec::new();
+    for v in into_items(list) {
+        chunk.push(v);
+        if chunk.len() == size {
+            out.push(Value::list(std::mem::take(&mut chunk)));
+        }
+    }
+    if !chunk.is_empty() {
+        out.push(Value::list(chunk));
+    }
+    Ok(Value::list(out))
+}
+
+fn coalesce(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let tys: Vec<Ty> = args.iter().map(ty_of).collect();
+    let ret = unify(&tys).ok_or_else(|| FnError::call("all arguments must have the same type"))?;
+    for a in args {
+        let a = convert(a, &ret).map_err(FnError::call)?;
+        if !a.is_known() {
+            return Ok(a);
+        }
+        if a.is_null() || (ret == Ty::String && a.as_str() == Some("")) {
+            continue;
+        }
+        return Ok(a);
+    }
+    Err(FnError::call("no non-null, non-empty-string arguments"))
+}
+
+fn coalescelist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    if args.is_empty() {
+        return Err(FnError::call("at least one argument is required"));
+    }
+    for a in &args {
+        if !a.is_known() {
+            break;
+        }
+        if !matches!(a.data, Data::Seq(SeqKind::List | SeqKind::Tuple, _)) {
+            return Err(FnError::call(
+                "coalescelist arguments must be lists or tuples",
+            ));
+        }
+    }
+    for a in args {
+        if !a.is_known() || !items(&a).is_empty() {
+            return Ok(a);
+        }
+    }
+    Err(FnError::call("no non-null arguments"))
+}
+
+fn compact(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::String))?;
+    if !list.is_wholly_known() {
+        return Ok(list.unknown_like());
+    }
+    let out = into_items(list)
+        .into_iter()
+        .filter(|v| !v.is_null() && v.as_str() != Some(""))
+        .collect();
+    Ok(Value::list(out))
+}
+
+fn concat(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    if args.is_empty() {
+        return Err(FnError::call("at least one argument is required"));
+    }
+    let all_lists = args
+        .iter()
+        .all(|a| matches!(a.data, Data::Seq(SeqKind::List, _)));
+    if all_lists {
+        let tys: Vec<Ty> = args.iter().map(ty_of).collect();
+        if let Some(common) = unify(&tys) {
+            let mut out = Vec::new();
+            for (i, a) in args.into_iter().enumerate() {
+                out.extend(into_items(conv_arg(i, a, &common)?));
+            }
+            return Ok(Value::list(out));
+        }
+    }
+    for (i, a) in args.iter().enumerate() {
+        if !matches!(a.data, Data::Seq(SeqKind::List | SeqKind::Tuple, _)) {
+            return Err(FnError::arg(
+                i,
+                format!(
+                    "all arguments must be lists or tuples; got {}",
+                    friendly(&ty_of(a))
+                ),
+            ));
+        }
+    }
+    Ok(Value::tuple(
+        args.into_iter().flat_map(into_items).collect(),
+    ))
+}
+
+fn contains(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list, value] = fixed(args)?;
+    let Data::Seq(_, elems) = &list.data else {
+        return Err(FnError::call("argument must be list, tuple, or set"));
+    };
+    let mut unknown = false;
+    for v in elems {
+        match value.equals(v) {
+            Some(true) => return Ok(Value::bool(true)),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    Ok(if unknown {
+        unknown_of(&[&value, &list])
+    } else {
+        Value::bool(false)
+    })
+}
+
+fn distinct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::Dynamic))?;
+    if !list.is_wholly_known() {
+        return Ok(list.unknown_like());
+    }
+    let mut seen = HashSet::new();
+    let out = into_items(list)
+        .into_iter()
+        .filter(|v| seen.insert(eq_key(v)))
+        .collect();
+    Ok(Value::list(out))
+}
+
+fn element(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list, index] = fixed(args)?;
+    let index = num_arg(1, index)?;
+    if index.cmp_num(Number::Int(0)).is_lt() {
+        return Err(FnError::call(
+            "cannot use element function with a negative index",
+        ));
+    }
+    if !matches!(list.data, Data::Seq(SeqKind::List | SeqKind::Tuple, _)) {
+        return Err(FnError::call(format!(
+            "cannot read elements from {}",
+            friendly(&ty_of(&list))
+        )));
+    }
+    let index = whole(index).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
+    let elems = into_items(list);
+    if elems.is_empty() {
+        return Err(FnError::call(
+            "cannot use element function with an empty list",
+        ));
+    }
+    // `index` is not negative here.
+    let at = index.unsigned_abs() % elems.len() as u64;
+    let at = usize::try_from(at).unwrap_or(0);
+    Ok(elems.into_iter().nth(at).unwrap_or_else(Value::null))
+}
+
+fn flatten(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    if !matches!(list.data, Data::Seq(..)) {
+        return Err(FnError::call("can only flatten lists, sets and tuples"));
+    }
+    let mut out = Vec::new();
+    match flatten_into(list, &mut out) {
+        Ok(()) => Ok(Value::tuple(out)),
+        Err(unknown) => Ok(unknown),
+    }
+}
+
+/// Appends the leaves of a sequence. cty flattens an unknown *list* into an unknown result
+/// but keeps an unknown string in place; tglint's unknowns carry no type, so any unknown
+/// element makes the result unknown (its length cannot be known).
+fn flatten_into(seq: Value, out: &mut Vec<Value>) -> Result<(), Value> {
+    for v in into_items(seq) {
+        match v.data {
+            Data::Seq(..) => flatten_into(v, out)?,
+            Data::Unknown(_) => return Err(v.unknown_like()),
+            _ => out.push(v),
+        }
+    }
+    Ok(())
+}
+
+fn index(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list, value] = fixed(args)?;
+    let Data::Seq(SeqKind::List | SeqKind::Tuple, elems) = &list.data else {
+        return Err(FnError::call("argument must be a list or tuple"));
+    };
+    if elems.is_empty() {
+        return Err(FnError::call("cannot search an empty list"));
+    }
+    for (i, v) in elems.iter().enumerate() {
+        match v.equals(&value) {
+            None => return Ok(unknown_of(&[v, &value])),
+            Some(true) => return Ok(count(i)),
+            Some(false) => {}
+        }
+    }
+    Err(FnError::call("item not found"))
+}
+
+fn keys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [m] = fixed(args)?;
+    match m.data {
+        Data::Map(kind, m) => {
+            let keys = m.into_keys().map(Value::string).collect();
+            Ok(match kind {
+                MapKind::Map => Value::list(keys),
+                MapKind::Object => Value::tuple(keys),
+            })
+        }
+        _ => Err(FnError::arg(0, "must have map or object type")),
+    }
+}
+
+fn length(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [v] = fixed(args)?;
+    match &v.data {
+        Data::String(s) => Ok(count(grapheme_count(s))),
+        // Unknown set elements may turn out equal to others and merge.
+        Data::Seq(SeqKind::Set, elems) if elems.len() > 1 && !v.is_wholly_known() => {
+            Ok(v.unknown_like())
+        }
+        Data::Seq(_, elems) => Ok(count(elems.len())),
+        Data::Map(_, m) => Ok(count(m.len())),
+        _ => Err(FnError::call(
+            "argument must be a string, a collection type, or a structural type",
+        )),
+    }
+}
+
+fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    if args.len() > 3 {
+        return Err(FnError::call(format!(
+            "lookup() takes two or three arguments, got {}",
+            args.len()
+        )));
+    }
+    let mut it = args.into_iter();
+    let (Some(map), Some(key)) = (it.next(), it.next()) else {
+        return Err(FnError::call("lookup() takes two or three arguments"));
+    };
+    let default = it.next();
+    let key = conv_arg(1, key, &Ty::String)?;
+    let key = key.as_str().unwrap_or_default().to_string();
+    let Data::Map(kind, m) = &map.data else {
+        return Err(FnError::arg(
+            0,
+            "lookup() requires a map as the first argument",
+        ));
+    };
+    // For a map, the default must convert to the element type; for an object it is
+    // returned as it is.
+    let default = match (kind, default) {
+        (MapKind::Map, Some(d)) => Some(convert(d, &elem_ty(m.values())).map_err(|_| {
+            FnError::arg(
+                2,
+                "the default value must have the same type as the map elements",
+            )
+        })?),
+        (MapKind::Object, None) if !m.contains_key(&key) => {
+            return Err(FnError::arg(
+                0,
+                format!("the given object has no attribute {}", go_quote(&key)),
+            ));
+        }
+        (_, d) => d,
+    };
+    if !map.is_wholly_known() {
+        return Ok(map.unknown_like());
+    }
+    if let Data::Map(_, mut m) = map.data
+        && let Some(v) = m.remove(&key)
+    {
+        return Ok(v);
+    }
+    default.ok_or_else(|| FnError::call(format!("lookup failed to find key {}", go_quote(&key))))
+}
+
+fn matchkeys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [values, keys, search] = fixed(args)?;
+    let any_list = Ty::list(Ty::Dynamic);
+    let values = conv_arg(0, values, &any_list)?;
+    let keys = conv_arg(1, keys, &any_list)?;
+    let search = conv_arg(2, search, &any_list)?;
+    let common = unify(&[ty_of(&keys), ty_of(&search)])
+        .ok_or_else(|| FnError::call("keys and searchset must be of the same type"))?;
+    if !values.is_known() || !keys.is_known() || !search.is_known() {
+        return Ok(unknown_of(&[&values, &keys, &search]));
+    }
+    if items(&values).len() != items(&keys).len() {
+        return Err(FnError::call("length of keys and values should be equal"));
+    }
+    let keys = convert(keys, &common).map_err(FnError::call)?;
+    let search = convert(search, &common).map_err(FnError::call)?;
+    if items(&search).is_empty() {
+        return Ok(Value::list(Vec::new()));
+    }
+    if !values.is_wholly_known() || !keys.is_wholly_known() {
+        return Ok(unknown_of(&[&values, &keys]));
+    }
+    let mut out = Vec::new();
+    for (k, v) in items(&keys).iter().zip(items(&values)) {
+        for s in items(&search) {
+            match k.equals(s) {
+                // Terraform answers an empty list when a comparison is unknown.
+                None => return Ok(Value::list(Vec::new())),
+                Some(true) => {
+                    out.push(v.clone());
+                    break;
+                }
+                Some(false) => {}
+            }
+        }
+    }
+    Ok(Value::list(out))
+}
+
+fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    for a in &args {
+        if !a.is_null() && !matches!(a.data, Data::Map(..)) {
+            return Err(FnError::call(format!(
+                "arguments must be maps or objects, got {}",
+                go_quote(&friendly(&ty_of(a)))
+            )));
+        }
+    }
+    if !args.is_empty() && args.iter().all(Value::is_null) {
+        return Ok(Value::null());
+    }
+    // The result is a map only when every argument is a map of the same type; a null
+    // argument has no type here, which makes the result an object as in cty.
+    let first = args.first().map(ty_of);
+    let all_maps = !args.is_empty()
+        && args
+            .iter()
+            .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)))
+        && args
+            .iter()
+            .all(|a| first.as_ref().is_some_and(|f| same_type(f, &ty_of(a))));
+    let mut out = BTreeMap::new();
+    for a in args {
+        if let Data::Map(_, m) = a.data {
+            out.extend(m);
+        }
+    }
+    Ok(if all_maps {
+        Value::map(out)
+    } else {
+        Value::object(out)
+    })
+}
+
+fn one(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let is_set = matches!(list.data, Data::Seq(SeqKind::Set, _));
+    if !matches!(list.data, Data::Seq(..)) {
+        return Err(FnError::arg(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        ));
+    }
+    if is_set && items(&list).len() > 1 && !list.is_wholly_known() {
+        return Ok(list.unknown_like());
+    }
+    let mut elems = into_items(list);
+    match elems.len() {
+        0 => Ok(Value::null()),
+        1 => Ok(elems.pop().unwrap_or_else(Value::null)),
+        _ => Err(FnError::arg(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        )),
+    }
+}
+
+fn range(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let nums = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| num_arg(i, v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let zero = Number::Int(0);
+    let unit = |n: Number| {
+        if n.cmp_num(zero).is_lt() {
+            Number::Int(-1)
+        } else {
+            Number::Int(1)
+        }
+    };
+    let (start, end, step) = match nums.as_slice() {
+        [end] => (zero, *end, unit(*end)),
+        [start, end] => (*start, *end, unit(end.sub(*start))),
+        [start, end, step] => (*start, *end, *step),
+        _ => return Err(FnError::call("must have one, two, or three arguments")),
+    };
+    // cty compares the step with zero by identity, which never holds for a value from
+    // configuration: a zero step runs into the 1024-value limit (or yields nothing).
+    let down = step.cmp_num(zero).is_lt();
+    if down && end.cmp_num(start).is_gt() {
+        return Err(FnError::arg(
+            1,
+            "end must be less than start when step is negative",
+        ));
+    }
+    if !down && end.cmp_num(start).is_lt() {
+        return Err(FnError::arg(
+            1,
+            "end must be greater than start when step is positive",
+        ));
+    }
+    let mut vals = Vec::new();
+    let mut num = start;
+    loop {
+        let done = if down {
+            num.cmp_num(end).is_le()
+        } else {
+            num.cmp_num(end).is_ge()
+        };
+        if done {
+            break;
+        }
+        if vals.len() >= RANGE_LIMIT {
+            return Err(FnError::call(
+                "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step",
+            ));
+        }
+        vals.push(Value::number(num));
+        num = num.add(step);
+    }
+    Ok(Value::list(vals))
+}
+
+fn reverse(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    match list.data {
+        Data::Seq(kind, mut elems) => {
+            elems.reverse();
+            Ok(match kind {
+                SeqKind::Tuple => Value::tuple(elems),
+                SeqKind::List | SeqKind::Set => Value::list(elems),
+            })
+        }
+        _ => Err(FnError::arg(
+            0,
+            format!(
+                "can only reverse list or tuple values, not {}",
+                friendly(&ty_of(&list))
+            ),
+        )),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetOp {
+    Union,
+    Intersection,
+    Subtract,
+}
+
+fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
+    let any_set = Ty::set(Ty::Dynamic);
+    let sets = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| conv_arg(i, a, &any_set))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Empty sets convert to anything and take no part in choosing the element type.
+    let etys: Vec<Ty> = sets
+        .iter()
+        .filter(|s| !(s.is_known() && items(s).is_empty()))
+        .map(|s| elem_ty(items(s).iter()))
+        .collect();
+    let ety = if etys.is_empty() {
+        Ty::Dynamic
+    } else {
+        unify(&etys)
+            .ok_or_else(|| FnError::call("given sets must all have compatible element types"))?
+    };
+    let want = Ty::set(ety);
+    let mut converted = Vec::with_capacity(sets.len());
+    for (i, s) in sets.into_iter().enumerate() {
+        let s = conv_arg(i, s, &want)?;
+        // cty keeps unknown elements in a union; tglint's sets cannot keep them apart (see
+        // `make_set`), so any unknown makes the result unknown.
+        if !s.is_wholly_known() {
+            return Ok(s.unknown_like());
+        }
+        converted.push(into_items(s));
+    }
+    let mut sets = converted.into_iter();
+    let mut acc = sets.next().unwrap_or_default();
+    for other in sets {
+        match op {
+            SetOp::Union => acc.extend(other),
+            SetOp::Intersection | SetOp::Subtract => {
+                let keys: HashSet<String> = other.iter().map(eq_key).collect();
+                let keep = op == SetOp::Intersection;
+                acc.retain(|v| keys.contains(&eq_key(v)) == keep);
+            }
+        }
+    }
+    Ok(Value::set(acc))
+}
+
+fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    if args.len() < 2 {
+        return Err(FnError::call("at least two arguments are required"));
+    }
+    let mut lists = 0;
+    let mut etys = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        match &a.data {
+            Data::Seq(SeqKind::Set, elems) => etys.push(elem_ty(elems.iter())),
+            Data::Seq(SeqKind::List, elems) => {
+                etys.push(elem_ty(elems.iter()));
+                lists += 1;
+            }
+            Data::Seq(SeqKind::Tuple, elems) => {
+                let ety = if elems.is_empty() {
+                    Ty::Dynamic
+                } else {
+                    let tys: Vec<Ty> = elems.iter().map(ty_of).collect();
+                    unify(&tys)
+                        .ok_or_else(|| FnError::arg(i, "all elements must be of the same type"))?
+                };
+                etys.push(ety);
+                lists += 1;
+            }
+            _ => return Err(FnError::arg(i, "a set or a list is required")),
+        }
+    }
+    let as_list = lists == args.len();
+    for a in &args {
+        if matches!(a.data, Data::Seq(SeqKind::Set, _))
+            && items(a).len() > 1
+            && !a.is_wholly_known()
+        {
+            return Ok(a.unknown_like());
+        }
+    }
+    if args.iter().any(|a| items(a).is_empty()) {
+        return Ok(if as_list {
+            Value::list(Vec::new())
+        } else {
+            Value::set(Vec::new())
+        });
+    }
+    let total = args
+        .iter()
+        .try_fold(1usize, |acc, a| acc.checked_mul(items(a).len()))
+        .filter(|t| *t <= PRODUCT_LIMIT);
+    let Some(total) = total else {
+        return Ok(Value::unknown(format!(
+            "setproduct would build more than {PRODUCT_LIMIT} elements, which tglint does not evaluate"
+        )));
+    };
+    let mut columns = Vec::with_capacity(args.len());
+    for (a, ety) in args.into_iter().zip(&etys) {
+        let col = into_items(a)
+            .into_iter()
+            .map(|v| convert(v, ety))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(FnError::call)?;
+        columns.push(col);
+    }
+    let mut at = vec![0usize; columns.len()];
+    let mut product = Vec::with_capacity(total);
+    for _ in 0..total {
+        let tuple = columns
+            .iter()
+            .zip(&at)
+            .filter_map(|(col, &i)| col.get(i).cloned())
+            .collect();
+        product.push(Value::tuple(tuple));
+        for j in (0..columns.len()).rev() {
+            at[j] += 1;
+            if at[j] < columns[j].len() {
+                break;
+            }
+            at[j] = 0;
+        }
+    }
+    Ok(if as_list {
+        Value::list(product)
+    } else {
+        make_set(product)
+    })
+}
+
+fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list, start, end] = fixed(args)?;
+    let start = num_arg(1, start)?;
+    let end = num_arg(2, end)?;
+    let kind = match list.data {
+        Data::Seq(SeqKind::Set, _) => {
+            return Err(FnError::arg(
+                0,
+                "cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important",
+            ));
+        }
+        Data::Seq(kind, _) => kind,
+        _ => return Err(FnError::arg(0, "must be a list or tuple value")),
+    };
+    let len = i64::try_from(items(&list).len()).unwrap_or(i64::MAX);
+    let start = whole(start).map_err(|m| FnError::arg(1, format!("invalid start index: {m}")))?;
+    if start < 0 {
+        return Err(FnError::arg(1, "start index must not be less than zero"));
+    }
+    if start > len {
+        return Err(FnError::arg(
+            1,
+            "start index must not be greater than the length of the list",
+        ));
+    }
+    let end = whole(end).map_err(|m| FnError::arg(2, format!("invalid end index: {m}")))?;
+    if end < 0 {
+        return Err(FnError::arg(2, "end index must not be less than zero"));
+    }
+    if end > len {
+        return Err(FnError::arg(
+            2,
+            "end index must not be greater than the length of the list",
+        ));
+    }
+    if start > end {
+        return Err(FnError::arg(
+            1,
+            "start index must not be greater than end index",
+        ));
+    }
+    // Both indices lie within 0..=len here.
+    let skip = usize::try_from(start).unwrap_or(0);
+    let take = usize::try_from(end - start).unwrap_or(0);
+    let out = into_items(list).into_iter().skip(skip).take(take).collect();
+    Ok(Value::seq(kind, out))
+}
+
+fn sort(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let list = conv_arg(0, list, &Ty::list(Ty::String))?;
+    if !list.is_wholly_known() {
+        return Ok(list.unknown_like());
+    }
+    let mut elems = into_items(list);
+    if let Some(i) = elems.iter().position(Value::is_null) {
+        return Err(FnError::call(format!(
+            "given list element {i} is null; a null string cannot be sorted"
+        )));
+    }
+    elems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    Ok(Value::list(elems))
+}
+
+fn sum(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [list] = fixed(args)?;
+    let (elems_len, is_seq) = match &list.data {
+        Data::Seq(_, elems) => (elems.len(), true),
+        Data::Map(_, m) => (m.len(), false),
+        _ => return Err(FnError::arg(0, "cannot sum noniterable")),
+    };
+    if elems_len == 0 {
+        return Err(FnError::arg(0, "cannot sum an empty list"));
+    }
+    if !is_seq {
+        return Err(FnError::arg(
+            0,
+            format!(
+                "argument must be list, set, or tuple. Received {}",
+                friendly(&ty_of(&list))
+            ),
+        ));
+    }
+    if !list.is_wholly_known() {
+        return Ok(list.unknown_like());
+    }
+    let not_numbers = || FnError::arg(0, "argument must be list, set, or tuple of number values");
+    let mut total: Option<Number> = None;
+    for v in into_items(list) {
+        if v.is_null() {
+            return Err(not_numbers());
+        }
+        let n = convert(v, &Ty::Number)
+            .ok()
+            .and_then(|v| v.as_number())
+            .ok_or_else(not_numbers)?;
+        total = Some(match total {
+            None => n,
+            Some(t) => {
+                let (a, b) = (t.as_f64(), n.as_f64());
+                if a.is_infinite() && b.is_infinite() && a.signum() != b.signum() {
+                    return Err(FnError::call("can't compute sum of opposing infinities"));
+                }
+                t.add(n)
+            }
+        });
+    }
+    Ok(Value::number(total.unwrap_or(Number::Int(0))))
+}
+
+fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [m] = fixed(args)?;
+    let m = conv_arg(0, m, &Ty::map(Ty::list(Ty::String)))?;
+    if !m.is_wholly_known() {
+        return Ok(m.unknown_like());
+    }
+    let bad = || FnError::call("input must be a map of lists of strings");
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, list) in m.as_map().into_iter().flatten() {
+        let Data::Seq(_, elems) = &list.data else {
+            return Err(bad());
+        };
+        for v in elems {
+            let s = v.as_str().ok_or_else(bad)?;
+            out.entry(s.to_string()).or_default().push(key.clone());
+        }
+    }
+    let out = out
+        .into_iter()
+        .map(|(k, mut keys)| {
+            keys.sort();
+            (
+                k,
+                Value::list(keys.into_iter().map(Value::string).collect()),
+            )
+        })
+        .collect();
+    Ok(Value::map(out))
+}
+
+fn values(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [m] = fixed(args)?;
+    match m.data {
+        Data::Map(MapKind::Map, m) => Ok(Value::list(m.into_values().collect())),
+        Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.into_values().collect())),
+        _ => Err(FnError::call(
+            "values() requires a map as the first argument",
+        )),
+    }
+}
+
+fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+    let [keys, vals] = fixed(args)?;
+    let keys = conv_arg(0, keys, &Ty::list(Ty::String))?;
+    let as_object = match vals.data {
+        Data::Seq(SeqKind::List, _) => false,
+        Data::Seq(SeqKind::Tuple, _) => true,
+        _ => {
+            return Err(FnError::call(
+                "values argument must be a list or tuple value",
+            ));
+        }
+    };
+    if !keys.is_wholly_known() {
+        return Ok(keys.unknown_like());
+    }
+    let (nk, nv) = (items(&keys).len(), items(&vals).len());
+    if nk != nv {
+        return Err(FnError::call(format!(
+            "number of keys ({nk}) does not match number of values ({nv})"
+        )));
+    }
+    if let Some(i) = items(&keys).iter().position(Value::is_null) {
+        return Err(FnError::call(format!(
+            "keys list has null value at index {i}"
+        )));
+    }
+    let out: BTreeMap<String, Value> = into_items(keys)
+        .into_iter()
+        .zip(into_items(vals))
+        .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v))
+        .collect();
+    Ok(if as_object {
+        Value::object(out)
+    } else {
+        Value::map(out)
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Grapheme clusters, for `length` of a string
+
+/// The number of extended grapheme clusters in `s` (UAX #29), as cty's `Strlen` counts
+/// them. The character classes come from compact tables of the common ranges rather than
+/// the full Unicode database (no dependency): combining marks of the major scripts,
+/// emoji, variation selectors, regional indicators and Hangul jamo are covered.
+pub(crate) fn grapheme_count(s: &str) -> usize {
+    let mut clusters = 0;
+    let mut prev: Option<Gcb> = None;
+    let mut ri_run = 0usize;
+    let mut in_pict = false;
+    let mut pict_zwj = false;
+    for c in s.chars() {
+        let cur = gcb(c);
+        let joins = prev.is_some_and(|p| !breaks(p, cur, ri_run, pict_zwj));
+        if !joins {
+            clusters += 1;
+        }
+        ri_run = if cur == Gcb::Ri { ri_run + 1 } else { 0 };
+        pict_zwj = cur == Gcb::Zwj && in_pict;
+        in_pict = match cur {
+            Gcb::Pict => true,
+            Gcb::Extend => in_pict,
+            _ => false,
+        };
+        prev = Some(cur);
+    }
+    clusters
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Gcb {
+    Cr,
+    Lf,
+    Control,
+    Extend,
+    Zwj,
+    Ri,
+    L,
+    V,
+    T,
+    Lv,
+    Lvt,
+    Pict,
+    Other,
+}
+
+fn breaks(p: Gcb, cur: Gcb, ri_run: usize, pict_zwj: bool) -> bool {
+    use Gcb::*;
+    match (p, cur) {
+        (Cr, Lf) => false,
+        (Cr | Lf | Control, _) | (_, Cr | Lf | Control) => true,
+        (L, L | V | Lv | Lvt) | (Lv | V, V | T) | (Lvt | T, T) => false,
+        (_, Extend | Zwj) => false,
+        (Zwj, Pict) if pict_zwj => false,
+        (Ri, Ri) => ri_run.is_multiple_of(2),
+        _ => true,
+    }
+}
+
+fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+fn gcb(ch: char) -> Gcb {
+    let c = ch as u32;
+    match c {
+        0x0D => Gcb::Cr,
+        0x0A => Gcb::Lf,
+        0x200D => Gcb::Zwj,
+        0x1F1E6..=0x1F1FF => Gcb::Ri,
+        0x1100..=0x115F | 0xA960..=0xA97C => Gcb::L,
+        0x1160..=0x11A7 | 0xD7B0..=0xD7C6 => Gcb::V,
+        0x11A8..=0x11FF | 0xD7CB..=0xD7FB => Gcb::T,
+        0xAC00..=0xD7A3 => {
+            if (c - 0xAC00).is_multiple_of(28) {
+                Gcb::Lv
+            } else {
+                Gcb::Lvt
+            }
+        }
+        _ if in_ranges(c, CONTROL) => Gcb::Control,
+        _ if in_ranges(c, EXTEND) => Gcb::Extend,
+        _ if in_ranges(c, PICTOGRAPHIC) => Gcb::Pict,
+        _ => Gcb::Other,
+    }
+}
+
+/// Controls and format characters that break clusters (sorted, disjoint).
+const CONTROL: &[(u32, u32)] = &[
+    (0x0000, 0x0009),
+    (0x000B, 0x000C),
+    (0x000E, 0x001F),
+    (0x007F, 0x009F),
+    (0x00AD, 0x00AD),
+    (0x061C, 0x061C),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),
+    (0x200E, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF0, 0xFFFB),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE001F),
+    (0xE0080, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+];
+
+/// Combining marks (Grapheme_Extend and SpacingMark), ZWNJ, variation selectors, emoji
+/// modifiers and tags (sorted, disjoint).
+const EXTEND: &[(u32, u32)] = &[
+    (0x0300, 0x036F),
+    (0x0483, 0x0489),
+    (0x0591, 0x05BD),
+    (0x05BF, 0x05BF),
+    (0x05C1, 0x05C2),
+    (0x05C4, 0x05C5),
+    (0x05C7, 0x05C7),
+    (0x0610, 0x061A),
+    (0x064B, 0x065F),
+    (0x0670, 0x0670),
+    (0x06D6, 0x06DC),
+    (0x06DF, 0x06E4),
+    (0x06E7, 0x06E8),
+    (0x06EA, 0x06ED),
+    (0x0711, 0x0711),
+    (0x0730, 0x074A),
+    (0x07A6, 0x07B0),
+    (0x07EB, 0x07F3),
+    (0x0816, 0x0819),
+    (0x081B, 0x0823),
+    (0x0825, 0x0827),
+    (0x0829, 0x082D),
+    (0x0859, 0x085B),
+    (0x08D3, 0x08E1),
+    (0x08E3, 0x0903),
+    (0x093A, 0x093C),
+    (0x093E, 0x094F),
+    (0x0951, 0x0957),
+    (0x0962, 0x0963),
+    (0x0981, 0x0983),
+    (0x09BC, 0x09BC),
+    (0x09BE, 0x09C4),
+    (0x09C7, 0x09C8),
+    (0x09CB, 0x09CD),
+    (0x09D7, 0x09D7),
+    (0x09E2, 0x09E3),
+    (0x0A01, 0x0A03),
+    (0x0A3C, 0x0A51),
+    (0x0A70, 0x0A71),
+    (0x0A75, 0x0A75),
+    (0x0A81, 0x0A83),
+    (0x0ABC, 0x0ACD),
+    (0x0AE2, 0x0AE3),
+    (0x0B01, 0x0B03),
+    (0x0B3C, 0x0B57),
+    (0x0B62, 0x0B63),
+    (0x0B82, 0x0B82),
+    (0x0BBE, 0x0BCD),
+    (0x0BD7, 0x0BD7),
+    (0x0C00, 0x0C04),
+    (0x0C3E, 0x0C56),
+    (0x0C62, 0x0C63),
+    (0x0C81, 0x0C83),
+    (0x0CBC, 0x0CD6),
+    (0x0CE2, 0x0CE3),
+    (0x0D00, 0x0D03),
+    (0x0D3B, 0x0D3C),
+    (0x0D3E, 0x0D4D),
+    (0x0D57, 0x0D57),
+    (0x0D62, 0x0D63),
+    (0x0D82, 0x0D83),
+    (0x0DCA, 0x0DDF),
+    (0x0DF2, 0x0DF3),
+    (0x0E31, 0x0E31),
+    (0x0E34, 0x0E3A),
+    (0x0E47, 0x0E4E),
+    (0x0EB1, 0x0EB1),
+    (0x0EB4, 0x0EBC),
+    (0x0EC8, 0x0ECD),
+    (0x0F18, 0x0F19),
+    (0x0F35, 0x0F35),
+    (0x0F37, 0x0F37),
+    (0x0F39, 0x0F39),
+    (0x0F3E, 0x0F3F),
+    (0x0F71, 0x0F84),
+    (0x0F86, 0x0F87),
+    (0x0F8D, 0x0FBC),
+    (0x0FC6, 0x0FC6),
+    (0x102B, 0x103E),
+    (0x1056, 0x1059),
+    (0x105E, 0x1060),
+    (0x1062, 0x1064),
+    (0x1067, 0x106D),
+    (0x1071, 0x1074),
+    (0x1082, 0x108D),
+    (0x108F, 0x108F),
+    (0x109A, 0x109D),
+    (0x135D, 0x135F),
+    (0x1712, 0x1714),
+    (0x1732, 0x1734),
+    (0x1752, 0x1753),
+    (0x1772, 0x1773),
+    (0x17B4, 0x17D3),
+    (0x17DD, 0x17DD),
+    (0x180B, 0x180D),
+    (0x1885, 0x1886),
+    (0x18A9, 0x18A9),
+    (0x1920, 0x193B),
+    (0x1A17, 0x1A1B),
+    (0x1A55, 0x1A7F),
+    (0x1AB0, 0x1AFF),
+    (0x1B00, 0x1B04),
+    (0x1B34, 0x1B44),
+    (0x1B6B, 0x1B73),
+    (0x1B80, 0x1B82),
+    (0x1BA1, 0x1BAD),
+    (0x1BE6, 0x1BF3),
+    (0x1C24, 0x1C37),
+    (0x1CD0, 0x1CD2),
+    (0x1CD4, 0x1CE8),
+    (0x1CED, 0x1CED),
+    (0x1CF4, 0x1CF4),
+    (0x1CF7, 0x1CF9),
+    (0x1DC0, 0x1DFF),
+    (0x200C, 0x200C),
+    (0x20D0, 0x20FF),
+    (0x2CEF, 0x2CF1),
+    (0x2D7F, 0x2D7F),
+    (0x2DE0, 0x2DFF),
+    (0x302A, 0x302F),
+    (0x3099, 0x309A),
+    (0xA66F, 0xA672),
+    (0xA674, 0xA67D),
+    (0xA69E, 0xA69F),
+    (0xA6F0, 0xA6F1),
+    (0xA802, 0xA802),
+    (0xA806, 0xA806),
+    (0xA80B, 0xA80B),
+    (0xA823, 0xA827),
+    (0xA880, 0xA881),
+    (0xA8B4, 0xA8C5),
+    (0xA8E0, 0xA8F1),
+    (0xA8FF, 0xA8FF),
+    (0xA926, 0xA92D),
+    (0xA947, 0xA953),
+    (0xA980, 0xA983),
+    (0xA9B3, 0xA9C0),
+    (0xA9E5, 0xA9E5),
+    (0xAA29, 0xAA36),
+    (0xAA43, 0xAA43),
+    (0xAA4C, 0xAA4D),
+    (0xAA7B, 0xAA7D),
+    (0xAAB0, 0xAAB0),
+    (0xAAB2, 0xAAB4),
+    (0xAAB7, 0xAAB8),
+    (0xAABE, 0xAABF),
+    (0xAAC1, 0xAAC1),
+    (0xAAEB, 0xAAEF),
+    (0xAAF5, 0xAAF6),
+    (0xABE3, 0xABEA),
+    (0xABEC, 0xABED),
+    (0xFB1E, 0xFB1E),
+    (0xFE00, 0xFE0F),
+    (0xFE20, 0xFE2F),
+    (0xFF9E, 0xFF9F),
+    (0x101FD, 0x101FD),
+    (0x10A01, 0x10A0F),
+    (0x10A38, 0x10A3F),
+    (0x11000, 0x11002),
+    (0x11038, 0x11046),
+    (0x1107F, 0x11082),
+    (0x110B0, 0x110BA),
+    (0x11100, 0x11102),
+    (0x11127, 0x11134),
+    (0x1D165, 0x1D169),
+    (0x1D16D, 0x1D172),
+    (0x1D17B, 0x1D182),
+    (0x1D185, 0x1D18B),
+    (0x1D1AA, 0x1D1AD),
+    (0x1E8D0, 0x1E8D6),
+    (0x1E944, 0x1E94A),
+    (0x1F3FB, 0x1F3FF),
+    (0xE0020, 0xE007F),
+    (0xE0100, 0xE01EF),
+];
+
+/// Extended_Pictographic, approximately (sorted, disjoint; regional indicators and emoji
+/// modifiers are classified before this table is consulted).
+const PICTOGRAPHIC: &[(u32, u32)] = &[
+    (0x00A9, 0x00A9),
+    (0x00AE, 0x00AE),
+    (0x203C, 0x203C),
+    (0x2049, 0x2049),
+    (0x2122, 0x2122),
+    (0x2139, 0x2139),
+    (0x2194, 0x2199),
+    (0x21A9, 0x21AA),
+    (0x231A, 0x231B),
+    (0x2328, 0x2328),
+    (0x2388, 0x2388),
+    (0x23CF, 0x23CF),
+    (0x23E9, 0x23F3),
+    (0x23F8, 0x23FA),
+    (0x24C2, 0x24C2),
+    (0x25AA, 0x25AB),
+    (0x25B6, 0x25B6),
+    (0x25C0, 0x25C0),
+    (0x25FB, 0x25FE),
+    (0x2600, 0x27BF),
+    (0x2934, 0x2935),
+    (0x2B05, 0x2B07),
+    (0x2B1B, 0x2B1C),
+    (0x2B50, 0x2B50),
+    (0x2B55, 0x2B55),
+    (0x3030, 0x3030),
+    (0x303D, 0x303D),
+    (0x3297, 0x3297),
+    (0x3299, 0x3299),
+    (0x1F000, 0x1FAFF),
+    (0x1FC00, 0x1FFFD),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::functions::CallError;
+    use crate::functions::testing::*;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    fn list(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+    fn strs(xs: &[&str]) -> Value {
+        tup(xs.iter().map(|x| s(x)).collect())
+    }
+    fn b(x: bool) -> Value {
+        Value::bool(x)
+    }
+    fn unk() -> Value {
+        Value::unknown("r")
+    }
+    fn null() -> Value {
+        Value::null()
+    }
+
+    /// The message of a call expected to fail (argument or call error alike).
+    fn msg(name: &str, args: Vec<Value>) -> String {
+        match call(name, args) {
+            Err(CallError::Arg { msg, .. }) | Err(CallError::Call(msg)) => msg,
+            other => panic!("{name}: expected an error, got {other:?}"),
+        }
+    }
+
+    fn is_unknown(v: &Value) -> bool {
+        !v.is_known()
+    }
+
+    #[test]
+    fn alltrue_and_anytrue() {
+        shows(&ok("alltrue", vec![tup(vec![s("true"), b(true)])]), "true");
+        shows(&ok("alltrue", vec![tup(vec![b(true), b(false)])]), "false");
+        shows(&ok("alltrue", vec![tup(vec![])]), "true");
+        shows(&ok("alltrue", vec![tup(vec![b(true), null()])]), "false");
+        assert!(is_unknown(&ok("alltrue", vec![tup(vec![b(true), unk()])])));
+        shows(&ok("anytrue", vec![tup(vec![s("true")])]), "true");
+        shows(&ok("anytrue", vec![tup(vec![b(true), b(false)])]), "true");
+        shows(&ok("anytrue", vec![tup(vec![])]), "false");
+        // A known true wins over an unknown.
+        shows(&ok("anytrue", vec![tup(vec![unk(), b(true)])]), "true");
+        assert!(is_unknown(&ok("anytrue", vec![tup(vec![unk(), b(false)])])));
+        assert_eq!(
+            msg("alltrue", vec![tup(vec![n(1)])]),
+            "element 0: bool required"
+        );
+        assert_eq!(msg("anytrue", vec![s("x")]), "list of bool required");
+        assert_eq!(
+            msg("alltrue", vec![tup(vec![s("yes")])]),
+            "a bool is required"
+        );
+        assert_eq!(msg("alltrue", vec![null()]), "argument must not be null");
+    }
+
+    #[test]
+    fn chunklist_examples() {
+        let abcde = strs(&["a", "b", "c", "d", "e"]);
+        shows(
+            &ok("chunklist", vec![abcde.clone(), n(2)]),
+            r#"tolist([tolist(["a", "b"]), tolist(["c", "d"]), tolist(["e"])])"#,
+        );
+        shows(
+            &ok("chunklist", vec![abcde.clone(), n(0)]),
+            r#"tolist([tolist(["a", "b", "c", "d", "e"])])"#,
+        );
+        shows(&ok("chunklist", vec![tup(vec![]), n(-1)]), "tolist([])");
+        assert_eq!(
+            msg("chunklist", vec![abcde.clone(), n(-1)]),
+            "the size argument must be positive"
+        );
+        assert!(
+            msg("chunklist", vec![abcde, Value::float(1.5)])
+                .starts_with("invalid index: value must be a whole number")
+        );
+        assert_eq!(
+            msg("chunklist", vec![tup(vec![n(1), b(true)]), n(1)]),
+            "all list elements must have the same type"
+        );
+        // Unknown elements are carried along.
+        shows(
+            &ok("chunklist", vec![tup(vec![s("a"), unk()]), n(1)]),
+            r#"tolist([tolist(["a"]), tolist([(unknown: r)])])"#,
+        );
+        assert!(is_unknown(&ok("chunklist", vec![unk(), n(1)])));
+    }
+
+    #[test]
+    fn coalesce_examples() {
+        shows(&ok("coalesce", vec![s("a"), s("b")]), r#""a""#);
+        shows(&ok("coalesce", vec![s(""), s("b")]), r#""b""#);
+        shows(&ok("coalesce", vec![n(1), n(2)]), "1");
+        shows(&ok("coalesce", vec![null(), s("x")]), r#""x""#);
+        // Arguments are unified first: the number becomes a string.
+        shows(&ok("coalesce", vec![n(1), s("b")]), r#""1""#);
+        assert!(is_unknown(&ok("coalesce", vec![null(), unk(), s("b")])));
+        shows(&ok("coalesce", vec![s("a"), unk()]), r#""a""#);
+        assert_eq!(
+            msg("coalesce", vec![s(""), null()]),
+            "no non-null, non-empty-string arguments"
+        );
+        assert_eq!(
+            msg("coalesce", vec![n(1), b(true)]),
+            "all arguments must have the same type"
+        );
+        assert_eq!(
+            msg("coalesce", vec![]),
+            "all arguments must have the same type"
+        );
+    }
+
+    #[test]
+    fn coalescelist_examples() {
+        let ab = strs(&["a", "b"]);
+        let cd = strs(&["c", "d"]);
+        shows(
+            &ok("coalescelist", vec![ab.clone(), cd.clone()]),
+            r#"["a", "b"]"#,
+        );
+        shows(
+            &ok("coalescelist", vec![tup(vec![]), cd.clone()]),
+            r#"["c", "d"]"#,
+        );
+        assert!(is_unknown(&ok(
+            "coalescelist",
+            vec![tup(vec![]), unk(), cd]
+        )));
+        shows(&ok("coalescelist", vec![ab, unk()]), r#"["a", "b"]"#);
+        assert_eq!(
+            msg("coalescelist", vec![tup(vec![])]),
+            "no non-null arguments"
+        );
+        assert_eq!(
+            msg("coalescelist", vec![s("a")]),
+            "coalescelist arguments must be lists or tuples"
+        );
+        assert_eq!(
+            msg("coalescelist", vec![null(), tup(vec![n(1)])]),
+            "coalescelist arguments must be lists or tuples"
+        );
+        assert_eq!(
+            msg("coalescelist", vec![]),
+            "at least one argument is required"
+        );
+    }
+
+    #[test]
+    fn compact_examples() {
+        shows(
+            &ok("compact", vec![strs(&["a", "", "b", "c"])]),
+            r#"tolist(["a", "b", "c"])"#,
+        );
+        shows(
+            &ok("compact", vec![tup(vec![s("a"), null(), n(1)])]),
+            r#"tolist(["a", "1"])"#,
+        );
+        shows(&ok("compact", vec![tup(vec![])]), "tolist([])");
+        assert!(is_unknown(&ok("compact", vec![tup(vec![s("a"), unk()])])));
+        assert_eq!(
+            msg("compact", vec![tup(vec![tup(vec![])])]),
+            "element 0: string required"
+        );
+    }
+
+    #[test]
+    fn concat_examples() {
+        shows(
+            &ok("concat", vec![strs(&["a", ""]), strs(&["b", "c"])]),
+            r#"["a", "", "b", "c"]"#,
+        );
+        // Lists of unifiable types give a list.
+        shows(
+            &ok("concat", vec![list(vec![s("a")]), list(vec![n(1)])]),
+            r#"tolist(["a", "1"])"#,
+        );
+        // A list and a tuple give a tuple.
+        shows(
+            &ok("concat", vec![list(vec![s("a")]), tup(vec![n(1)])]),
+            r#"["a", 1]"#,
+        );
+        // Lists that cannot unify give a tuple too.
+        shows(
+            &ok("concat", vec![list(vec![n(1)]), list(vec![b(true)])]),
+            "[1, true]",
+        );
+        shows(
+            &ok("concat", vec![tup(vec![s("a"), unk()])]),
+            r#"["a", (unknown: r)]"#,
+        );
+        assert!(is_unknown(&ok("concat", vec![tup(vec![]), unk()])));
+        assert_eq!(
+            msg("concat", vec![tup(vec![]), Value::set(vec![s("a")])]),
+            "all arguments must be lists or tuples; got set of string"
+        );
+        assert_eq!(msg("concat", vec![]), "at least one argument is required");
+        assert_eq!(msg("concat", vec![null()]), "argument must not be null");
+    }
+
+    #[test]
+    fn contains_examples() {
+        let abc = strs(&["a", "b", "c"]);
+        shows(&ok("contains", vec![abc.clone(), s("a")]), "true");
+        shows(&ok("contains", vec![abc.clone(), s("d")]), "false");
+        // No conversion: 1 is not "1".
+        shows(&ok("contains", vec![strs(&["1"]), n(1)]), "false");
+        shows(&ok("contains", vec![tup(vec![]), s("a")]), "false");
+        shows(
+            &ok("contains", vec![tup(vec![unk(), s("a")]), s("a")]),
+            "true",
+        );
+        assert!(is_unknown(&ok(
+            "contains",
+            vec![tup(vec![unk(), s("a")]), s("b")]
+        )));
+        assert!(is_unknown(&ok("contains", vec![abc, unk()])));
+        assert_eq!(
+            msg("contains", vec![s("abc"), s("a")]),
+            "argument must be list, tuple, or set"
+        );
+    }
+
+    #[test]
+    fn distinct_examples() {
+        shows(
+            &ok("distinct", vec![strs(&["a", "b", "a", "c", "d", "b"])]),
+            r#"tolist(["a", "b", "c", "d"])"#,
+        );
+        shows(
+            &ok("distinct", vec![tup(vec![s("1"), n(1)])]),
+            r#"tolist(["1"])"#,
+        );
+        shows(&ok("distinct", vec![tup(vec![])]), "tolist([])");
+        assert!(is_unknown(&ok("distinct", vec![tup(vec![s("a"), unk()])])));
+        assert_eq!(
+            msg("distinct", vec![tup(vec![n(1), b(true)])]),
+            "all list elements must have the same type"
+        );
+    }
+
+    #[test]
+    fn element_examples() {
+        let abc = strs(&["a", "b", "c"]);
+        shows(&ok("element", vec![abc.clone(), n(1)]), r#""b""#);
+        shows(&ok("element", vec![abc.clone(), n(3)]), r#""a""#);
+        shows(&ok("element", vec![abc.clone(), n(2)]), r#""c""#);
+        shows(
+            &ok("element", vec![list(vec![s("x"), s("y")]), s("3")]),
+            r#""y""#,
+        );
+        assert_eq!(
+            msg("element", vec![abc.clone(), n(-1)]),
+            "cannot use element function with a negative index"
+        );
+        assert_eq!(
+            msg("element", vec![tup(vec![]), n(0)]),
+            "cannot use element function with an empty list"
+        );
+        assert_eq!(
+            msg("element", vec![Value::set(vec![s("a")]), n(0)]),
+            "cannot read elements from set of string"
+        );
+        assert!(
+            msg("element", vec![abc.clone(), Value::float(0.5)])
+                .starts_with("invalid index: value must be a whole number")
+        );
+        assert!(is_unknown(&ok("element", vec![abc.clone(), unk()])));
+        shows(
+            &ok("element", vec![tup(vec![unk(), s("b")]), n(1)]),
+            r#""b""#,
+        );
+        assert!(is_unknown(&ok(
+            "element",
+            vec![tup(vec![unk(), s("b")]), n(0)]
+        )));
+        assert_eq!(msg("element", vec![abc, s("x")]), "a number is required");
+    }
+
+    #[test]
+    fn flatten_examples() {
+        let v = tup(vec![strs(&["a", "b"]), tup(vec![]), strs(&["c"])]);
+        shows(&ok("flatten", vec![v]), r#"["a", "b", "c"]"#);
+        let v = tup(vec![
+            tup(vec![strs(&["a", "b"]), tup(vec![])]),
+            strs(&["c"]),
+        ]);
+        shows(&ok("flatten", vec![v]), r#"["a", "b", "c"]"#);
+        let v = tup(vec![
+            list(vec![n(1)]),
+            Value::set(vec![n(3), n(2)]),
+            obj(&[("a", n(1))]),
+        ]);
+        shows(&ok("flatten", vec![v]), "[1, 2, 3, { a = 1 }]");
+        shows(&ok("flatten", vec![tup(vec![])]), "[]");
+        assert!(is_unknown(&ok(
+            "flatten",
+            vec![tup(vec![s("a"), tup(vec![unk()])])]
+        )));
+        // An unknown nested inside a leaf value does not matter.
+        shows(
+            &ok("flatten", vec![tup(vec![tup(vec![obj(&[("a", unk())])])])]),
+            "[{ a = (unknown: r) }]",
+        );
+        assert_eq!(
+            msg("flatten", vec![s("a")]),
+            "can only flatten lists, sets and tuples"
+        );
+    }
+
+    #[test]
+    fn index_examples() {
+        shows(&ok("index", vec![strs(&["a", "b", "c"]), s("b")]), "1");
+        assert_eq!(msg("index", vec![strs(&["a"]), s("z")]), "item not found");
+        assert_eq!(
+            msg("index", vec![tup(vec![]), s("z")]),
+            "cannot search an empty list"
+        );
+        assert_eq!(
+            msg("index", vec![Value::set(vec![s("a")]), s("a")]),
+            "argument must be a list or tuple"
+        );
+        assert!(is_unknown(&ok(
+            "index",
+            vec![tup(vec![unk(), s("b")]), s("b")]
+        )));
+        shows(&ok("index", vec![tup(vec![s("b"), unk()]), s("b")]), "0");
+    }
+
+    #[test]
+    fn keys_and_values_examples() {
+        let o = obj(&[("a", n(1)), ("c", n(2)), ("d", n(3))]);
+        shows(&ok("keys", vec![o.clone()]), r#"["a", "c", "d"]"#);
+        shows(&ok("values", vec![o]), "[1, 2, 3]");
+        let m = map(&[("b", s("x")), ("a", s("y"))]);
+        shows(&ok("keys", vec![m.clone()]), r#"tolist(["a", "b"])"#);
+        shows(&ok("values", vec![m]), r#"tolist(["y", "x"])"#);
+        shows(&ok("keys", vec![obj(&[])]), "[]");
+        shows(&ok("keys", vec![map(&[])]), "tolist([])");
+        shows(&ok("values", vec![obj(&[])]), "[]");
+        shows(&ok("keys", vec![obj(&[("a", unk())])]), r#"["a"]"#);
+        shows(&ok("values", vec![obj(&[("a", unk())])]), "[(unknown: r)]");
+        assert!(is_unknown(&ok("keys", vec![unk()])));
+        assert_eq!(
+            msg("keys", vec![strs(&["a"])]),
+            "must have map or object type"
+        );
+        assert_eq!(
+            msg("values", vec![strs(&["a"])]),
+            "values() requires a map as the first argument"
+        );
+        assert_eq!(msg("keys", vec![null()]), "argument must not be null");
+    }
+
+    #[test]
+    fn length_examples() {
+        shows(&ok("length", vec![tup(vec![])]), "0");
+        shows(&ok("length", vec![strs(&["a", "b"])]), "2");
+        shows(&ok("length", vec![obj(&[("a", s("b"))])]), "1");
+        shows(&ok("length", vec![s("hello")]), "5");
+        shows(&ok("length", vec![s("👾🕹️")]), "2");
+        shows(&ok("length", vec![s("e\u{301}")]), "1");
+        shows(&ok("length", vec![s("🇩🇪🇫🇷")]), "2");
+        shows(&ok("length", vec![s("👩‍👩‍👧")]), "1");
+        shows(&ok("length", vec![s("\r\n")]), "1");
+        shows(&ok("length", vec![s("한국어")]), "3");
+        shows(&ok("length", vec![s("")]), "0");
+        // A known collection with unknown elements has a known length.
+        shows(&ok("length", vec![tup(vec![unk(), unk()])]), "2");
+        shows(&ok("length", vec![list(vec![unk()])]), "1");
+        assert!(is_unknown(&ok(
+            "length",
+            vec![Value::set(vec![s("a"), unk()])]
+        )));
+        assert!(is_unknown(&ok("length", vec![unk()])));
+        assert_eq!(
+            msg("length", vec![n(1)]),
+            "argument must be a string, a collection type, or a structural type"
+        );
+        assert_eq!(msg("length", vec![null()]), "argument must not be null");
+    }
+
+    #[test]
+    fn lookup_examples() {
+        let o = obj(&[("a", s("ay")), ("b", s("bee"))]);
+        shows(
+            &ok("lookup", vec![o.clone(), s("a"), s("what?")]),
+            r#""ay""#,
+        );
+        shows(
+            &ok("lookup", vec![o.clone(), s("c"), s("what?")]),
+            r#""what?""#,
+        );
+        shows(&ok("lookup", vec![o.clone(), s("a")]), r#""ay""#);
+        // An object's default is returned as it is; a map's is converted.
+        shows(&ok("lookup", vec![o.clone(), s("c"), n(1)]), "1");
+        let m = map(&[("a", s("x"))]);
+        shows(&ok("lookup", vec![m.clone(), s("c"), n(1)]), r#""1""#);
+        shows(&ok("lookup", vec![m.clone(), s("c"), null()]), "null");
+        assert_eq!(
+            msg("lookup", vec![m.clone(), s("c")]),
+            r#"lookup failed to find key "c""#
+        );
+        assert_eq!(
+            msg("lookup", vec![o.clone(), s("c")]),
+            r#"the given object has no attribute "c""#
+        );
+        assert_eq!(
+            msg("lookup", vec![m.clone(), s("c"), tup(vec![])]),
+            "the default value must have the same type as the map elements"
+        );
+        assert_eq!(
+            msg("lookup", vec![strs(&["a"]), s("a")]),
+            "lookup() requires a map as the first argument"
+        );
+        assert_eq!(
+            msg("lookup", vec![m.clone(), s("a"), s("b"), s("c")]),
+            "lookup() takes two or three arguments, got 4"
+        );
+        assert_eq!(
+            msg("lookup", vec![m.clone(), tup(vec![])]),
+            "string required"
+        );
+        // Number keys are converted to strings.
+        shows(
+            &ok("lookup", vec![map(&[("1", s("one"))]), n(1)]),
+            r#""one""#,
+        );
+        assert!(is_unknown(&ok(
+            "lookup",
+            vec![obj(&[("a", s("x")), ("b", unk())]), s("a")]
+        )));
+        assert!(is_unknown(&ok("lookup", vec![m.clone(), unk()])));
+        assert!(is_unknown(&ok("lookup", vec![m, s("z"), unk()])));
+    }
+
+    #[test]
+    fn matchkeys_examples() {
+        let v = ok(
+            "matchkeys",
+            vec![
+                strs(&["i-123", "i-abc", "i-def"]),
+                strs(&["us-west", "us-east", "us-east"]),
+                strs(&["us-east"]),
+            ],
+        );
+        shows(&v, r#"tolist(["i-abc", "i-def"])"#);
+        // Keys and search set unify: 1 matches "1".
+        let v = ok(
+            "matchkeys",
+            vec![strs(&["x", "y"]), strs(&["1", "2"]), tup(vec![n(1)])],
+        );
+        shows(&v, r#"tolist(["x"])"#);
+        shows(
+            &ok("matchkeys", vec![strs(&["x"]), strs(&["a"]), tup(vec![])]),
+            "tolist([])",
+        );
+        assert_eq!(
+            msg(
+                "matchkeys",
+                vec![strs(&["x"]), strs(&["a", "b"]), strs(&["a"])]
+            ),
+            "length of keys and values should be equal"
+        );
+        assert_eq!(
+            msg(
+                "matchkeys",
+                vec![strs(&["x"]), tup(vec![n(1)]), tup(vec![b(true)])]
+            ),
+            "keys and searchset must be of the same type"
+        );
+        assert!(is_unknown(&ok(
+            "matchkeys",
+            vec![tup(vec![unk()]), strs(&["a"]), strs(&["a"])]
+        )));
+        // An unknown comparison gives Terraform's empty list.
+        shows(
+            &ok(
+                "matchkeys",
+                vec![strs(&["x"]), strs(&["a"]), tup(vec![unk()])],
+            ),
+            "tolist([])",
+        );
+    }
+
+    #[test]
+    fn merge_examples() {
+        let v = ok(
+            "merge",
+            vec![
+                obj(&[("a", s("b")), ("c", s("d"))]),
+                obj(&[("e", s("f")), ("c", s("z"))]),
+            ],
+        );
+        shows(&v, r#"{ a = "b", c = "z", e = "f" }"#);
+        let v = ok(
+            "merge",
+            vec![
+                obj(&[("a", s("b"))]),
+                obj(&[("a", tup(vec![n(1), n(2)])), ("c", s("z"))]),
+                obj(&[("d", n(3))]),
+            ],
+        );
+        shows(&v, r#"{ a = [1, 2], c = "z", d = 3 }"#);
+        // Maps of one type stay a map; otherwise the result is an object.
+        let v = ok("merge", vec![map(&[("a", s("x"))]), map(&[("b", s("y"))])]);
+        shows(&v, r#"tomap({ a = "x", b = "y" })"#);
+        let v = ok("merge", vec![map(&[("a", s("x"))]), map(&[("b", n(1))])]);
+        shows(&v, r#"{ a = "x", b = 1 }"#);
+        let v = ok("merge", vec![map(&[("a", s("x"))]), obj(&[("b", s("y"))])]);
+        shows(&v, r#"{ a = "x", b = "y" }"#);
+        shows(&ok("merge", vec![null(), obj(&[("a", n(1))])]), "{ a = 1 }");
+        assert!(ok("merge", vec![null(), null()]).is_null());
+        shows(&ok("merge", vec![]), "{}");
+        // Unknown values pass through.
+        shows(
+            &ok("merge", vec![obj(&[("a", unk())])]),
+            "{ a = (unknown: r) }",
+        );
+        assert!(is_unknown(&ok("merge", vec![obj(&[]), unk()])));
+        assert_eq!(
+            msg("merge", vec![obj(&[]), s("x")]),
+            r#"arguments must be maps or objects, got "string""#
+        );
+    }
+
+    #[test]
+    fn one_examples() {
+        assert!(ok("one", vec![tup(vec![])]).is_null());
+        shows(&ok("one", vec![strs(&["hello"])]), r#""hello""#);
+        assert!(ok("one", vec![Value::set(vec![])]).is_null());
+        shows(&ok("one", vec![list(vec![n(1)])]), "1");
+        assert_eq!(
+            msg("one", vec![strs(&["hello", "goodbye"])]),
+            "must be a list, set, or tuple value with either zero or one elements"
+        );
+        assert_eq!(
+            msg("one", vec![s("x")]),
+            "must be a list, set, or tuple value with either zero or one elements"
+        );
+        assert!(is_unknown(&ok("one", vec![tup(vec![unk()])])));
+    }
+
+    #[test]
+    fn range_examples() {
+        shows(&ok("range", vec![n(3)]), "tolist([0, 1, 2])");
+        shows(&ok("range", vec![n(1), n(4)]), "tolist([1, 2, 3])");
+        shows(&ok("range", vec![n(1), n(8), n(2)]), "tolist([1, 3, 5, 7])");
+        shows(
+            &ok("range", vec![n(1), n(4), Value::float(0.5)]),
+            "tolist([1, 1.5, 2, 2.5, 3, 3.5])",
+        );
+        shows(&ok("range", vec![n(4), n(1)]), "tolist([4, 3, 2])");
+        shows(&ok("range", vec![n(10), n(5), n(-2)]), "tolist([10, 8, 6])");
+        shows(&ok("range", vec![n(-3)]), "tolist([0, -1, -2])");
+        shows(&ok("range", vec![n(0)]), "tolist([])");
+        shows(&ok("range", vec![s("2")]), "tolist([0, 1])");
+        assert_eq!(
+            msg("range", vec![n(0), n(2000)]),
+            "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step"
+        );
+        assert!(msg("range", vec![n(0), n(1), n(0)]).starts_with("more than 1024 values"));
+        assert_eq!(
+            msg("range", vec![n(1), n(4), n(-1)]),
+            "end must be less than start when step is negative"
+        );
+        assert_eq!(
+            msg("range", vec![n(4), n(1), n(1)]),
+            "end must be greater than start when step is positive"
+        );
+        assert_eq!(
+            msg("range", vec![]),
+            "must have one, two, or three arguments"
+        );
+        assert_eq!(
+            msg("range", vec![n(1), n(2), n(3), n(4)]),
+            "must have one, two, or three arguments"
+        );
+        assert_eq!(msg("range", vec![s("x")]), "a number is required");
+        assert!(is_unknown(&ok("range", vec![unk()])));
+    }
+
+    #[test]
+    fn reverse_examples() {
+        shows(
+            &ok("reverse", vec![tup(vec![n(1), n(2), n(3)])]),
+            "[3, 2, 1]",
+        );
+        shows(
+            &ok("reverse", vec![list(vec![n(1), n(2)])]),
+            "tolist([2, 1])",
+        );
+        shows(
+            &ok("reverse", vec![Value::set(vec![n(1), n(2)])]),
+            "tolist([2, 1])",
+        );
+        shows(&ok("reverse", vec![tup(vec![])]), "[]");
+        assert_eq!(
+            msg("reverse", vec![s("ab")]),
+            "can only reverse list or tuple values, not string"
+        );
+    }
+
+    #[test]
+    fn set_operations_examples() {
+        let v = ok(
+            "setintersection",
+            vec![strs(&["a", "b"]), strs(&["b", "c"]), strs(&["b", "d"])],
+        );
+        shows(&v, r#"toset(["b"])"#);
+        let v = ok(
+            "setsubtract",
+            vec![strs(&["a", "b", "c"]), strs(&["a", "c"])],
+        );
+        shows(&v, r#"toset(["b"])"#);
+        let v = ok(
+            "setunion",
+            vec![strs(&["a", "b"]), strs(&["b", "c"]), strs(&["d"])],
+        );
+        shows(&v, r#"toset(["a", "b", "c", "d"])"#);
+        shows(&ok("setunion", vec![strs(&["a"])]), r#"toset(["a"])"#);
+        // Element types unify: 1 and "1" are the same element.
+        let v = ok("setunion", vec![tup(vec![n(1)]), strs(&["1", "2"])]);
+        shows(&v, r#"toset(["1", "2"])"#);
+        let v = ok("setintersection", vec![tup(vec![]), strs(&["a"])]);
+        shows(&v, "toset([])");
+        shows(
+            &ok("setsubtract", vec![tup(vec![]), tup(vec![])]),
+            "toset([])",
+        );
+        assert_eq!(
+            msg("setunion", vec![tup(vec![n(1)]), tup(vec![b(true)])]),
+            "given sets must all have compatible element types"
+        );
+        assert_eq!(
+            msg("setunion", vec![s("a")]),
+            "set of any single type required"
+        );
+        assert_eq!(
+            msg("setintersection", vec![tup(vec![n(1), b(true)])]),
+            "all set elements must have the same type"
+        );
+        assert!(is_unknown(&ok(
+            "setsubtract",
+            vec![strs(&["a"]), tup(vec![unk()])]
+        )));
+        assert!(is_unknown(&ok("setunion", vec![strs(&["a"]), unk()])));
+    }
+
+    #[test]
+    fn setproduct_examples() {
+        let v = ok(
+            "setproduct",
+            vec![
+                strs(&["development", "staging", "production"]),
+                strs(&["app1", "app2"]),
+            ],
+        );
+        shows(
+            &v,
+            r#"tolist([["development", "app1"], ["development", "app2"], ["staging", "app1"], ["staging", "app2"], ["production", "app1"], ["production", "app2"]])"#,
+        );
+        let v = ok(
+            "setproduct",
+            vec![Value::set(vec![s("b"), s("a")]), tup(vec![n(1), s("x")])],
+        );
+        shows(
+            &v,
+            r#"toset([["a", "1"], ["a", "x"], ["b", "1"], ["b", "x"]])"#,
+        );
+        shows(
+            &ok("setproduct", vec![strs(&["a"]), tup(vec![])]),
+            "tolist([])",
+        );
+        shows(
+            &ok("setproduct", vec![Value::set(vec![]), strs(&["a"])]),
+            "toset([])",
+        );
+        assert_eq!(
+            msg("setproduct", vec![strs(&["a"])]),
+            "at least two arguments are required"
+        );
+        assert_eq!(
+            msg("setproduct", vec![strs(&["a"]), s("b")]),
+            "a set or a list is required"
+        );
+        assert_eq!(
+            msg("setproduct", vec![strs(&["a"]), tup(vec![n(1), b(true)])]),
+            "all elements must be of the same type"
+        );
+        let big: Vec<Value> = (0..400).map(n).collect();
+        let v = ok(
+            "setproduct",
+            vec![tup(big.clone()), tup(big.clone()), tup(big)],
+        );
+        assert!(is_unknown(&v));
+        // Unknown elements of a list product are carried along.
+        let v = ok("setproduct", vec![tup(vec![unk()]), strs(&["a"])]);
+        shows(&v, r#"tolist([[(unknown: r), "a"]])"#);
+    }
+
+    #[test]
+    fn slice_examples() {
+        let abcd = strs(&["a", "b", "c", "d"]);
+        shows(
+            &ok("slice", vec![abcd.clone(), n(1), n(3)]),
+            r#"["b", "c"]"#,
+        );
+        shows(
+            &ok("slice", vec![list(vec![s("a"), s("b")]), n(0), n(1)]),
+            r#"tolist(["a"])"#,
+        );
+        shows(&ok("slice", vec![abcd.clone(), n(4), n(4)]), "[]");
+        assert_eq!(
+            msg("slice", vec![abcd.clone(), n(3), n(1)]),
+            "start index must not be greater than end index"
+        );
+        assert_eq!(
+            msg("slice", vec![abcd.clone(), n(-1), n(1)]),
+            "start index must not be less than zero"
+        );
+        assert_eq!(
+            msg("slice", vec![abcd.clone(), n(0), n(5)]),
+            "end index must not be greater than the length of the list"
+        );
+        assert_eq!(
+            msg("slice", vec![abcd.clone(), n(5), n(5)]),
+            "start index must not be greater than the length of the list"
+        );
+        assert!(
+            msg("slice", vec![abcd, Value::float(0.5), n(1)])
+                .starts_with("invalid start index: value must be a whole number")
+        );
+        assert!(
+            msg("slice", vec![Value::set(vec![s("a")]), n(0), n(1)])
+                .starts_with("cannot slice a set")
+        );
+        assert_eq!(
+            msg("slice", vec![s("abc"), n(0), n(1)]),
+            "must be a list or tuple value"
+        );
+    }
+
+    #[test]
+    fn sort_examples() {
+        shows(
+            &ok("sort", vec![strs(&["e", "d", "a", "x"])]),
+            r#"tolist(["a", "d", "e", "x"])"#,
+        );
+        // Numbers sort as strings.
+        shows(
+            &ok("sort", vec![tup(vec![n(3), n(10), n(2)])]),
+            r#"tolist(["10", "2", "3"])"#,
+        );
+        shows(&ok("sort", vec![tup(vec![])]), "tolist([])");
+        assert!(is_unknown(&ok("sort", vec![tup(vec![s("a"), unk()])])));
+        assert_eq!(
+            msg("sort", vec![tup(vec![s("a"), null()])]),
+            "given list element 1 is null; a null string cannot be sorted"
+        );
+        assert_eq!(
+            msg("sort", vec![tup(vec![obj(&[])])]),
+            "element 0: string required"
+        );
+    }
+
+    #[test]
+    fn sum_examples() {
+        shows(
+            &ok(
+                "sum",
+                vec![tup(vec![n(10), n(13), n(6), Value::float(4.5)])],
+            ),
+            "33.5",
+        );
+        shows(&ok("sum", vec![Value::set(vec![n(1), n(2)])]), "3");
+        shows(&ok("sum", vec![tup(vec![s("1"), n(2)])]), "3");
+        assert_eq!(msg("sum", vec![tup(vec![])]), "cannot sum an empty list");
+        assert_eq!(msg("sum", vec![s("1")]), "cannot sum noniterable");
+        assert_eq!(
+            msg("sum", vec![obj(&[("a", n(1))])]),
+            "argument must be list, set, or tuple. Received object"
+        );
+        assert_eq!(
+            msg("sum", vec![tup(vec![n(1), s("x")])]),
+            "argument must be list, set, or tuple of number values"
+        );
+        assert_eq!(
+            msg("sum", vec![tup(vec![n(1), null()])]),
+            "argument must be list, set, or tuple of number values"
+        );
+        let inf = Value::number(Number::Float(f64::INFINITY));
+        let ninf = Value::number(Number::Float(f64::NEG_INFINITY));
+        assert_eq!(
+            msg("sum", vec![tup(vec![inf, ninf])]),
+            "can't compute sum of opposing infinities"
+        );
+        assert!(is_unknown(&ok("sum", vec![tup(vec![n(1), unk()])])));
+    }
+
+    #[test]
+    fn transpose_examples() {
+        let v = ok(
+            "transpose",
+            vec![obj(&[("a", strs(&["1", "2"])), ("b", strs(&["2", "3"]))])],
+        );
+        shows(
+            &v,
+            r#"tomap({ "1" = tolist(["a"]), "2" = tolist(["a", "b"]), "3" = tolist(["b"]) })"#,
+        );
+        shows(&ok("transpose", vec![obj(&[])]), "tomap({})");
+        assert!(is_unknown(&ok(
+            "transpose",
+            vec![obj(&[("a", tup(vec![unk()]))])]
+        )));
+        assert_eq!(
+            msg("transpose", vec![obj(&[("a", s("x"))])]),
+            r#"element "a": list of string required"#
+        );
+        assert_eq!(
+            msg("transpose", vec![strs(&["a"])]),
+            "map of list of string required"
+        );
+    }
+
+    #[test]
+    fn zipmap_examples() {
+        shows(
+            &ok("zipmap", vec![strs(&["a", "b"]), tup(vec![n(1), n(2)])]),
+            "{ a = 1, b = 2 }",
+        );
+        shows(
+            &ok("zipmap", vec![strs(&["a", "b"]), list(vec![n(1), n(2)])]),
+            "tomap({ a = 1, b = 2 })",
+        );
+        shows(&ok("zipmap", vec![tup(vec![]), tup(vec![])]), "{}");
+        assert_eq!(
+            msg("zipmap", vec![strs(&["a"]), tup(vec![n(1), n(2)])]),
+            "number of keys (1) does not match number of values (2)"
+        );
+        assert_eq!(
+            msg("zipmap", vec![tup(vec![null()]), tup(vec![n(1)])]),
+            "keys list has null value at index 0"
+        );
+        assert_eq!(
+            msg("zipmap", vec![strs(&["a"]), s("x")]),
+            "values argument must be a list or tuple value"
+        );
+        assert!(is_unknown(&ok(
+            "zipmap",
+            vec![tup(vec![unk()]), tup(vec![n(1)])]
+        )));
+        shows(
+            &ok("zipmap", vec![strs(&["a"]), tup(vec![unk()])]),
+            "{ a = (unknown: r) }",
+        );
+    }
+
+    #[test]
+    fn removed_and_experimental_functions_fail() {
+        assert_eq!(
+            msg("list", vec![s("a")]),
+            r#"the "list" function was deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) syntax to write a literal list"#
+        );
+        assert_eq!(
+            msg("map", vec![]),
+            r#"the "map" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map"#
+        );
+        assert_eq!(
+            msg("defaults", vec![obj(&[]), obj(&[])]),
+            "this function is experimental and available only when the experiment keyword module_variable_optional_attrs is enabled for the current module"
+        );
+        assert_eq!(
+            msg("defaults", vec![unk(), obj(&[])]),
+            "this function is experimental and available only when the experiment keyword module_variable_optional_attrs is enabled for the current module"
+        );
+    }
+
+    #[test]
+    fn sensitive_is_identity() {
+        err("sensitive", vec![], "NotEnoughArgs");
+        shows(&ok("sensitive", vec![s("x")]), r#""x""#);
+        shows(&ok("nonsensitive", vec![s("x")]), r#""x""#);
+        assert!(ok("sensitive", vec![null()]).is_null());
+        assert!(is_unknown(&ok("nonsensitive", vec![unk()])));
+    }
+
+    #[test]
+    fn pass_through_values_keep_their_origin() {
+        use crate::span::{FileId, Origin, Span};
+        let o = Some(Origin::new(Span::new(FileId(2), 5..9)));
+        let v = s("x").with_origin(o);
+        let got = ok("element", vec![tup(vec![v.clone()]), n(0)]);
+        assert_eq!(got.origin, o);
+        let got = ok("merge", vec![obj(&[("a", v.clone())])]);
+        assert_eq!(
+            got.as_map().and_then(|m| m.get("a")).and_then(|v| v.origin),
+            o
+        );
+        let got = ok("lookup", vec![obj(&[("a", v)]), s("a")]);
+        assert_eq!(got.origin, o);
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let inf = Value::number(Number::Float(f64::INFINITY));
+        let pool = vec![
+            null(),
+            unk(),
+            s(""),
+            s("1"),
+            n(-1),
+            n(i64::MAX),
+            Value::float(1.5),
+            inf,
+            tup(vec![]),
+            tup(vec![null(), unk()]),
+            list(vec![s("a"), null()]),
+            Value::set(vec![n(1), unk()]),
+            obj(&[("a", null()), ("b", tup(vec![unk()]))]),
+            map(&[("k", strs(&["v"]))]),
+            tup(vec![obj(&[("a", n(1))]), tup(vec![n(1)]), b(true)]),
+        ];
+        let names = [
+            "alltrue",
+            "anytrue",
+            "chunklist",
+            "coalesce",
+            "coalescelist",
+            "compact",
+            "concat",
+            "contains",
+            "distinct",
+            "element",
+            "flatten",
+            "index",
+            "keys",
+            "length",
+            "lookup",
+            "matchkeys",
+            "merge",
+            "one",
+            "range",
+            "reverse",
+            "setintersection",
+            "setsubtract",
+            "setunion",
+            "setproduct",
+            "slice",
+            "sort",
+            "sum",
+            "transpose",
+            "values",
+            "zipmap",
+            "tostring",
+            "tonumber",
+            "tobool",
+            "tolist",
+            "toset",
+            "tomap",
+        ];
+        let mut calls = 0;
+        for name in names {
+            let _ = call(name, vec![]);
+            for a in &pool {
+                let _ = call(name, vec![a.clone()]);
+                for b in &pool {
+                    let _ = call(name, vec![a.clone(), b.clone()]);
+                    for c in pool.iter().step_by(3) {
+                        let _ = call(name, vec![a.clone(), b.clone(), c.clone()]);
+                        calls += 1;
+                    }
+                }
+            }
+        }
+        assert!(calls > 10_000);
+    }
+}
