@@ -119,7 +119,11 @@ fn case10_exposed_include_with_dependency() {
             .and_then(|a| a.iter().find(|d| d["name"] == "dep"))
             .cloned()
             .unwrap_or(J::Null);
-        assert_eq!(dep["target"], format!("include-expose/{case}/dep"), "case {case}");
+        assert_eq!(
+            dep["target"],
+            format!("include-expose/{case}/dep"),
+            "case {case}"
+        );
     }
 }
 
@@ -128,7 +132,10 @@ fn case11_path_functions_inside_a_parent() {
     let Some(f) = fixtures() else { return };
     let j = render_unit(&f, "locals/local-in-include/qa/my-app");
     let base = f.join("locals/local-in-include");
-    assert_eq!(j["inputs"]["parent_terragrunt_dir"], base.display().to_string());
+    assert_eq!(
+        j["inputs"]["parent_terragrunt_dir"],
+        base.display().to_string()
+    );
     assert_eq!(
         j["inputs"]["terragrunt_dir"],
         base.join("qa/my-app").display().to_string()
@@ -140,7 +147,12 @@ fn case11_path_functions_inside_a_parent() {
         terraform_command: Some("apply".into()),
         ..Options::default()
     };
-    let j = render_with(Arc::new(tglint_model::fs::DiskFs), &f, "locals/local-in-include/qa/my-app", opts);
+    let j = render_with(
+        Arc::new(tglint_model::fs::DiskFs),
+        &f,
+        "locals/local-in-include/qa/my-app",
+        opts,
+    );
     assert_eq!(j["inputs"]["terraform_command"], "apply");
 }
 
@@ -148,7 +160,10 @@ fn case11_path_functions_inside_a_parent() {
 fn case12_locals_and_file_relative_to_the_config() {
     let Some(f) = fixtures() else { return };
     let j = render_unit(&f, "locals/canonical");
-    assert_eq!(j["inputs"], json!({ "data": "Hello world\n", "answer": 42 }));
+    assert_eq!(
+        j["inputs"],
+        json!({ "data": "Hello world\n", "answer": 42 })
+    );
 }
 
 /// Evaluates an inline config at a virtual path inside the fixtures.
@@ -173,7 +188,10 @@ fn case13_locals_ordering_chains_cycles_and_duplicates() {
     assert_eq!(l["s3_url"], "com.amazonaws.us-east-1.s3");
     assert_eq!(l["foo"], json!([{ "region": "us-east-1", "foo": "bar" }]));
     assert_eq!(l["bar"], "us-east-1");
-    assert_eq!((l["x"].clone(), l["y"].clone(), l["z"].clone()), (json!(1), json!(2), json!(3)));
+    assert_eq!(
+        (l["x"].clone(), l["y"].clone(), l["z"].clone()),
+        (json!(1), json!(2), json!(3))
+    );
 
     let Some(j) = render_inline(
         "LocalsTestMultiDeepReferenceConfig.hcl",
@@ -185,22 +203,31 @@ fn case13_locals_ordering_chains_cycles_and_duplicates() {
     assert_eq!(j["locals"]["b"], "a/b");
     assert_eq!(j["locals"]["j"], "a/b/c/d/e/f/g/h/i/j");
 
-    let Some(j) = render_inline("LocalsTestImpossibleConfig.hcl", "_virtual/impossible/terragrunt.hcl")
-    else {
+    let Some(j) = render_inline(
+        "LocalsTestImpossibleConfig.hcl",
+        "_virtual/impossible/terragrunt.hcl",
+    ) else {
         return;
     };
     let errs = diags(&j, "eval-error");
     assert!(
-        errs.iter().any(|m| m.contains("Could not evaluate all locals in block")),
+        errs.iter()
+            .any(|m| m.contains("Could not evaluate all locals in block")),
         "{errs:?}"
     );
     assert!(unk(&j["locals"]["a"]) && unk(&j["locals"]["b"]));
 
-    let Some(j) = render_inline("MultipleLocalsBlockConfig.hcl", "_virtual/multi/terragrunt.hcl")
-    else {
+    let Some(j) = render_inline(
+        "MultipleLocalsBlockConfig.hcl",
+        "_virtual/multi/terragrunt.hcl",
+    ) else {
         return;
     };
-    assert!(diags(&j, "eval-error").iter().any(|m| m.contains("Multiple locals block")));
+    assert!(
+        diags(&j, "eval-error")
+            .iter()
+            .any(|m| m.contains("Multiple locals block"))
+    );
 }
 
 #[test]
@@ -232,7 +259,10 @@ fn case15_read_terragrunt_config_exposes_everything() {
     assert_eq!(g["if_disabled"], "skip");
     assert_eq!(g["comment_prefix"], "# ");
     assert_eq!(g["disable_signature"], false);
-    assert_eq!(g["contents"], "provider \"aws\" {\n  region = \"us-east-1\"\n}\n");
+    assert_eq!(
+        g["contents"],
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n"
+    );
     let rs = &i["remote_state"];
     assert_eq!(rs["backend"], "local");
     assert_eq!(rs["disable_init"], false);
@@ -263,7 +293,13 @@ fn case16_read_terragrunt_config_default() {
 fn case17_original_terragrunt_dir() {
     let Some(f) = fixtures() else { return };
     let r = f.join("read-config/with_original_terragrunt_dir");
-    let s = |p: &str| r.join(p).display().to_string().trim_end_matches("/.").to_string();
+    let s = |p: &str| {
+        r.join(p)
+            .display()
+            .to_string()
+            .trim_end_matches("/.")
+            .to_string()
+    };
     let dep = render_unit(&f, "read-config/with_original_terragrunt_dir/dep");
     assert_eq!(dep["inputs"]["terragrunt_dir"], s("dep"));
     assert_eq!(dep["inputs"]["original_terragrunt_dir"], s("dep"));
@@ -271,7 +307,10 @@ fn case17_original_terragrunt_dir() {
     assert_eq!(dep["inputs"]["bar_original_terragrunt_dir"], s("dep"));
     let root = render_unit(&f, "read-config/with_original_terragrunt_dir");
     assert_eq!(root["inputs"]["terragrunt_dir"], s("foo"));
-    assert_eq!(root["inputs"]["original_terragrunt_dir"], r.display().to_string());
+    assert_eq!(
+        root["inputs"]["original_terragrunt_dir"],
+        r.display().to_string()
+    );
     assert!(unk(&root["inputs"]["dep_terragrunt_dir"]));
 }
 
@@ -315,7 +354,9 @@ fn case20_relative_reads_in_a_parent_resolve_against_the_child() {
     let cl = render_unit(&f, "get-path/path_relative_from_include/lives/dev/cluster");
     assert_eq!(cl["inputs"]["tier"], "cluster");
     assert!(unk(&cl["inputs"]["some_input"]));
-    let contents = base["generate"]["provider"]["contents"].as_str().unwrap_or("");
+    let contents = base["generate"]["provider"]["contents"]
+        .as_str()
+        .unwrap_or("");
     assert!(contents.contains("path = \"dev-base.state\""), "{contents}");
     assert_eq!(base["terraform"]["source"], "../../../modules//base");
 }
@@ -373,7 +414,10 @@ fn case22_include_path_forms_and_overrides() {
 #[test]
 fn case23_nested_include_is_an_error() {
     let Some(f) = fixtures() else { return };
-    let j = render_unit(&f, "parent-folders/multiple-terragrunt-in-parents/child/sub-child/sub-sub-child");
+    let j = render_unit(
+        &f,
+        "parent-folders/multiple-terragrunt-in-parents/child/sub-child/sub-sub-child",
+    );
     let errs = diags(&j, "include-error");
     let p = f.join("parent-folders/multiple-terragrunt-in-parents/child/sub-child/root.hcl");
     assert!(
@@ -397,7 +441,12 @@ fn case25_feature_flags_from_the_parent() {
         features: [("int_feature_flag".to_string(), "7".to_string())].into(),
         ..Options::default()
     };
-    let j = render_with(Arc::new(tglint_model::fs::DiskFs), &f, "feature-flags/include-flag/app", opts);
+    let j = render_with(
+        Arc::new(tglint_model::fs::DiskFs),
+        &f,
+        "feature-flags/include-flag/app",
+        opts,
+    );
     assert_eq!(j["inputs"]["int_feature_flag"], 7);
 }
 
@@ -422,10 +471,20 @@ fn case27_generate_blocks_with_the_same_name() {
         );
     }
     let j = render_unit(&f, "codegen/generate-block/nested/child_inherit");
-    assert!(j["generate"]["backend"]["contents"].as_str().unwrap_or("").contains("foo.tfstate"));
+    assert!(
+        j["generate"]["backend"]["contents"]
+            .as_str()
+            .unwrap_or("")
+            .contains("foo.tfstate")
+    );
     assert!(j["generate"].get("random_file").is_some());
     let j = render_unit(&f, "codegen/generate-block/nested/child_overwrite");
-    assert!(j["generate"]["backend"]["contents"].as_str().unwrap_or("").contains("bar.tfstate"));
+    assert!(
+        j["generate"]["backend"]["contents"]
+            .as_str()
+            .unwrap_or("")
+            .contains("bar.tfstate")
+    );
     assert!(diags(&j, "eval-error").is_empty(), "{:?}", j["diagnostics"]);
 }
 
@@ -433,7 +492,11 @@ fn case27_generate_blocks_with_the_same_name() {
 fn case28_deprecations() {
     let Some(f) = fixtures() else { return };
     let j = render_unit(&f, "strict-bare-include");
-    assert!(!diags(&j, "deprecated").is_empty(), "{:?}", j["diagnostics"]);
+    assert!(
+        !diags(&j, "deprecated").is_empty(),
+        "{:?}",
+        j["diagnostics"]
+    );
     assert!(diags(&j, "include-error").is_empty());
 }
 

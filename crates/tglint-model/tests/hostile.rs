@@ -25,8 +25,14 @@ fn all_messages(t: &tglint_model::load::Tree) -> Vec<String> {
 #[test]
 fn include_loop_through_read_terragrunt_config() {
     let fs = MemFs::new()
-        .file("/r/a.hcl", "locals { b = read_terragrunt_config(\"/r/b.hcl\") }\n")
-        .file("/r/b.hcl", "locals { a = read_terragrunt_config(\"/r/a.hcl\") }\n")
+        .file(
+            "/r/a.hcl",
+            "locals { b = read_terragrunt_config(\"/r/b.hcl\") }\n",
+        )
+        .file(
+            "/r/b.hcl",
+            "locals { a = read_terragrunt_config(\"/r/a.hcl\") }\n",
+        )
         .file(
             "/r/unit/terragrunt.hcl",
             "locals { a = read_terragrunt_config(\"/r/a.hcl\") }\ninputs = { x = 1 }\n",
@@ -34,12 +40,16 @@ fn include_loop_through_read_terragrunt_config() {
     let t = tree(fs);
     let m = all_messages(&t);
     assert!(
-        m.iter().any(|x| x.contains("read_terragrunt_config loop") && x.contains("/r/a.hcl reads /r/b.hcl reads /r/a.hcl")),
+        m.iter().any(|x| x.contains("read_terragrunt_config loop")
+            && x.contains("/r/a.hcl reads /r/b.hcl reads /r/a.hcl")),
         "{m:?}"
     );
     // The rest of the unit still resolves.
     let u = &t.units[0];
-    assert_eq!(u.config.inputs.as_ref().map(|v| v.to_string()), Some("{ x = 1 }".into()));
+    assert_eq!(
+        u.config.inputs.as_ref().map(|v| v.to_string()),
+        Some("{ x = 1 }".into())
+    );
 }
 
 #[test]
@@ -53,8 +63,16 @@ fn non_utf8_and_binary_files() {
         );
     let t = tree(fs);
     let m = all_messages(&t);
-    assert!(m.iter().any(|x| x.contains("parse-error") && x.contains("not valid UTF-8")), "{m:?}");
-    assert!(m.iter().any(|x| x.contains("parse-error") && x.contains("blob.hcl") && x.contains("binary")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.contains("parse-error") && x.contains("not valid UTF-8")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|x| x.contains("parse-error") && x.contains("blob.hcl") && x.contains("binary")),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -73,12 +91,17 @@ fn unreadable_file_is_reported_not_skipped() {
 
 #[test]
 fn special_files_are_never_opened() {
-    let fs = MemFs::new()
-        .special("/r/fifo.hcl")
-        .file("/r/u/terragrunt.hcl", "locals { x = file(\"/r/fifo.hcl\") }\n");
+    let fs = MemFs::new().special("/r/fifo.hcl").file(
+        "/r/u/terragrunt.hcl",
+        "locals { x = file(\"/r/fifo.hcl\") }\n",
+    );
     let t = tree(fs);
     let m = all_messages(&t);
-    assert!(m.iter().any(|x| x.contains("fifo.hcl") && x.contains("not a regular file")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.contains("fifo.hcl") && x.contains("not a regular file")),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -93,35 +116,59 @@ fn run_cmd_is_never_executed() {
     let t = tree(fs);
     assert!(!marker.exists(), "run_cmd must never run anything");
     let u = &t.units[0];
-    let out = u.config.inputs.as_ref().and_then(|i| i.as_map()).and_then(|m| m.get("out")).cloned();
+    let out = u
+        .config
+        .inputs
+        .as_ref()
+        .and_then(|i| i.as_map())
+        .and_then(|m| m.get("out"))
+        .cloned();
     let out = out.expect("inputs.out");
     assert!(!out.is_known(), "run_cmd's result is unknown: {out}");
 }
 
 #[test]
 fn reads_outside_the_root_are_refused() {
-    let fs = MemFs::new()
-        .file("/outside/secret.txt", "s3cr3t")
-        .file(
-            "/r/u/terragrunt.hcl",
-            "locals { s = file(\"/outside/secret.txt\") }\ninputs = { s = local.s }\n",
-        );
+    let fs = MemFs::new().file("/outside/secret.txt", "s3cr3t").file(
+        "/r/u/terragrunt.hcl",
+        "locals { s = file(\"/outside/secret.txt\") }\ninputs = { s = local.s }\n",
+    );
     let t = tree(fs);
     let u = &t.units[0];
-    let s = u.config.inputs.as_ref().and_then(|i| i.as_map()).and_then(|m| m.get("s")).cloned().expect("s");
+    let s = u
+        .config
+        .inputs
+        .as_ref()
+        .and_then(|i| i.as_map())
+        .and_then(|m| m.get("s"))
+        .cloned()
+        .expect("s");
     assert!(!s.is_known(), "a refused read is unknown, got {s}");
     assert!(
-        u.diagnostics.iter().any(|d| d.rule == "unsupported" && d.message.contains("outside the scanned root")),
+        u.diagnostics
+            .iter()
+            .any(|d| d.rule == "unsupported" && d.message.contains("outside the scanned root")),
         "{:?}",
         u.diagnostics
     );
     // With --allow-outside-root the file is read.
-    let fs = MemFs::new()
-        .file("/outside/secret.txt", "s3cr3t")
-        .file("/r/u/terragrunt.hcl", "inputs = { s = file(\"/outside/secret.txt\") }\n");
-    let opts = Options { allow_outside_root: true, ..Options::default() };
+    let fs = MemFs::new().file("/outside/secret.txt", "s3cr3t").file(
+        "/r/u/terragrunt.hcl",
+        "inputs = { s = file(\"/outside/secret.txt\") }\n",
+    );
+    let opts = Options {
+        allow_outside_root: true,
+        ..Options::default()
+    };
     let t = load::load(Arc::new(fs), Path::new("/r"), opts);
-    let s = t.units[0].config.inputs.as_ref().and_then(|i| i.as_map()).and_then(|m| m.get("s")).cloned().expect("s");
+    let s = t.units[0]
+        .config
+        .inputs
+        .as_ref()
+        .and_then(|i| i.as_map())
+        .and_then(|m| m.get("s"))
+        .cloned()
+        .expect("s");
     assert_eq!(s.as_str(), Some("s3cr3t"));
 }
 
@@ -129,10 +176,17 @@ fn reads_outside_the_root_are_refused() {
 fn include_outside_the_root_is_refused() {
     let fs = MemFs::new()
         .file("/elsewhere/root.hcl", "inputs = { a = 1 }\n")
-        .file("/r/u/terragrunt.hcl", "include \"root\" { path = \"/elsewhere/root.hcl\" }\n");
+        .file(
+            "/r/u/terragrunt.hcl",
+            "include \"root\" { path = \"/elsewhere/root.hcl\" }\n",
+        );
     let t = tree(fs);
     let m = all_messages(&t);
-    assert!(m.iter().any(|x| x.starts_with("unsupported") && x.contains("outside the scanned root")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("unsupported") && x.contains("outside the scanned root")),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -142,7 +196,9 @@ fn syntax_errors_in_files_nothing_includes_are_reported() {
         .file("/r/u/terragrunt.hcl", "inputs = {}\n");
     let t = tree(fs);
     assert!(
-        t.diagnostics.iter().any(|d| d.rule == "parse-error" && t.rel(d.primary.file) == "orphan.hcl"),
+        t.diagnostics
+            .iter()
+            .any(|d| d.rule == "parse-error" && t.rel(d.primary.file) == "orphan.hcl"),
         "{:?}",
         t.diagnostics
     );
@@ -150,12 +206,20 @@ fn syntax_errors_in_files_nothing_includes_are_reported() {
 
 #[test]
 fn absurd_nesting_is_a_parse_error() {
-    let deep = format!("inputs = {{ x = {}1{} }}\n", "[".repeat(5000), "]".repeat(5000));
+    let deep = format!(
+        "inputs = {{ x = {}1{} }}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
     let fs = MemFs::new().file("/r/u/terragrunt.hcl", deep);
     let t = tree(fs);
     let u = &t.units[0];
     assert!(u.failed);
-    assert!(u.diagnostics.iter().any(|d| d.rule == "parse-error"), "{:?}", u.diagnostics);
+    assert!(
+        u.diagnostics.iter().any(|d| d.rule == "parse-error"),
+        "{:?}",
+        u.diagnostics
+    );
 }
 
 #[test]
@@ -165,7 +229,11 @@ fn stack_and_json_files_are_unsupported_for_now() {
         .file("/r/j/terragrunt.hcl.json", "{}")
         .file("/r/u/terragrunt.hcl", "inputs = {}\n");
     let t = tree(fs);
-    let n = t.diagnostics.iter().filter(|d| d.rule == "unsupported").count();
+    let n = t
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unsupported")
+        .count();
     assert_eq!(n, 2, "{:?}", t.diagnostics);
 }
 
@@ -176,13 +244,24 @@ fn cyclic_locals_and_dependency_cycles() {
         .file("/r/b/terragrunt.hcl", "dependency \"a\" { config_path = \"../a\" }\n");
     let t = tree(fs);
     let m = all_messages(&t);
-    assert!(m.iter().any(|x| x.contains("Found a dependency cycle between modules: a -> b -> a")), "{m:?}");
-    assert!(m.iter().any(|x| x.contains("Could not evaluate all locals in block: local.x")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.contains("Found a dependency cycle between modules: a -> b -> a")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|x| x.contains("Could not evaluate all locals in block: local.x")),
+        "{m:?}"
+    );
 }
 
 #[test]
 fn every_file_is_parsed_once() {
-    let mut fs = MemFs::new().file("/r/root.hcl", "locals { env = \"prod\" }\ninputs = { env = local.env }\n");
+    let mut fs = MemFs::new().file(
+        "/r/root.hcl",
+        "locals { env = \"prod\" }\ninputs = { env = local.env }\n",
+    );
     for i in 0..20 {
         fs = fs.file(
             format!("/r/u{i}/terragrunt.hcl"),
@@ -192,9 +271,19 @@ fn every_file_is_parsed_once() {
     let t = tree(fs);
     assert_eq!(t.units.len(), 20);
     for f in t.cache.all() {
-        assert!(f.parse_count() <= 1, "{} parsed {} times", f.rel, f.parse_count());
+        assert!(
+            f.parse_count() <= 1,
+            "{} parsed {} times",
+            f.rel,
+            f.parse_count()
+        );
     }
-    let root = t.cache.all().into_iter().find(|f| f.rel == "root.hcl").expect("root.hcl");
+    let root = t
+        .cache
+        .all()
+        .into_iter()
+        .find(|f| f.rel == "root.hcl")
+        .expect("root.hcl");
     assert_eq!(root.parse_count(), 1);
 }
 
@@ -203,8 +292,14 @@ fn load_is_deterministic() {
     let mk = || {
         MemFs::new()
             .file("/r/root.hcl", "inputs = { a = 1 }\n")
-            .file("/r/z/terragrunt.hcl", "include \"r\" { path = \"/r/root.hcl\" }\n")
-            .file("/r/a/terragrunt.hcl", "include \"r\" { path = \"/r/nope.hcl\" }\n")
+            .file(
+                "/r/z/terragrunt.hcl",
+                "include \"r\" { path = \"/r/root.hcl\" }\n",
+            )
+            .file(
+                "/r/a/terragrunt.hcl",
+                "include \"r\" { path = \"/r/nope.hcl\" }\n",
+            )
     };
     let render = |t: &tglint_model::load::Tree| {
         t.units
@@ -216,6 +311,9 @@ fn load_is_deterministic() {
     let a = render(&tree(mk()));
     let b = render(&tree(mk()));
     assert_eq!(a, b);
-    assert!(a.find("\"unit\":\"a\"") < a.find("\"unit\":\"z\""), "units in path order");
+    assert!(
+        a.find("\"unit\":\"a\"") < a.find("\"unit\":\"z\""),
+        "units in path order"
+    );
     assert!(a.contains("Include configuration not found"), "{a}");
 }

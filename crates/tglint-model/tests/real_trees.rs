@@ -22,7 +22,11 @@ fn every_real_tree_resolves() {
         .map(|e| e.path())
         .collect();
     trees.sort();
-    assert!(trees.len() >= 12, "expected the twelve real trees, found {}", trees.len());
+    assert!(
+        trees.len() >= 12,
+        "expected the twelve real trees, found {}",
+        trees.len()
+    );
     let mut unknown_fn = Vec::new();
     let mut table = String::from("tree | units | files | diagnostics by rule\n");
     for t in &trees {
@@ -35,15 +39,28 @@ fn every_real_tree_resolves() {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        assert_eq!(text(&tree), text(&again), "{}: render is not deterministic", t.display());
+        assert_eq!(
+            text(&tree),
+            text(&again),
+            "{}: render is not deterministic",
+            t.display()
+        );
         let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
-        for d in tree.units.iter().flat_map(|u| u.diagnostics.iter()).chain(&tree.diagnostics) {
+        for d in tree
+            .units
+            .iter()
+            .flat_map(|u| u.diagnostics.iter())
+            .chain(&tree.diagnostics)
+        {
             *by_rule.entry(d.rule).or_default() += 1;
             if d.message.contains("Call to unknown function") {
                 unknown_fn.push(format!("{}: {}", t.display(), d.message));
             }
         }
-        let name = t.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = t
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         table.push_str(&format!(
             "{name} | {} | {} | {:?}\n",
             tree.units.len(),
@@ -54,5 +71,9 @@ fn every_real_tree_resolves() {
     println!("{table}");
     unknown_fn.sort();
     unknown_fn.dedup();
-    assert!(unknown_fn.is_empty(), "calls to unknown functions:\n{}", unknown_fn.join("\n"));
+    assert!(
+        unknown_fn.is_empty(),
+        "calls to unknown functions:\n{}",
+        unknown_fn.join("\n")
+    );
 }

@@ -29,7 +29,10 @@ pub fn corpus() -> Option<PathBuf> {
             p.display()
         );
     }
-    eprintln!("SKIP: corpus not found at {} (set TGLINT_CORPUS)", p.display());
+    eprintln!(
+        "SKIP: corpus not found at {} (set TGLINT_CORPUS)",
+        p.display()
+    );
     None
 }
 
