@@ -596,6 +596,8 @@ impl FileEval {
             }
         }
         let names: Vec<String> = attrs.iter().map(|(n, _, _)| n.clone()).collect();
+        // `vars` holds the evaluated locals as `local`; each pass adds to it in place.
+        let mut vars = self.vars_for_locals(&BTreeMap::new());
         let mut done: BTreeMap<String, Value> = BTreeMap::new();
         let mut remaining: Vec<usize> = (0..attrs.len()).collect();
         let deps: Vec<Vec<crate::refs::Ref>> = attrs.iter().map(|(_, e, _)| refs(e)).collect();
@@ -612,9 +614,11 @@ impl FileEval {
                     next.push(i);
                     continue;
                 }
-                let vars = self.vars_for_locals(&done);
                 let (name, e, _) = &attrs[i];
                 let v = self.eval_or_unknown(e, &vars, &format!("local.{name}"));
+                if let Some(Data::Map(_, m)) = vars.get_mut("local").map(|l| &mut l.data) {
+                    m.insert(name.clone(), v.clone());
+                }
                 done.insert(name.clone(), v);
                 progress = true;
             }
