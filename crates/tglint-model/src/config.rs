@@ -628,6 +628,7 @@ impl FileEval {
             }
         }
         if !remaining.is_empty() {
+            let mut failed = Vec::new();
             for &i in &remaining {
                 let (name, _, span) = &attrs[i];
                 let why = deps[i]
@@ -658,10 +659,13 @@ impl FileEval {
                     )
                     .with_help("locals may reference only other locals, include.<label>.locals (with expose = true) and feature flags"),
                 );
+                failed.push((name.clone(), *span));
+            }
+            for (name, span) in failed {
                 done.insert(
                     name.clone(),
                     Value::unknown(format!("local.{name} could not be evaluated"))
-                        .with_origin(Some(Origin::new(*span))),
+                        .with_origin(Some(Origin::new(span))),
                 );
             }
         }

@@ -105,15 +105,4 @@ impl Diagnostic {
         self.related = related;
         self
     }
-
-    /// The sort key: file, offset, rule, message.
-    pub fn sort_key(&self) -> (FileId, u32, u32, &'static str, &str) {
-        (
-            self.primary.file,
-            self.primary.start,
-            self.primary.end,
-            self.rule,
-            &self.message,
-        )
-    }
 }

@@ -237,7 +237,7 @@ pub fn load_units(
             Label::file_start(f.id),
         ));
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_diagnostics(&cache, &mut diagnostics);
     Tree {
         root,
         cache,
@@ -245,6 +245,25 @@ pub fn load_units(
         hcl_files: found.hcl_files,
         diagnostics,
     }
+}
+
+/// Sorts by (file path, offset, rule, message) and drops exact duplicates. File ids depend
+/// on the order parallel units first touched a file, so paths, not ids, decide.
+pub fn sort_diagnostics(cache: &SourceCache, diags: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| {
+        (
+            cache
+                .get(d.primary.file)
+                .map(|f| f.rel.clone())
+                .unwrap_or_default(),
+            d.primary.start,
+            d.primary.end,
+            d.rule,
+            d.message.clone(),
+        )
+    };
+    diags.sort_by_cached_key(key);
+    diags.dedup();
 }
 
 fn read_diag(rel: &str, id: FileId, e: &ReadError) -> Diagnostic {
@@ -335,8 +354,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
             }
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
+    sort_diagnostics(&shared.cache, &mut diagnostics);
     Unit {
         dir,
         path,

@@ -364,10 +364,24 @@ fn case20_relative_reads_in_a_parent_resolve_against_the_child() {
 #[test]
 fn case21_path_relative_to_include_in_the_parent() {
     let Some(f) = fixtures() else { return };
-    let j = render_unit(&f, "relative-include-cmd/app");
-    let reason = j["locals"]["path"]["$unknown"].as_str().unwrap_or("");
+    // The parent's locals are not the unit's; expose the parent (an overlaid copy of the
+    // child with `expose = true`) to read what its run_cmd saw.
+    let child = f.join("relative-include-cmd/app/terragrunt.hcl");
+    let text = std::fs::read_to_string(&child).expect("fixture");
+    let exposed = text.replacen("{", "{\n  expose = true", 1)
+        + "\ninputs = { path = include.root.locals.path }\n";
+    let fs = OverlayFs {
+        extra: MemFs::new().file(&child, exposed),
+    };
+    let j = render_with(
+        Arc::new(fs),
+        &f,
+        "relative-include-cmd/app",
+        Options::default(),
+    );
+    let reason = j["inputs"]["path"]["$unknown"].as_str().unwrap_or("");
     // run_cmd is unknown and never runs; it saw the unit's include-relative path.
-    assert!(reason.contains("run_cmd"), "{}", j["locals"]);
+    assert!(reason.contains("run_cmd"), "{}", j["inputs"]);
     assert!(reason.contains("path_relative_to_inclue: app"), "{reason}");
 }
 

@@ -2,7 +2,6 @@
 
 mod common;
 
-use common::*;
 use std::path::Path;
 use std::sync::Arc;
 use tglint_model::context::Options;

@@ -21,7 +21,7 @@ pub fn corpus() -> Option<PathBuf> {
         None => ws.join("../shared/corpus"),
     };
     if p.is_dir() {
-        return Some(p);
+        return Some(tglint_model::fs::clean(&p));
     }
     if std::env::var_os("CI").is_some() {
         panic!(
