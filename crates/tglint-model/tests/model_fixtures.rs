@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, clean};
@@ -13,7 +12,7 @@ use tglint_model::render;
 #[test]
 fn model_fixtures() {
     insta::glob!("../../../fixtures/model", "*/CASE.md", |case_md| {
-        let dir = clean(case_md.parent().unwrap_or(Path::new(".")));
+        let dir = clean(case_md.parent().unwrap_or(std::path::Path::new(".")));
         let tree = load::load(Arc::new(DiskFs), &dir, Options::default());
         assert!(!tree.units.is_empty(), "{}: no units", dir.display());
         let mut out = String::new();
