@@ -1473,11 +1473,21 @@ pub fn read_config_object(
             "read_terragrunt_config nests more than {MAX_READ_DEPTH} levels deep"
         )));
     }
+    // A target that reads nothing further, includes nothing and never asks for the
+    // original directory resolves the same for every caller: resolve it once per run.
+    let cacheable = is_self_contained(ctx, &target);
+    if cacheable && let Some((v, diags)) = lock(&ctx.shared.read_cache).get(&target).cloned() {
+        for d in diags {
+            ctx.report(d);
+        }
+        return Ok(v);
+    }
     let mut stack = ctx.read_stack.clone();
     if stack.is_empty() {
         stack.push(ctx.config_path.clone());
     }
     stack.push(target.clone());
+    let diags = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sub = TgCtx {
         shared: ctx.shared.clone(),
         config_path: target.clone(),
@@ -1486,14 +1496,38 @@ pub fn read_config_object(
         include_from_child: None,
         includes: Vec::new(),
         read_stack: stack,
-        diags: ctx.diags.clone(),
+        diags: diags.clone(),
     };
     let r = resolve(sub, &target);
-    if r.failed {
-        return Ok(
-            Value::unknown(format!("{} could not be loaded", target.display()))
-                .with_origin(Some(Origin::new(span))),
-        );
+    let v = if r.failed {
+        Value::unknown(format!("{} could not be loaded", target.display()))
+            .with_origin(Some(Origin::new(span)))
+    } else {
+        config_as_value(&r.config, &r.dependencies, true)
+    };
+    let produced: Vec<Diagnostic> = std::mem::take(&mut *lock(&diags));
+    for d in &produced {
+        ctx.report(d.clone());
     }
-    Ok(config_as_value(&r.config, &r.dependencies, true))
+    if cacheable {
+        lock(&ctx.shared.read_cache).insert(target, (v.clone(), produced));
+    }
+    Ok(v)
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether the file at `target` can only resolve one way: it has no include blocks and
+/// does not mention `read_terragrunt_config` or `get_original_terragrunt_dir`.
+fn is_self_contained(ctx: &TgCtx, target: &Path) -> bool {
+    let cache = &ctx.shared.cache;
+    let f = cache.file(target);
+    let Ok((text, _)) = cache.text(&f) else {
+        return false;
+    };
+    !text.contains("read_terragrunt_config")
+        && !text.contains("get_original_terragrunt_dir")
+        && !text.contains("include")
 }

@@ -6,6 +6,7 @@ use crate::source::SourceCache;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use tglint_hcl::Value;
 
 /// What the user told tglint about the invocation (DESIGN §3.4, §6).
 #[derive(Clone, Debug, Default)]
@@ -26,6 +27,19 @@ pub struct Options {
 pub struct Shared {
     pub cache: Arc<SourceCache>,
     pub opts: Options,
+    /// `read_terragrunt_config` results that do not depend on the caller (see
+    /// `config::read_config_object`), with the diagnostics reading them produced.
+    pub read_cache: Mutex<BTreeMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+}
+
+impl Shared {
+    pub fn new(cache: Arc<SourceCache>, opts: Options) -> Shared {
+        Shared {
+            cache,
+            opts,
+            read_cache: Mutex::new(BTreeMap::new()),
+        }
+    }
 }
 
 /// An include block as functions see it.

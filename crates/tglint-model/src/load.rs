@@ -180,10 +180,7 @@ pub fn load_units(
 ) -> Tree {
     let root = clean(root);
     let cache = Arc::new(SourceCache::new(fs, &root, opts.allow_outside_root));
-    let shared = Arc::new(Shared {
-        cache: cache.clone(),
-        opts,
-    });
+    let shared = Arc::new(Shared::new(cache.clone(), opts));
     let mut units: Vec<Unit> = unit_files
         .par_iter()
         .map(|p| resolve_unit(&shared, p))

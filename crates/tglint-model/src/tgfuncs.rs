@@ -2065,7 +2065,7 @@ mod tests {
     fn tree_with(fs: MemFs, root: &str, config: &str, opts: Options) -> T {
         let cache = Arc::new(SourceCache::new(Arc::new(fs), Path::new(root), false));
         let ctx = TgCtx {
-            shared: Arc::new(Shared { cache, opts }),
+            shared: Arc::new(Shared::new(cache, opts)),
             config_path: PathBuf::from(config),
             original_path: PathBuf::from(config),
             current_file: PathBuf::from(config),
