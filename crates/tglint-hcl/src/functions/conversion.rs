@@ -595,32 +595,7 @@ pub(crate) fn mismatch_message(got: &Ty, want: &Ty) -> String {
     }
 }
 
-/// Quotes a string as Go's `%q` (`strconv.Quote`) does, for messages worded as
-/// Terraform's.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(crate) use super::numeric::go_quote;
 
 /// Registers `tostring`, `tonumber`, `tobool`, `tolist`, `toset` and `tomap`.
 pub(crate) fn register(f: &mut Functions) {

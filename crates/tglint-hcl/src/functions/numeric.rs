@@ -49,7 +49,7 @@ pub(super) fn whole_i128(n: Number) -> Result<i128, bool> {
 }
 
 /// Quotes a string as Go's `%q` (strconv.Quote) does.
-pub(super) fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -293,32 +293,11 @@ fn title(s: &str) -> String {
 
 // ---- grapheme clusters --------------------------------------------------------------
 
-/// Extended grapheme clusters (UAX #29 without the Unicode 15.1 conjunct rule, as
-/// Terraform's textseg splits them), written as one regular expression.
-fn grapheme_regex() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        let hangul = r"\p{gcb=L}*(?:\p{gcb=V}+|\p{gcb=LV}\p{gcb=V}*|\p{gcb=LVT})\p{gcb=T}*|\p{gcb=L}+|\p{gcb=T}+";
-        let xpicto =
-            r"\p{Extended_Pictographic}(?:\p{gcb=Extend}*\p{gcb=ZWJ}\p{Extended_Pictographic})*";
-        let pattern = format!(
-            r"(?s)\r\n|[\p{{gcb=Control}}\r\n]|\p{{gcb=Prepend}}*(?:{hangul}|\p{{gcb=RI}}\p{{gcb=RI}}|{xpicto}|[^\p{{gcb=Control}}\r\n])[\p{{gcb=Extend}}\p{{gcb=ZWJ}}\p{{gcb=SpacingMark}}]*"
-        );
-        Regex::new(&pattern).ok()
-    })
-    .as_ref()
-}
-
-/// The grapheme clusters of `s`, in order; they concatenate back to `s`.
-pub(super) fn graphemes(s: &str) -> Box<dyn Iterator<Item = &str> + '_> {
-    match grapheme_regex() {
-        // Every character starts a match, so the matches tile the string.
-        Some(re) => Box::new(re.find_iter(s).map(|m| m.as_str())),
-        None => Box::new(
-            s.char_indices()
-                .map(move |(i, c)| s.get(i..i + c.len_utf8()).unwrap_or_default()),
-        ),
-    }
+/// The extended grapheme clusters of `s` (UAX #29), in order; they concatenate back to
+/// `s`. Terraform's textseg predates Unicode 15.1's conjunct rule, so a few Indic
+/// sequences may split differently here.
+pub(super) fn graphemes(s: &str) -> unicode_segmentation::Graphemes<'_> {
+    unicode_segmentation::UnicodeSegmentation::graphemes(s, true)
 }
 
 /// cty's `substr`, quirks included: a negative offset counts from the end (and is
