@@ -145,7 +145,15 @@ pub fn diagnostic_json(tree: &Tree, d: &Diagnostic, unit: Option<&str>) -> J {
 /// The render object of one unit.
 pub fn unit_json(tree: &Tree, u: &Unit) -> J {
     let c = &u.config;
-    let rel = |p: &std::path::Path| relative(p, &tree.root);
+    // Structural paths are relative to the root; a path outside it stays absolute (so
+    // the output does not depend on where the root sits).
+    let rel = |p: &std::path::Path| {
+        if p.starts_with(&tree.root) {
+            relative(p, &tree.root)
+        } else {
+            p.display().to_string()
+        }
+    };
     let includes: Vec<J> = u
         .includes
         .iter()
