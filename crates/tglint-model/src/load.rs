@@ -222,7 +222,7 @@ pub fn load_units(
         };
         diagnostics.push(Diagnostic::new(
             ids::UNSUPPORTED,
-            format!("{}: {what}", f.rel),
+            what,
             Label::file_start(f.id),
         ));
     }
