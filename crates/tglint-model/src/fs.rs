@@ -66,7 +66,13 @@ impl Fs for DiskFs {
         for entry in std::fs::read_dir(path)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let kind = self.kind(&entry.path()).unwrap_or(Kind::Other);
+            // The entry's own type needs no extra system call; only links are followed.
+            let kind = match entry.file_type() {
+                Ok(t) if t.is_file() => Kind::File,
+                Ok(t) if t.is_dir() => Kind::Dir,
+                Ok(t) if t.is_symlink() => self.kind(&entry.path()).unwrap_or(Kind::Other),
+                _ => Kind::Other,
+            };
             out.push((name, kind));
         }
         out.sort();
@@ -161,9 +167,57 @@ impl Fs for MemFs {
     }
 }
 
+/// Remembers what `kind` answered per path, so walks up the tree (find_in_parent_folders,
+/// repository-root searches) ask the file system once per directory and name per run.
+pub struct CachedFs {
+    inner: std::sync::Arc<dyn Fs>,
+    kinds: std::sync::RwLock<std::collections::HashMap<PathBuf, Option<Kind>>>,
+}
+
+impl CachedFs {
+    pub fn new(inner: std::sync::Arc<dyn Fs>) -> CachedFs {
+        CachedFs {
+            inner,
+            kinds: Default::default(),
+        }
+    }
+}
+
+impl Fs for CachedFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.inner.read(path)
+    }
+
+    fn kind(&self, path: &Path) -> Option<Kind> {
+        if let Ok(map) = self.kinds.read()
+            && let Some(k) = map.get(path)
+        {
+            return *k;
+        }
+        let k = self.inner.kind(path);
+        if let Ok(mut map) = self.kinds.write() {
+            map.insert(path.to_path_buf(), k);
+        }
+        k
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, Kind)>> {
+        self.inner.read_dir(path)
+    }
+}
+
 /// Lexically normalises a path: removes `.`, folds `..` (never above the root).
 pub fn clean(path: &Path) -> PathBuf {
     use std::path::Component;
+    // Fast path: an absolute path with no `.`/`..` segments, doubled or trailing slash.
+    if let Some(s) = path.to_str()
+        && s.starts_with('/')
+        && !s.contains("/.")
+        && !s.contains("//")
+        && (s.len() == 1 || !s.ends_with('/'))
+    {
+        return path.to_path_buf();
+    }
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -208,6 +262,11 @@ mod tests {
 
     #[test]
     fn clean_and_relative() {
+        assert_eq!(clean(Path::new("/a/b")), PathBuf::from("/a/b"));
+        assert_eq!(clean(Path::new("/a/b/")), PathBuf::from("/a/b"));
+        assert_eq!(clean(Path::new("/a//b")), PathBuf::from("/a/b"));
+        assert_eq!(clean(Path::new("/a/.hidden/../b")), PathBuf::from("/a/b"));
+        assert_eq!(clean(Path::new("/")), PathBuf::from("/"));
         assert_eq!(clean(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
         assert_eq!(clean(Path::new("/..")), PathBuf::from("/"));
         assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a")), "b/c");

@@ -87,7 +87,7 @@ pub struct SourceCache {
 impl SourceCache {
     pub fn new(fs: Arc<dyn Fs>, root: &Path, allow_outside: bool) -> SourceCache {
         SourceCache {
-            fs,
+            fs: Arc::new(crate::fs::CachedFs::new(fs)),
             root: clean(root),
             allow_outside,
             by_path: Mutex::new(HashMap::new()),

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -117,7 +118,11 @@ fn run(cli: Cli) -> u8 {
             Ok(code) => code,
             Err(msg) => {
                 eprintln!("tglint: {msg}");
-                EXIT_USAGE
+                if msg.starts_with("cannot write output") {
+                    EXIT_INTERNAL
+                } else {
+                    EXIT_USAGE
+                }
             }
         },
     }
@@ -194,7 +199,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     if let Some(dir) = &args.all {
         let dir = absolute(dir)?;
         if fs.kind(&dir) != Some(Kind::Dir) {
@@ -208,16 +213,38 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
                 root.display()
             ));
         }
+        let timing = std::env::var_os("TGLINT_TIMING").is_some();
+        let t0 = std::time::Instant::now();
         let found = load::discover(&*fs, &dir);
+        let t1 = std::time::Instant::now();
         let units = found.units.clone();
         let tree = load::load_units(fs, &root, opts, &units, found);
-        for u in &tree.units {
-            let line = render::unit_json(&tree, u).to_string();
-            if !write_line(&mut out, &line) {
+        let t2 = std::time::Instant::now();
+        // Render in parallel, write in path order.
+        let lines: Vec<String> = tree
+            .units
+            .par_iter()
+            .map(|u| render::unit_json(&tree, u).to_string())
+            .collect();
+        for line in &lines {
+            if !write_line(&mut out, line)? {
                 return Ok(EXIT_OK);
             }
         }
+        if timing {
+            eprintln!(
+                "timing: discover {:?}, load {:?}, render {:?}",
+                t1 - t0,
+                t2 - t1,
+                t2.elapsed()
+            );
+        }
+        if !flush(&mut out)? {
+            return Ok(EXIT_OK);
+        }
         report_tree_diagnostics(&tree);
+        // The OS reclaims the tree faster than dropping it value by value.
+        std::mem::forget(tree);
         return Ok(EXIT_OK);
     }
     let Some(unit) = &args.unit else {
@@ -247,22 +274,29 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     for u in &tree.units {
         let text = serde_json::to_string_pretty(&render::unit_json(&tree, u))
             .map_err(|e| e.to_string())?;
-        if !write_line(&mut out, &text) {
+        if !write_line(&mut out, &text)? {
             return Ok(EXIT_OK);
         }
     }
+    flush(&mut out)?;
     Ok(EXIT_OK)
 }
 
-/// Writes a line; `false` when the reader went away (`| head`), which is not an error.
-fn write_line(out: &mut impl Write, line: &str) -> bool {
-    match writeln!(out, "{line}") {
-        Ok(()) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
-        Err(e) => {
-            eprintln!("tglint: cannot write output: {e}");
-            false
-        }
+/// Writes a line. `Ok(false)`: the reader went away (`| head`), which is not an error.
+fn write_line(out: &mut impl Write, line: &str) -> Result<bool, String> {
+    outcome(writeln!(out, "{line}"))
+}
+
+/// Flushes. `Ok(false)`: the reader went away.
+fn flush(out: &mut impl Write) -> Result<bool, String> {
+    outcome(out.flush())
+}
+
+fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(format!("cannot write output: {e}")),
     }
 }
 
