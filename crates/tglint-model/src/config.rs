@@ -1159,8 +1159,21 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         match FileEval::open(pctx, &inc.path, Some(inc.span), "Include configuration") {
             Ok(mut p) => {
                 p.precheck();
+                // A parent may not include anything: evaluate its include blocks quietly,
+                // only to name the grandparent in the error.
+                let body = p.body.clone();
+                let nested_blocks = blocks_named(&body, "include");
+                let sink = std::mem::replace(&mut p.ctx.diags, Arc::new(Default::default()));
                 p.eval_includes();
-                if let Some(nested) = p.includes.first() {
+                p.ctx.diags = sink;
+                if let Some(block) = nested_blocks.first() {
+                    let (nested_path, nested_span) = match p.includes.first() {
+                        Some(n) => (n.path.display().to_string(), n.span),
+                        None => (
+                            "another file".to_string(),
+                            Span::new(p.file, block.span().unwrap_or(0..0)),
+                        ),
+                    };
                     unit.ctx.report(
                         Diagnostic::at(
                             ids::INCLUDE_ERROR,
@@ -1168,9 +1181,9 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
                                 "{} includes {}, which itself includes {}. Only one level of includes is allowed.",
                                 unit.ctx.config_path.display(),
                                 inc.path.display(),
-                                nested.path.display()
+                                nested_path
                             ),
-                            nested.span,
+                            nested_span,
                         )
                         .with_related(vec![Label::new(inc.span).with_note("included here")])
                         .with_help("use read_terragrunt_config() in the parent to read shared values instead of a nested include"),

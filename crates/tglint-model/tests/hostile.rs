@@ -316,3 +316,67 @@ fn load_is_deterministic() {
     );
     assert!(a.contains("Include configuration not found"), "{a}");
 }
+
+#[test]
+fn terragrunts_own_rejections_are_reported() {
+    let fs = MemFs::new()
+        .file("/r/vpc/terragrunt.hcl", "inputs = {}\n")
+        .file(
+            "/r/app/terragrunt.hcl",
+            r#"dependency "vpc" {
+  config_path = "../vpc"
+}
+
+terraform {
+  source = "git::https://example.com/m.git?ref=${dependency.vpc.outputs.ref}"
+}
+
+inputs = {
+  old = dependency.vpc.inputs.cidr
+}
+
+include "a" { path = "/r/p.hcl" }
+include "a" { path = "/r/p.hcl" }
+
+generate "x" {
+  path     = "x.tf"
+  contents = ""
+}
+
+nonsense = true
+"#,
+        )
+        .file(
+            "/r/p.hcl",
+            "include \"b\" {\n  merge_strategy = \"sideways\"\n}\n",
+        );
+    let t = tree(fs);
+    let m = all_messages(&t).join("\n");
+    for needle in [
+        "TerraformSourceReferencesDependencyError",
+        "Reading inputs from dependencies is no longer supported",
+        "duplicate include label \"a\"",
+        "needs if_exists",
+        "An argument named \"nonsense\" is not expected here",
+        "Only one level of includes is allowed",
+    ] {
+        assert!(m.contains(needle), "missing {needle:?} in:\n{m}");
+    }
+}
+
+#[test]
+fn unknown_merge_strategy_and_missing_path() {
+    let fs = MemFs::new()
+        .file("/r/p.hcl", "inputs = { a = 1 }\n")
+        .file(
+            "/r/u/terragrunt.hcl",
+            "include \"a\" {\n  path = \"/r/p.hcl\"\n  merge_strategy = \"sideways\"\n}\ninclude \"b\" {}\n",
+        );
+    let t = tree(fs);
+    let m = all_messages(&t).join("\n");
+    assert!(
+        m.contains("Include merge strategy sideways is unknown"),
+        "{m}"
+    );
+    assert!(m.contains("The argument \"path\" is required"), "{m}");
+}
