@@ -115,6 +115,25 @@ impl Evaluator<'_, '_> {
         EvalError::new(span, summary, detail)
     }
 
+    /// Runs `f` with a `for` iteration's key and value variables bound.
+    fn with_bound<T>(
+        &mut self,
+        key_var: Option<&str>,
+        key: Value,
+        value_var: &str,
+        value: Value,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let base = self.scope.len();
+        if let Some(kv) = key_var {
+            self.scope.push((kv.to_owned(), key));
+        }
+        self.scope.push((value_var.to_owned(), value));
+        let r = f(self);
+        self.scope.truncate(base);
+        r
+    }
+
     fn lookup(&self, name: &str) -> Option<&Value> {
         self.scope
             .iter()
@@ -861,14 +880,9 @@ impl Evaluator<'_, '_> {
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown: Option<Value> = None;
         for (k, v) in entries {
-            let base = self.scope.len();
-            if let Some(kv) = &key_var {
-                self.scope.push((kv.clone(), k));
-            }
-            self.scope.push((value_var.clone(), v));
-            let r = self.for_body(f, &mut list, &mut obj, &mut groups, &mut unknown);
-            self.scope.truncate(base);
-            r?;
+            self.with_bound(key_var.as_deref(), k, &value_var, v, |ev| {
+                ev.for_body(f, &mut list, &mut obj, &mut groups, &mut unknown)
+            })?;
         }
         if let Some(u) = unknown {
             return Ok(u.with_origin(origin));
@@ -1151,20 +1165,15 @@ impl Evaluator<'_, '_> {
                         let key_var = fx.key_var.as_ref().map(|k| k.value().as_str().to_owned());
                         let value_var = fx.value_var.value().as_str().to_owned();
                         for (k, v) in entries {
-                            let base = self.scope.len();
-                            if let Some(kv) = &key_var {
-                                self.scope.push((kv.clone(), k));
-                            }
-                            self.scope.push((value_var.clone(), v));
-                            let r = self.render(
-                                &sub,
-                                fx.strip.strip_end(),
-                                ford.endfor_expr.strip.strip_start(),
-                                out,
-                                unknown,
-                            );
-                            self.scope.truncate(base);
-                            r?;
+                            self.with_bound(key_var.as_deref(), k, &value_var, v, |ev| {
+                                ev.render(
+                                    &sub,
+                                    fx.strip.strip_end(),
+                                    ford.endfor_expr.strip.strip_start(),
+                                    out,
+                                    unknown,
+                                )
+                            })?;
                         }
                     }
                 },

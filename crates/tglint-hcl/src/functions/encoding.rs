@@ -13,6 +13,12 @@ mod text;
 mod yaml;
 
 use super::{Functions, Param, unknown_in};
+
+/// cty's JSON encoding of a wholly known value (what `jsonencode` and `format("%#v")`
+/// print): compact, keys sorted, HTML-safe escapes.
+pub(super) fn json_text(v: &Value) -> Result<String, String> {
+    json::encode(v)
+}
 use crate::error::FnError;
 use crate::value::Value;
 use base64::Engine as _;

@@ -301,11 +301,7 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
             let text = match &arg.data {
                 Data::String(s) if !verb.sharp => s.clone(),
                 Data::Number(n) if !verb.sharp => go_float_text(*n, b'g', -1),
-                _ => {
-                    let mut j = String::new();
-                    json(arg, &mut j);
-                    j
-                }
+                _ => super::encoding::json_text(arg).map_err(|m| unsupported(&m))?,
             };
             pad_width(verb, &text, out)
         }
@@ -368,8 +364,8 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
             if verb.mode == 's' {
                 pad_width(verb, &s, out)
             } else {
-                let mut q = String::with_capacity(s.len() + 2);
-                json_string(&s, &mut q);
+                let q =
+                    super::encoding::json_text(&Value::string(s)).map_err(|m| unsupported(&m))?;
                 pad_width(verb, &q, out)
             }
         }
@@ -761,58 +757,6 @@ fn go_format_float(verb: &Verb<'_>, n: Number, out: &mut String) {
 }
 
 // ---- JSON and Go quoting --------------------------------------------------------------
-
-/// cty's JSON encoding of a wholly known value: compact, keys sorted, numbers in full.
-fn json(v: &Value, out: &mut String) {
-    match &v.data {
-        Data::Null | Data::Unknown(_) => out.push_str("null"),
-        Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Data::Number(n) => out.push_str(&go_float_text(*n, b'f', -1)),
-        Data::String(s) => json_string(s, out),
-        Data::Seq(_, items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json(item, out);
-            }
-            out.push(']');
-        }
-        Data::Map(_, m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_string(k, out);
-                out.push(':');
-                json(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Go's `encoding/json` string encoding (Go 1.16): HTML characters and U+2028/U+2029
-/// escaped, control characters other than `\n`, `\r`, `\t` as `\u00XX`.
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
 
 /// Roughly Go's `strconv.IsPrint`.
 fn go_printable(c: char) -> bool {
