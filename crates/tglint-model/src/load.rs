@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Fs, Kind, clean, relative};
 use crate::module::{ModuleSource, parse_source};
 use crate::source::{BodyError, ReadError, SourceCache};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -115,17 +116,45 @@ pub struct Discovered {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
-/// Walks `root` in sorted order.
+/// Walks `root` in sorted order, honouring the `.gitignore` files inside it.
 pub fn discover(fs: &dyn Fs, root: &Path) -> Discovered {
     let mut out = Discovered::default();
-    walk(fs, root, 0, &mut out);
+    let mut ignores = Vec::new();
+    walk(fs, root, 0, &mut ignores, &mut out);
     out.units.sort();
     out.hcl_files.sort();
     out.unsupported.sort();
     out
 }
 
-fn walk(fs: &dyn Fs, dir: &Path, depth: usize, out: &mut Discovered) {
+/// The `.gitignore` of `dir`, read through the file system trait, if there is one.
+fn gitignore(fs: &dyn Fs, dir: &Path) -> Option<Gitignore> {
+    let path = dir.join(".gitignore");
+    if fs.kind(&path) != Some(Kind::File) {
+        return None;
+    }
+    let text = fs.read(&path).ok()?;
+    let mut b = GitignoreBuilder::new(dir);
+    for line in String::from_utf8_lossy(&text).lines() {
+        // A malformed pattern is skipped, as git skips it.
+        let _ = b.add_line(Some(path.clone()), line);
+    }
+    b.build().ok()
+}
+
+/// Whether the innermost `.gitignore` with an opinion ignores `path`.
+fn ignored(ignores: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    for g in ignores.iter().rev() {
+        match g.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
+}
+
+fn walk(fs: &dyn Fs, dir: &Path, depth: usize, ignores: &mut Vec<Gitignore>, out: &mut Discovered) {
     if depth > MAX_WALK_DEPTH {
         out.unreadable.push((
             dir.to_path_buf(),
@@ -140,12 +169,22 @@ fn walk(fs: &dyn Fs, dir: &Path, depth: usize, out: &mut Discovered) {
             return;
         }
     };
+    let pushed = match gitignore(fs, dir) {
+        Some(g) => {
+            ignores.push(g);
+            true
+        }
+        None => false,
+    };
     for (name, kind) in entries {
         let p = dir.join(&name);
+        if ignored(ignores, &p, kind == Kind::Dir) {
+            continue;
+        }
         match kind {
             Kind::Dir => {
                 if !SKIPPED_DIRS.contains(&name.as_str()) {
-                    walk(fs, &p, depth + 1, out);
+                    walk(fs, &p, depth + 1, ignores, out);
                 }
             }
             Kind::File | Kind::Other => {
@@ -159,6 +198,9 @@ fn walk(fs: &dyn Fs, dir: &Path, depth: usize, out: &mut Discovered) {
                 }
             }
         }
+    }
+    if pushed {
+        ignores.pop();
     }
 }
 

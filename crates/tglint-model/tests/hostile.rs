@@ -380,3 +380,37 @@ fn unknown_merge_strategy_and_missing_path() {
     );
     assert!(m.contains("The argument \"path\" is required"), "{m}");
 }
+
+#[test]
+fn discovery_honours_gitignore_and_skips_caches() {
+    let fs = MemFs::new()
+        .file("/r/.gitignore", "generated/\n*.tmp.hcl\n!keep.tmp.hcl\n")
+        .file("/r/generated/u/terragrunt.hcl", "inputs = {}\n")
+        .file("/r/a/scratch.tmp.hcl", "broken {{{\n")
+        .file("/r/a/keep.tmp.hcl", "x = 1\n")
+        .file("/r/a/terragrunt.hcl", "inputs = {}\n")
+        .file("/r/a/.terragrunt-cache/x/terragrunt.hcl", "inputs = {}\n")
+        .file("/r/b/.gitignore", "ignored-here/\n")
+        .file("/r/b/ignored-here/terragrunt.hcl", "inputs = {}\n")
+        .file("/r/c/ignored-here/terragrunt.hcl", "inputs = {}\n");
+    let found = load::discover(&fs, Path::new("/r"));
+    let units: Vec<String> = found
+        .units
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        units,
+        ["/r/a/terragrunt.hcl", "/r/c/ignored-here/terragrunt.hcl"]
+    );
+    let files: Vec<String> = found
+        .hcl_files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        files.contains(&"/r/a/keep.tmp.hcl".to_string()),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.contains("scratch")), "{files:?}");
+}
