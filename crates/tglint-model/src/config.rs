@@ -268,7 +268,7 @@ impl FileEval {
     /// Evaluates or substitutes an unknown that names the failure.
     fn eval_or_unknown(&self, e: &Expression, vars: &Vars, what: &str) -> Value {
         self.eval(e, vars).unwrap_or_else(|| {
-            Value::unknown(format!("{what} could not be evaluated"))
+            Value::unknown(format!("{what} {FAILED}"))
                 .with_origin(Some(Origin::new(self.span(e.span()))))
         })
     }
@@ -664,7 +664,7 @@ impl FileEval {
             for (name, span) in failed {
                 done.insert(
                     name.clone(),
-                    Value::unknown(format!("local.{name} could not be evaluated"))
+                    Value::unknown(format!("local.{name} {FAILED}"))
                         .with_origin(Some(Origin::new(span))),
                 );
             }
@@ -1280,6 +1280,9 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         };
     }
     let dep_var = dependency_var(&merged_deps);
+    for d in &merged_deps {
+        check_config_path(&unit.ctx, d);
+    }
 
     for p in parents.iter_mut().flatten() {
         p.eval_rest(&dep_var);
@@ -1307,6 +1310,9 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         base.exclude = own_exclude;
     }
     base.dependency_blocks = merged_deps.clone();
+    if let Some(paths) = &base.dependencies_paths {
+        check_dependency_paths(&unit.ctx, paths);
+    }
     let dependencies = merged_deps
         .iter()
         .map(|d| {
@@ -1322,6 +1328,72 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         config: base,
         dependencies,
         failed: false,
+    }
+}
+
+/// The suffix of the reason of every unknown that stands for a failed evaluation (the
+/// failure itself has been reported).
+const FAILED: &str = "could not be evaluated";
+
+fn is_failure(reason: &str) -> bool {
+    reason.ends_with(FAILED) || reason.ends_with("could not be loaded")
+}
+
+/// An enabled dependency needs a non-empty string `config_path` (Terragrunt's
+/// DependencyInvalidConfigPathError); an unknown one cannot be resolved.
+fn check_config_path(ctx: &TgCtx, d: &DepBlock) {
+    if !d.enabled() {
+        return;
+    }
+    let Some(v) = d.attr("config_path") else {
+        return;
+    };
+    let at = v.origin.map(|o| o.span).unwrap_or(d.span);
+    match &v.data {
+        Data::String(s) if !s.is_empty() => {}
+        // An unknown left by an earlier error was reported there already.
+        Data::Unknown(u) if is_failure(&u.reason) => {}
+        Data::Unknown(u) => ctx.report(Diagnostic::at(
+            ids::EVAL_ERROR,
+            format!(
+                "cannot resolve dependency \"{}\": its config_path is unknown ({})",
+                d.label, u.reason
+            ),
+            at,
+        )),
+        _ => ctx.report(
+            Diagnostic::at(
+                ids::EVAL_ERROR,
+                format!("dependency \"{}\" has invalid config_path", d.label),
+                at,
+            )
+            .with_help("config_path must be a non-empty path to the unit this one depends on"),
+        ),
+    }
+}
+
+/// `dependencies.paths` must name existing directories (Terragrunt's validateDependencies).
+fn check_dependency_paths(ctx: &TgCtx, paths: &Value) {
+    for p in paths.as_seq().unwrap_or(&[]) {
+        let Some(s) = p.as_str() else { continue };
+        let Some(abs) = resolve_config_path(ctx, p) else {
+            continue;
+        };
+        let cache = &ctx.shared.cache;
+        if cache.allows(&abs) && cache.fs().kind(&abs).is_none() {
+            let at = p.origin.map(|o| o.span).unwrap_or_default();
+            ctx.report(
+                Diagnostic::at(
+                    ids::EVAL_ERROR,
+                    format!(
+                        "dependencies.paths names {s}, which does not exist ({})",
+                        abs.display()
+                    ),
+                    at,
+                )
+                .with_help("point it at the directory of an existing unit, or remove it"),
+            );
+        }
     }
 }
 

@@ -414,3 +414,45 @@ fn discovery_honours_gitignore_and_skips_caches() {
     );
     assert!(!files.iter().any(|f| f.contains("scratch")), "{files:?}");
 }
+
+#[test]
+fn dependency_paths_are_validated() {
+    let fs = MemFs::new()
+        .file("/r/vpc/terragrunt.hcl", "inputs = {}\n")
+        .file(
+            "/r/app/terragrunt.hcl",
+            r#"dependency "empty" {
+  config_path = ""
+}
+dependency "off" {
+  config_path = ""
+  enabled     = false
+}
+dependency "env" {
+  config_path = get_env("VPC_DIR")
+}
+dependencies {
+  paths = ["../vpc", "../gone"]
+}
+"#,
+        );
+    let t = tree(fs);
+    let m = all_messages(&t).join("\n");
+    assert!(
+        m.contains("dependency \"empty\" has invalid config_path"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("dependency \"off\""),
+        "a disabled block needs no path: {m}"
+    );
+    assert!(
+        m.contains("cannot resolve dependency \"env\": its config_path is unknown"),
+        "{m}"
+    );
+    assert!(
+        m.contains("dependencies.paths names ../gone, which does not exist"),
+        "{m}"
+    );
+    assert!(!m.contains("names ../vpc"), "{m}");
+}
