@@ -529,3 +529,105 @@ fn case29_dependency_declared_in_the_parent() {
     assert_eq!(dep["target"], "include-parent/dependency");
     assert_eq!(dep["mock_outputs"], json!({ "mock_key": "mock_value" }));
 }
+
+/// Renders `unit` with its terragrunt.hcl replaced by `text` (the same virtual-path
+/// technique Terragrunt's own Go tests use for these cases).
+fn render_replaced(unit: &str, text: &str) -> Option<J> {
+    let f = fixtures()?;
+    let path = f.join(unit).join("terragrunt.hcl");
+    let fs = OverlayFs {
+        extra: MemFs::new().file(&path, text),
+    };
+    Some(render_with(Arc::new(fs), &f, unit, Options::default()))
+}
+
+#[test]
+fn case23_24_find_in_parent_folders_on_the_fixtures() {
+    let Some(f) = fixtures() else { return };
+    let p = |s: &str| f.join(s).display().to_string();
+    let probe = |unit: &str, call: &str| -> J {
+        let text = format!("inputs = {{ found = {call} }}\n");
+        render_replaced(unit, &text)
+            .map(|j| j["inputs"]["found"].clone())
+            .unwrap_or(J::Null)
+    };
+    // Case 23: the search never looks in the config's own directory.
+    let base = "parent-folders/multiple-terragrunt-in-parents";
+    assert_eq!(
+        probe(
+            &format!("{base}/child"),
+            r#"find_in_parent_folders("root.hcl")"#
+        ),
+        p(&format!("{base}/root.hcl"))
+    );
+    assert_eq!(
+        probe(
+            &format!("{base}/child/sub-child"),
+            r#"find_in_parent_folders("root.hcl")"#
+        ),
+        p(&format!("{base}/child/root.hcl"))
+    );
+    // Case 24: other names, a name with a folder, a directory.
+    assert_eq!(
+        probe(
+            "parent-folders/other-file-names/child",
+            r#"find_in_parent_folders("foo.txt")"#
+        ),
+        p("parent-folders/other-file-names/foo.txt")
+    );
+    assert_eq!(
+        probe(
+            "parent-folders/in-another-subfolder/live",
+            r#"find_in_parent_folders("common/foo.txt")"#
+        ),
+        p("parent-folders/in-another-subfolder/common/foo.txt")
+    );
+    assert_eq!(
+        probe(
+            "parent-folders/with-params/tfwork/tg",
+            r#"find_in_parent_folders("tfwork")"#
+        ),
+        p("parent-folders/with-params/tfwork")
+    );
+    // Not found: the fallback verbatim, else an error.
+    assert_eq!(
+        probe(
+            "parent-folders/other-file-names/child",
+            r#"find_in_parent_folders("nope.txt", "fallback.txt")"#
+        ),
+        "fallback.txt"
+    );
+    let j = render_replaced(
+        "parent-folders/other-file-names/child",
+        "inputs = { found = find_in_parent_folders(\"nope.txt\") }\n",
+    );
+    if let Some(j) = j {
+        assert!(
+            diags(&j, "eval-error")
+                .iter()
+                .any(|m| m.contains("ParentFileNotFoundError")),
+            "{:?}",
+            j["diagnostics"]
+        );
+    }
+}
+
+#[test]
+fn case28_find_parent_with_a_deprecated_root() {
+    let Some(f) = fixtures() else { return };
+    let j = render_unit(&f, "find-parent/app");
+    assert_eq!(j["includes"][0]["path"], "find-parent/root.hcl");
+    assert!(diags(&j, "deprecated").is_empty());
+    let j = render_unit(&f, "find-parent-with-deprecated-root/app");
+    assert_eq!(
+        j["includes"][0]["path"],
+        "find-parent-with-deprecated-root/terragrunt.hcl"
+    );
+    assert!(
+        diags(&j, "deprecated")
+            .iter()
+            .any(|m| m.contains("anti-pattern")),
+        "{:?}",
+        j["diagnostics"]
+    );
+}
