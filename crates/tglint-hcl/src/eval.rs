@@ -59,7 +59,7 @@ pub fn eval_template(tpl: &Template, cx: &EvalCtx<'_>) -> Result<Value, EvalErro
         depth: 0,
     };
     let span = ev.span_of(tpl.span());
-    ev.template_value(tpl, span, true)
+    ev.template_value(tpl, span)
 }
 
 /// Evaluates the text of a template file (as `templatefile` does) with `vars` and only
@@ -213,7 +213,7 @@ impl Evaluator<'_, '_> {
                 return self.template_elements(&elems, span, false, false);
             }
             Expression::HeredocTemplate(h) => {
-                return self.template_value(&h.template, span, false);
+                return self.template_value(&h.template, span);
             }
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => {
@@ -1025,7 +1025,7 @@ impl Evaluator<'_, '_> {
 
     // ----- templates -----
 
-    fn template_value(&mut self, tpl: &Template, span: Span, _top: bool) -> R {
+    fn template_value(&mut self, tpl: &Template, span: Span) -> R {
         let elems: Vec<&Element> = tpl.iter().collect();
         self.template_elements(&elems, span, false, false)
     }

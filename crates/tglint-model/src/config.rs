@@ -796,7 +796,7 @@ impl FileEval {
                             let v = self.eval_or_unknown(&a.value, &vars, "generate");
                             if let Some(m) = v.as_map() {
                                 for (label, g) in m {
-                                    let g = fill_generate(label, g.clone());
+                                    let g = fill_generate(g.clone());
                                     self.add_generate(label.clone(), g, span, &mut seen_generate);
                                 }
                             }
@@ -845,7 +845,7 @@ impl FileEval {
                                 );
                             }
                             let v = self.block_object(b, &vars, &[]);
-                            let g = fill_generate(&label, v);
+                            let g = fill_generate(v);
                             self.add_generate(label, g, span, &mut seen_generate);
                         }
                         "dependencies" => {
@@ -945,7 +945,7 @@ fn set_default(m: &mut BTreeMap<String, Value>, k: &str, v: Value) {
     m.entry(k.to_string()).or_insert(v);
 }
 
-fn fill_generate(label: &str, mut v: Value) -> Value {
+fn fill_generate(mut v: Value) -> Value {
     if let Data::Map(_, m) = &mut v.data {
         set_default(m, "if_disabled", Value::string("skip"));
         set_default(m, "comment_prefix", Value::string("# "));
@@ -954,7 +954,6 @@ fn fill_generate(label: &str, mut v: Value) -> Value {
         set_default(m, "hcl_fmt", Value::null());
         set_default(m, "mutable", Value::null());
         m.remove("name");
-        let _ = label;
     }
     v
 }

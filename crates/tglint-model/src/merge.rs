@@ -4,7 +4,6 @@
 use crate::config::{DepBlock, FileConfig, IncludeDecl};
 use crate::context::TgCtx;
 use crate::diag::{Diagnostic, Label, ids};
-use std::collections::BTreeMap;
 use tglint_hcl::{Data, MapKind, SeqKind, Value};
 
 /// Deep merge of two values: objects and maps recursively, lists and tuples concatenated
@@ -330,7 +329,6 @@ pub fn deep(parent: FileConfig, child: FileConfig, parent_deps: &[DepBlock]) -> 
     }
     out.dependency_blocks = deps_deep(&out.dependency_blocks, child.dependency_blocks);
     out.locals = child.locals;
-    let _: BTreeMap<(), ()> = BTreeMap::new();
     out
 }
 
