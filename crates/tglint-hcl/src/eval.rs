@@ -19,6 +19,7 @@ use hcl_edit::expr::{
 use hcl_edit::template::{Directive, Element, Template};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 pub type Vars = BTreeMap<String, Value>;
 
@@ -91,8 +92,12 @@ pub fn eval_template_source(text: &str, vars: &Vars, cx: &CallCtx<'_>) -> Result
 fn force_origin(v: &mut Value, o: Origin) {
     v.origin = Some(o);
     match &mut v.data {
-        Data::Seq(_, items) => items.iter_mut().for_each(|x| force_origin(x, o)),
-        Data::Map(_, m) => m.values_mut().for_each(|x| force_origin(x, o)),
+        Data::Seq(_, items) => Arc::make_mut(items)
+            .iter_mut()
+            .for_each(|x| force_origin(x, o)),
+        Data::Map(_, m) => Arc::make_mut(m)
+            .values_mut()
+            .for_each(|x| force_origin(x, o)),
         _ => {}
     }
 }
@@ -482,7 +487,7 @@ impl Evaluator<'_, '_> {
             if i + 1 == n && f.args.expand_final() {
                 match &v.data {
                     Data::Seq(_, items) => {
-                        for it in items {
+                        for it in items.iter() {
                             args.push(it.clone());
                             arg_spans.push(aspan);
                         }
@@ -726,7 +731,7 @@ impl Evaluator<'_, '_> {
             Data::Null => Ok(Value::tuple(Vec::new()).with_origin(origin)),
             Data::Seq(kind, items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for it in items {
+                for it in Arc::unwrap_or_clone(items) {
                     out.push(self.apply_ops(it, ops, spans, span)?);
                 }
                 let kind = if kind == SeqKind::Set {
@@ -747,8 +752,8 @@ impl Evaluator<'_, '_> {
     fn get_attr(&self, cur: Value, name: &str, span: Span) -> R {
         match cur.data {
             Data::Unknown(_) => Ok(cur),
-            Data::Map(kind, mut m) => match m.remove(name) {
-                Some(v) => Ok(v),
+            Data::Map(kind, m) => match m.get(name) {
+                Some(v) => Ok(v.clone()),
                 None => Err(self.err(
                     span,
                     "Unsupported attribute",
@@ -824,7 +829,7 @@ impl Evaluator<'_, '_> {
                 "Invalid index",
                 "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.",
             )),
-            Data::Seq(_, mut items) => {
+            Data::Seq(_, items) => {
                 let n = key.to_number_conv().map_err(|_| {
                     self.err(
                         span,
@@ -838,9 +843,9 @@ impl Evaluator<'_, '_> {
                     .and_then(|i| usize::try_from(i).ok())
                     .filter(|i| *i < items.len())
                     .ok_or_else(invalid)?;
-                Ok(items.swap_remove(idx))
+                Ok(items[idx].clone())
             }
-            Data::Map(_, mut m) => {
+            Data::Map(_, m) => {
                 let k = key.to_str_conv().map_err(|_| {
                     self.err(
                         span,
@@ -848,7 +853,7 @@ impl Evaluator<'_, '_> {
                         "The given key does not identify an element in this collection value: string required.",
                     )
                 })?;
-                m.remove(&k).ok_or_else(invalid)
+                m.get(&k).cloned().ok_or_else(invalid)
             }
             d => Err(self.err(
                 span,
@@ -1000,15 +1005,16 @@ impl Evaluator<'_, '_> {
                 "Iteration over null value",
                 format!("A null value cannot be used as the collection in {what}."),
             )),
-            Data::Seq(SeqKind::Set, items) => {
-                Ok(Ok(items.into_iter().map(|v| (v.clone(), v)).collect()))
-            }
-            Data::Seq(_, items) => Ok(Ok(items
+            Data::Seq(SeqKind::Set, items) => Ok(Ok(Arc::unwrap_or_clone(items)
+                .into_iter()
+                .map(|v| (v.clone(), v))
+                .collect())),
+            Data::Seq(_, items) => Ok(Ok(Arc::unwrap_or_clone(items)
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| (Value::int(i64::try_from(i).unwrap_or(i64::MAX)), v))
                 .collect())),
-            Data::Map(_, m) => Ok(Ok(m
+            Data::Map(_, m) => Ok(Ok(Arc::unwrap_or_clone(m)
                 .into_iter()
                 .map(|(k, v)| (Value::string(k), v))
                 .collect())),

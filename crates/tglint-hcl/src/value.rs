@@ -212,8 +212,8 @@ pub enum Data {
     Bool(bool),
     Number(Number),
     String(String),
-    Seq(SeqKind, Vec<Value>),
-    Map(MapKind, BTreeMap<String, Value>),
+    Seq(SeqKind, Arc<Vec<Value>>),
+    Map(MapKind, Arc<BTreeMap<String, Value>>),
     Unknown(Unknown),
 }
 
@@ -248,26 +248,26 @@ impl Value {
         Value::new(Data::String(s.into()))
     }
     pub fn list(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::List, items))
+        Value::new(Data::Seq(SeqKind::List, Arc::new(items)))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::Tuple, items))
+        Value::new(Data::Seq(SeqKind::Tuple, Arc::new(items)))
     }
     /// A set: duplicates removed, elements in cty's canonical order.
     pub fn set(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::Set, normalize_set(items)))
+        Value::new(Data::Seq(SeqKind::Set, Arc::new(normalize_set(items))))
     }
     pub fn seq(kind: SeqKind, items: Vec<Value>) -> Value {
         match kind {
             SeqKind::Set => Value::set(items),
-            k => Value::new(Data::Seq(k, items)),
+            k => Value::new(Data::Seq(k, Arc::new(items))),
         }
     }
     pub fn map(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Map, m))
+        Value::new(Data::Map(MapKind::Map, Arc::new(m)))
     }
     pub fn object(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Object, m))
+        Value::new(Data::Map(MapKind::Object, Arc::new(m)))
     }
     pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
         Value::new(Data::Unknown(Unknown {
@@ -280,14 +280,21 @@ impl Value {
         self
     }
 
-    /// Sets the origin of this value and of every nested value that has none.
+    /// Gives `origin` to this value and to everything nested in it that has none. A value
+    /// that already has an origin got its nested origins when it was made, so the walk
+    /// stops there (and never copies a shared collection).
     pub fn fill_origin(&mut self, origin: Origin) {
-        if self.origin.is_none() {
-            self.origin = Some(origin);
+        if self.origin.is_some() {
+            return;
         }
+        self.origin = Some(origin);
         match &mut self.data {
-            Data::Seq(_, items) => items.iter_mut().for_each(|v| v.fill_origin(origin)),
-            Data::Map(_, m) => m.values_mut().for_each(|v| v.fill_origin(origin)),
+            Data::Seq(_, items) => Arc::make_mut(items)
+                .iter_mut()
+                .for_each(|v| v.fill_origin(origin)),
+            Data::Map(_, m) => Arc::make_mut(m)
+                .values_mut()
+                .for_each(|v| v.fill_origin(origin)),
             _ => {}
         }
     }
@@ -298,8 +305,8 @@ impl Value {
             o.mock = true;
         }
         match &mut self.data {
-            Data::Seq(_, items) => items.iter_mut().for_each(Value::mark_mock),
-            Data::Map(_, m) => m.values_mut().for_each(Value::mark_mock),
+            Data::Seq(_, items) => Arc::make_mut(items).iter_mut().for_each(Value::mark_mock),
+            Data::Map(_, m) => Arc::make_mut(m).values_mut().for_each(Value::mark_mock),
             _ => {}
         }
     }
@@ -382,7 +389,23 @@ impl Value {
     /// Elements of a list, tuple or set.
     pub fn as_seq(&self) -> Option<&[Value]> {
         match &self.data {
-            Data::Seq(_, items) => Some(items),
+            Data::Seq(_, items) => Some(items.as_slice()),
+            _ => None,
+        }
+    }
+
+    /// The entries of a map or object, for changing them (copied first if shared).
+    pub fn map_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
+        match &mut self.data {
+            Data::Map(_, m) => Some(Arc::make_mut(m)),
+            _ => None,
+        }
+    }
+
+    /// The elements of a list, tuple or set, for changing them (copied first if shared).
+    pub fn seq_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match &mut self.data {
+            Data::Seq(_, items) => Some(Arc::make_mut(items)),
             _ => None,
         }
     }
@@ -390,7 +413,7 @@ impl Value {
     /// Entries of a map or object.
     pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
         match &self.data {
-            Data::Map(_, m) => Some(m),
+            Data::Map(_, m) => Some(m.as_ref()),
             _ => None,
         }
     }
@@ -445,7 +468,7 @@ impl Value {
                     return Some(false);
                 }
                 let mut unknown = false;
-                for (x, y) in a.iter().zip(b) {
+                for (x, y) in a.iter().zip(b.iter()) {
                     match x.equals(y) {
                         Some(false) => return Some(false),
                         None => unknown = true,
@@ -478,13 +501,13 @@ impl Value {
         match (&self.data, &other.data) {
             (Data::Unknown(a), Data::Unknown(b)) => a == b,
             (Data::Seq(ka, a), Data::Seq(kb, b)) => {
-                ka == kb && a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+                ka == kb && a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y))
             }
             (Data::Map(ka, a), Data::Map(kb, b)) => {
                 ka == kb
                     && a.len() == b.len()
                     && a.iter()
-                        .zip(b)
+                        .zip(b.iter())
                         .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.same(v2))
             }
             _ => self.equals(other) == Some(true),

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tglint_hcl::hcl_edit::Span as _;
 use tglint_hcl::hcl_edit::expr::{Expression, TraversalOperator};
 use tglint_hcl::hcl_edit::structure::{Block, Body, Structure};
-use tglint_hcl::{Data, EvalCtx, FileId, Functions, MapKind, Origin, Span, Value, Vars, eval};
+use tglint_hcl::{Data, EvalCtx, FileId, Functions, Origin, Span, Value, Vars, eval};
 
 /// Why `read_terragrunt_config` produced no object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -616,7 +616,7 @@ impl FileEval {
                 }
                 let (name, e, _) = &attrs[i];
                 let v = self.eval_or_unknown(e, &vars, &format!("local.{name}"));
-                if let Some(Data::Map(_, m)) = vars.get_mut("local").map(|l| &mut l.data) {
+                if let Some(m) = vars.get_mut("local").and_then(Value::map_mut) {
                     m.insert(name.clone(), v.clone());
                 }
                 done.insert(name.clone(), v);
@@ -913,13 +913,13 @@ impl FileEval {
                             .map(|l| l.as_str().to_string())
                             .unwrap_or_default();
                         let mut inner = inner;
-                        if let Data::Map(_, im) = &mut inner.data {
+                        if let Some(im) = inner.map_mut() {
                             im.insert("name".into(), Value::string(label.clone()));
                         }
                         let entry = m
                             .entry(name)
                             .or_insert_with(|| Value::object(BTreeMap::new()));
-                        if let Data::Map(_, em) = &mut entry.data {
+                        if let Some(em) = entry.map_mut() {
                             em.insert(label, inner);
                         }
                     } else {
@@ -946,7 +946,7 @@ fn set_default(m: &mut BTreeMap<String, Value>, k: &str, v: Value) {
 }
 
 fn fill_generate(mut v: Value) -> Value {
-    if let Data::Map(_, m) = &mut v.data {
+    if let Some(m) = v.map_mut() {
         set_default(m, "if_disabled", Value::string("skip"));
         set_default(m, "comment_prefix", Value::string("# "));
         set_default(m, "disable_signature", Value::bool(false));
@@ -959,7 +959,7 @@ fn fill_generate(mut v: Value) -> Value {
 }
 
 fn fill_remote_state(mut v: Value) -> Value {
-    if let Data::Map(_, m) = &mut v.data {
+    if let Some(m) = v.map_mut() {
         set_default(m, "disable_init", Value::bool(false));
         set_default(m, "disable_dependency_optimization", Value::bool(false));
     }
@@ -967,7 +967,7 @@ fn fill_remote_state(mut v: Value) -> Value {
 }
 
 fn fill_terraform(mut v: Value) -> Value {
-    if let Data::Map(_, m) = &mut v.data {
+    if let Some(m) = v.map_mut() {
         for (kind, defaults) in [
             (
                 "extra_arguments",
@@ -982,9 +982,9 @@ fn fill_terraform(mut v: Value) -> Value {
             ("after_hook", &["working_dir", "if", "suppress_stdout"][..]),
             ("error_hook", &["working_dir", "if", "suppress_stdout"][..]),
         ] {
-            if let Some(Data::Map(_, hooks)) = m.get_mut(kind).map(|h| &mut h.data) {
+            if let Some(hooks) = m.get_mut(kind).and_then(Value::map_mut) {
                 for h in hooks.values_mut() {
-                    if let Data::Map(_, hm) = &mut h.data {
+                    if let Some(hm) = h.map_mut() {
                         for d in defaults {
                             set_default(hm, d, Value::null());
                         }
@@ -1519,7 +1519,7 @@ pub fn config_as_value(
             m.insert(k.into(), v.clone());
         }
     }
-    Value::new(Data::Map(MapKind::Object, m))
+    Value::object(m)
 }
 
 /// Parses `target` (absolute, a file) as a top-level configuration in the context of

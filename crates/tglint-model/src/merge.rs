@@ -4,25 +4,26 @@
 use crate::config::{DepBlock, FileConfig, IncludeDecl};
 use crate::context::TgCtx;
 use crate::diag::{Diagnostic, Label, ids};
-use tglint_hcl::{Data, MapKind, SeqKind, Value};
+use std::sync::Arc;
+use tglint_hcl::{Data, SeqKind, Value};
 
 /// Deep merge of two values: objects and maps recursively, lists and tuples concatenated
 /// parent first, anything else the child's.
 pub fn deep_value(parent: &Value, child: &Value) -> Value {
     match (&parent.data, &child.data) {
         (Data::Map(_, pm), Data::Map(ck, cm)) => {
-            let mut out = pm.clone();
-            for (k, cv) in cm {
+            let mut out = pm.as_ref().clone();
+            for (k, cv) in cm.iter() {
                 let merged = match pm.get(k) {
                     Some(pv) => deep_value(pv, cv),
                     None => cv.clone(),
                 };
                 out.insert(k.clone(), merged);
             }
-            Value::new(Data::Map(*ck, out)).with_origin(child.origin)
+            Value::new(Data::Map(*ck, Arc::new(out))).with_origin(child.origin)
         }
         (Data::Seq(pk, pv), Data::Seq(ck, cv)) if *pk != SeqKind::Set && *ck != SeqKind::Set => {
-            let mut items = pv.clone();
+            let mut items = pv.as_ref().clone();
             items.extend(cv.iter().cloned());
             let kind = if *pk == SeqKind::List && *ck == SeqKind::List {
                 SeqKind::List
@@ -39,11 +40,11 @@ pub fn deep_value(parent: &Value, child: &Value) -> Value {
 fn shallow_map(parent: &Value, child: &Value) -> Value {
     match (&parent.data, &child.data) {
         (Data::Map(_, pm), Data::Map(ck, cm)) => {
-            let mut out = pm.clone();
-            for (k, v) in cm {
+            let mut out = pm.as_ref().clone();
+            for (k, v) in cm.iter() {
                 out.insert(k.clone(), v.clone());
             }
-            Value::new(Data::Map(*ck, out)).with_origin(child.origin)
+            Value::new(Data::Map(*ck, Arc::new(out))).with_origin(child.origin)
         }
         _ => child.clone(),
     }
@@ -178,7 +179,7 @@ fn merge_terraform(parent: Option<Value>, child: Option<Value>, deep: bool) -> O
             }
         }
     }
-    Some(Value::new(Data::Map(MapKind::Object, out)).with_origin(c.origin))
+    Some(Value::object(out).with_origin(c.origin))
 }
 
 /// `dependencies { paths }`, shallow: parent paths first, the child's appended unless

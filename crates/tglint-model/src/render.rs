@@ -26,7 +26,7 @@ pub fn value_json(v: &Value) -> J {
         Data::Seq(_, items) => J::Array(items.iter().map(value_json).collect()),
         Data::Map(_, m) => {
             let mut o = Map::new();
-            for (k, x) in m {
+            for (k, x) in m.iter() {
                 let key = if k.starts_with('$') {
                     format!("${k}")
                 } else {
@@ -86,7 +86,7 @@ impl Origins<'_> {
                 }
             }
             Data::Map(_, m) if !m.is_empty() => {
-                for (k, x) in m {
+                for (k, x) in m.iter() {
                     self.walk(step_key(&path, k), x, depth + 1);
                 }
             }

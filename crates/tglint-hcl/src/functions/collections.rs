@@ -11,6 +11,7 @@ use super::{Functions, Param};
 use crate::error::{FnError, FnResult};
 use crate::value::{Data, MapKind, Number, SeqKind, Value};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// cty's limit on `range`.
 const RANGE_LIMIT: usize = 1024;
@@ -163,7 +164,7 @@ fn whole(n: Number) -> Result<i64, &'static str> {
 /// The elements of a list, tuple or set, moved out.
 fn into_items(v: Value) -> Vec<Value> {
     match v.data {
-        Data::Seq(_, items) => items,
+        Data::Seq(_, items) => Arc::unwrap_or_clone(items),
         _ => Vec::new(),
     }
 }
@@ -371,7 +372,7 @@ fn contains(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         return Err(FnError::call("argument must be list, tuple, or set"));
     };
     let mut unknown = false;
-    for v in elems {
+    for v in elems.iter() {
         match value.equals(v) {
             Some(true) => return Ok(Value::bool(true)),
             None => unknown = true,
@@ -474,7 +475,7 @@ fn keys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [m] = fixed(args)?;
     match m.data {
         Data::Map(kind, m) => {
-            let keys = m.into_keys().map(Value::string).collect();
+            let keys = m.keys().cloned().map(Value::string).collect();
             Ok(match kind {
                 MapKind::Map => Value::list(keys),
                 MapKind::Object => Value::tuple(keys),
@@ -540,10 +541,10 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !map.is_wholly_known() {
         return Ok(map.unknown_like());
     }
-    if let Data::Map(_, mut m) = map.data
-        && let Some(v) = m.remove(&key)
+    if let Data::Map(_, m) = &map.data
+        && let Some(v) = m.get(&key)
     {
-        return Ok(v);
+        return Ok(v.clone());
     }
     default.ok_or_else(|| FnError::call(format!("lookup failed to find key {}", go_quote(&key))))
 }
@@ -612,7 +613,7 @@ fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let mut out = BTreeMap::new();
     for a in args {
         if let Data::Map(_, m) = a.data {
-            out.extend(m);
+            out.extend(Arc::unwrap_or_clone(m));
         }
     }
     Ok(if all_maps {
@@ -705,7 +706,8 @@ fn range(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
 fn reverse(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [list] = fixed(args)?;
     match list.data {
-        Data::Seq(kind, mut elems) => {
+        Data::Seq(kind, elems) => {
+            let mut elems = Arc::unwrap_or_clone(elems);
             elems.reverse();
             Ok(match kind {
                 SeqKind::Tuple => Value::tuple(elems),
@@ -981,7 +983,7 @@ fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         let Data::Seq(_, elems) = &list.data else {
             return Err(bad());
         };
-        for v in elems {
+        for v in elems.iter() {
             let s = v.as_str().ok_or_else(bad)?;
             out.entry(s.to_string()).or_default().push(key.clone());
         }
@@ -1002,8 +1004,8 @@ fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
 fn values(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [m] = fixed(args)?;
     match m.data {
-        Data::Map(MapKind::Map, m) => Ok(Value::list(m.into_values().collect())),
-        Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.into_values().collect())),
+        Data::Map(MapKind::Map, m) => Ok(Value::list(m.values().cloned().collect())),
+        Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.values().cloned().collect())),
         _ => Err(FnError::call(
             "values() requires a map as the first argument",
         )),

@@ -397,6 +397,7 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
         },
         (Data::Seq(kind, items), Ty::List(ety) | Ty::Set(ety)) => {
             let to_set = matches!(want, Ty::Set(_));
+            let items = std::sync::Arc::unwrap_or_clone(items);
             let items = if kind == SeqKind::Tuple && **ety == Ty::Dynamic {
                 unify_elements(items)?
             } else {
@@ -409,7 +410,7 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             })
         }
         (Data::Seq(SeqKind::Tuple, items), Ty::Tuple(etys)) if items.len() == etys.len() => {
-            let items = items
+            let items = std::sync::Arc::unwrap_or_clone(items)
                 .into_iter()
                 .zip(etys)
                 .map(|(v, t)| conv(v, t))
@@ -417,6 +418,7 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             Ok(Value::tuple(items).with_origin(origin))
         }
         (Data::Map(kind, m), Ty::Map(ety)) => {
+            let m = std::sync::Arc::unwrap_or_clone(m);
             let m = if kind == MapKind::Object && **ety == Ty::Dynamic {
                 let (keys, vals): (Vec<String>, Vec<Value>) = m.into_iter().unzip();
                 keys.into_iter().zip(unify_elements(vals)?).collect()
@@ -427,7 +429,8 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             };
             Ok(Value::map(m).with_origin(if kind == MapKind::Map { origin } else { None }))
         }
-        (Data::Map(kind, mut m), Ty::Object(atys)) => {
+        (Data::Map(kind, m), Ty::Object(atys)) => {
+            let mut m = std::sync::Arc::unwrap_or_clone(m);
             let mut out = BTreeMap::new();
             for (name, aty) in atys {
                 match m.remove(name) {

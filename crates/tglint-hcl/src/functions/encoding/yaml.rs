@@ -623,7 +623,9 @@ impl<'a> Loader<'a> {
                         entries.insert(k, done);
                     }
                     Some(Key::Merge(kmark)) => match done.data {
-                        Data::Map(_, merged) => entries.extend(merged),
+                        Data::Map(_, merged) => {
+                            entries.extend(std::sync::Arc::unwrap_or_clone(merged))
+                        }
                         _ => {
                             return Err(at(
                                 &kmark,
@@ -929,7 +931,7 @@ impl Emitter {
             Data::Seq(_, items) => {
                 let indentless = self.mapping && !self.indention;
                 self.increase_indent(false, indentless);
-                for item in items {
+                for item in items.iter() {
                     self.write_indent();
                     self.indicator("-", true, false, true);
                     self.node(item, false, false, false);
@@ -938,7 +940,7 @@ impl Emitter {
             }
             Data::Map(_, m) => {
                 self.increase_indent(false, false);
-                for (k, item) in m {
+                for (k, item) in m.iter() {
                     self.write_indent();
                     let key_multiline = k.chars().any(is_break_char);
                     let key = Value::string(k.clone());
