@@ -257,6 +257,13 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         None => return Err(format!("{} does not exist", unit.display())),
     };
     if fs.kind(&file) != Some(Kind::File) {
+        let json = unit.join("terragrunt.hcl.json");
+        if fs.kind(&json) == Some(Kind::File) {
+            return Err(format!(
+                "{} is an HCL-JSON unit (terragrunt.hcl.json), which tglint does not evaluate yet",
+                unit.display()
+            ));
+        }
         return Err(format!(
             "{} is not a Terragrunt unit: it has no terragrunt.hcl",
             unit.display()
