@@ -126,3 +126,25 @@ fn help_teaches() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("--all") && text.contains("--set-env") && text.contains("--root"));
 }
+
+#[test]
+fn all_takes_its_directory_from_the_positional_argument_wherever_flags_stand() {
+    let ws = workspace("minimal");
+    for args in [
+        vec!["render", "--all", "--set-env", "AWS_REGION=us-east-1", "."],
+        vec!["render", ".", "--all"],
+        vec!["render", "--all"],
+    ] {
+        let out = tglint().args(&args).current_dir(&ws).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            2,
+            "{args:?}"
+        );
+    }
+}

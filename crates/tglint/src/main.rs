@@ -46,14 +46,14 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct RenderArgs {
-    /// The unit to render: its directory or its terragrunt.hcl.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
-    unit: Option<PathBuf>,
+    /// The unit to render (its directory or its terragrunt.hcl); with --all, the directory
+    /// whose units to render (default: the current directory).
+    #[arg(value_name = "UNIT|DIR")]
+    target: Option<PathBuf>,
 
-    /// Render every unit under DIR (default: the current directory), one JSON object per
-    /// line, in path order.
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".")]
-    all: Option<PathBuf>,
+    /// Render every unit under DIR, one JSON object per line, in path order.
+    #[arg(long)]
+    all: bool,
 
     /// Output format.
     #[arg(long, value_parser = ["json"], default_value = "json")]
@@ -200,8 +200,8 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if let Some(dir) = &args.all {
-        let dir = absolute(dir)?;
+    if args.all {
+        let dir = absolute(args.target.as_deref().unwrap_or(Path::new(".")))?;
         if fs.kind(&dir) != Some(Kind::Dir) {
             return Err(format!("{} is not a directory", dir.display()));
         }
@@ -247,8 +247,10 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         std::mem::forget(tree);
         return Ok(EXIT_OK);
     }
-    let Some(unit) = &args.unit else {
-        return Err("name a unit, or pass --all".into());
+    let Some(unit) = &args.target else {
+        return Err(
+            "name a unit to render, or pass --all to render every unit under a directory".into(),
+        );
     };
     let unit = absolute(unit)?;
     let file = match fs.kind(&unit) {
