@@ -30,6 +30,22 @@ pub struct Shared {
     /// `read_terragrunt_config` results that do not depend on the caller (see
     /// `config::read_config_object`), with the diagnostics reading them produced.
     pub read_cache: Mutex<BTreeMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+    /// `find_in_parent_folders` walks, by (starting directory, name): the same for every
+    /// unit in a directory, so each is walked once per run.
+    pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentSearch>>,
+}
+
+/// Where a `find_in_parent_folders` walk ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParentSearch {
+    /// Found at this path.
+    Found(PathBuf),
+    /// The next candidate lies outside the scanned root.
+    Outside(PathBuf),
+    /// Reached the top (the scanned root) without finding it.
+    Top,
+    /// Gave up after the folder limit.
+    Limit,
 }
 
 impl Shared {
@@ -38,6 +54,7 @@ impl Shared {
             cache,
             opts,
             read_cache: Mutex::new(BTreeMap::new()),
+            parent_search: Mutex::new(Default::default()),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! the scanned root: what cannot be known statically is an unknown value with a reason.
 
 use crate::config::{ReadConfigError, read_config_object};
-use crate::context::{IncludeRef, TgCtx};
+use crate::context::{IncludeRef, ParentSearch, TgCtx};
 use crate::diag::{Diagnostic, ids};
 use crate::fs::{Fs, Kind, clean, relative};
 use crate::source::{BodyError, ReadError};
@@ -290,10 +290,48 @@ fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     } else {
         name
     };
+    let start = ctx.terragrunt_dir();
+    let key = (start.to_path_buf(), name.to_string());
+    let cached = ctx
+        .shared
+        .parent_search
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned());
+    let outcome = match cached {
+        Some(o) => o,
+        None => {
+            let o = search_parents(ctx, start, name);
+            if let Ok(mut m) = ctx.shared.parent_search.lock() {
+                m.insert(key, o.clone());
+            }
+            o
+        }
+    };
+    match outcome {
+        ParentSearch::Found(p) => Ok(Value::string(ps(&p))),
+        ParentSearch::Outside(p) => Ok(outside_root(ctx, cx, &p)),
+        ParentSearch::Top => match fallback {
+            Some(fb) => Ok(Value::string(fb.clone())),
+            None => Err(parent_not_found(
+                ctx,
+                shown,
+                "Traversed all the way to the root",
+            )),
+        },
+        ParentSearch::Limit => Err(parent_not_found(
+            ctx,
+            shown,
+            &format!("Exceeded maximum folders to check ({MAX_FOLDERS_TO_CHECK})"),
+        )),
+    }
+}
+
+/// The walk of `find_in_parent_folders` from the parent of `start`.
+fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
     let cache = &ctx.shared.cache;
     let fs = cache.fs();
     let root = ctx.root();
-    let start = ctx.terragrunt_dir();
     // The scanned root stands for the filesystem root; a unit outside it (only with
     // --allow-outside-root) searches up to the real root.
     let top = start.starts_with(root).then_some(root);
@@ -301,16 +339,7 @@ fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     for _ in 0..MAX_FOLDERS_TO_CHECK {
         let current = match previous.parent() {
             Some(p) if Some(previous.as_path()) != top => p.to_path_buf(),
-            _ => {
-                return match fallback {
-                    Some(fb) => Ok(Value::string(fb.clone())),
-                    None => Err(parent_not_found(
-                        ctx,
-                        shown,
-                        "Traversed all the way to the root",
-                    )),
-                };
-            }
+            _ => return ParentSearch::Top,
         };
         let candidate = if name.is_empty() {
             default_config_path(fs, &current)
@@ -318,18 +347,14 @@ fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
             go_join(&current, name)
         };
         if !cache.allows(&candidate) {
-            return Ok(outside_root(ctx, cx, &candidate));
+            return ParentSearch::Outside(candidate);
         }
         if fs.kind(&candidate).is_some() {
-            return Ok(Value::string(ps(&candidate)));
+            return ParentSearch::Found(candidate);
         }
         previous = current;
     }
-    Err(parent_not_found(
-        ctx,
-        shown,
-        &format!("Exceeded maximum folders to check ({MAX_FOLDERS_TO_CHECK})"),
-    ))
+    ParentSearch::Limit
 }
 
 fn parent_not_found(ctx: &TgCtx, file: &str, cause: &str) -> FnError {
