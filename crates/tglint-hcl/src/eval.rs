@@ -288,28 +288,10 @@ impl Evaluator<'_, '_> {
     }
 
     fn conditional(&mut self, c: &Conditional, span: Span) -> R {
-        let cspan = self.span_of(c.cond_expr.span());
-        let cond = self.expr(&c.cond_expr)?;
-        if cond.is_null() {
-            return Err(self.err(
-                cspan,
-                "Null condition",
-                "The condition value is null. Conditions must either be true or false.",
-            ));
-        }
-        if !cond.is_known() {
-            return Ok(cond.unknown_like().with_origin(Some(Origin::new(span))));
-        }
-        let b = cond.to_bool_conv().map_err(|_| {
-            self.err(
-                cspan,
-                "Incorrect condition type",
-                format!(
-                    "The condition expression must be of type bool, but got {}.",
-                    cond.type_name()
-                ),
-            )
-        })?;
+        let b = match self.condition(&c.cond_expr, &CONDITIONAL)? {
+            Ok(b) => b,
+            Err(u) => return Ok(u.with_origin(Some(Origin::new(span)))),
+        };
         let (chosen, other) = if b {
             (&c.true_expr, &c.false_expr)
         } else {
@@ -327,6 +309,31 @@ impl Evaluator<'_, '_> {
             return Ok(Value::string(s).with_origin(v.origin));
         }
         Ok(v)
+    }
+
+    /// Evaluates a condition (of `?:`, a `for`'s `if`, a template `%{if}`): `Ok(b)`, or
+    /// `Err(unknown)` when it is unknown. Null and non-bool values are errors worded as
+    /// HCL words them for that position.
+    fn condition(
+        &mut self,
+        e: &Expression,
+        w: &CondWords,
+    ) -> Result<Result<bool, Value>, EvalError> {
+        let span = self.span_of(e.span());
+        let v = self.expr(e)?;
+        if v.is_null() {
+            return Err(self.err(span, w.null_summary, w.null_detail));
+        }
+        if !v.is_known() {
+            return Ok(Err(v.unknown_like()));
+        }
+        v.to_bool_conv().map(Ok).map_err(|_| {
+            self.err(
+                span,
+                w.type_summary,
+                w.type_detail.replace("{type}", v.type_name()),
+            )
+        })
     }
 
     fn binary(&mut self, l: &Expression, op: BinaryOperator, r: &Expression, span: Span) -> R {
@@ -918,29 +925,13 @@ impl Evaluator<'_, '_> {
         unknown: &mut Option<Value>,
     ) -> Result<(), EvalError> {
         if let Some(c) = &f.cond {
-            let cspan = self.span_of(c.expr.span());
-            let cv = self.expr(&c.expr)?;
-            if !cv.is_known() {
-                unknown.get_or_insert(cv.unknown_like());
-                return Ok(());
-            }
-            if cv.is_null() {
-                return Err(self.err(
-                    cspan,
-                    "Condition is null",
-                    "The value of the 'if' clause must not be null.",
-                ));
-            }
-            let keep = cv.to_bool_conv().map_err(|_| {
-                self.err(
-                    cspan,
-                    "Invalid 'for' condition",
-                    format!(
-                        "The 'if' clause value is invalid: bool required, but got {}.",
-                        cv.type_name()
-                    ),
-                )
-            })?;
+            let keep = match self.condition(&c.expr, &FOR_IF)? {
+                Ok(b) => b,
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                    return Ok(());
+                }
+            };
             if !keep {
                 return Ok(());
             }
@@ -1119,29 +1110,13 @@ impl Evaluator<'_, '_> {
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
-                        let cspan = self.span_of(ifd.if_expr.cond_expr.span());
-                        let c = self.expr(&ifd.if_expr.cond_expr)?;
-                        if !c.is_known() {
-                            unknown.get_or_insert(c.unknown_like());
-                            continue;
-                        }
-                        if c.is_null() {
-                            return Err(self.err(
-                                cspan,
-                                "Invalid if directive condition",
-                                "The condition value is null. Conditions must either be true or false.",
-                            ));
-                        }
-                        let b = c.to_bool_conv().map_err(|_| {
-                            self.err(
-                                cspan,
-                                "Invalid if directive condition",
-                                format!(
-                                    "The condition must be of type bool, but got {}.",
-                                    c.type_name()
-                                ),
-                            )
-                        })?;
+                        let b = match self.condition(&ifd.if_expr.cond_expr, &TEMPLATE_IF)? {
+                            Ok(b) => b,
+                            Err(u) => {
+                                unknown.get_or_insert(u);
+                                continue;
+                            }
+                        };
                         let endif_start = ifd.endif_expr.strip.strip_start();
                         if b {
                             let last = match &ifd.else_expr {
@@ -1211,6 +1186,36 @@ impl Evaluator<'_, '_> {
         }
     }
 }
+
+/// How HCL words a bad condition in each position.
+struct CondWords {
+    null_summary: &'static str,
+    null_detail: &'static str,
+    type_summary: &'static str,
+    /// `{type}` stands for the value's type name.
+    type_detail: &'static str,
+}
+
+const CONDITIONAL: CondWords = CondWords {
+    null_summary: "Null condition",
+    null_detail: "The condition value is null. Conditions must either be true or false.",
+    type_summary: "Incorrect condition type",
+    type_detail: "The condition expression must be of type bool, but got {type}.",
+};
+
+const FOR_IF: CondWords = CondWords {
+    null_summary: "Condition is null",
+    null_detail: "The value of the 'if' clause must not be null.",
+    type_summary: "Invalid 'for' condition",
+    type_detail: "The 'if' clause value is invalid: bool required, but got {type}.",
+};
+
+const TEMPLATE_IF: CondWords = CondWords {
+    null_summary: "Invalid if directive condition",
+    null_detail: "The condition value is null. Conditions must either be true or false.",
+    type_summary: "Invalid if directive condition",
+    type_detail: "The condition must be of type bool, but got {type}.",
+};
 
 /// Whether the element strips whitespace from the literal that follows it (`~}`).
 fn strips_after(e: &Element) -> bool {
