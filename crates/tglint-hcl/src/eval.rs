@@ -42,6 +42,21 @@ pub struct EvalCtx<'a> {
     pub ext: Option<&'a (dyn std::any::Any + Send + Sync)>,
 }
 
+impl<'a> EvalCtx<'a> {
+    /// A context that reads no files and has no caller context (tests, policy
+    /// expressions): file 0, base directory `/`.
+    pub fn detached(functions: &'a [&'a Functions], vars: &'a Vars) -> EvalCtx<'a> {
+        EvalCtx {
+            file: FileId(0),
+            base_dir: Path::new("/"),
+            files: &crate::files::NoFiles,
+            functions,
+            vars,
+            ext: None,
+        }
+    }
+}
+
 /// Evaluates one expression.
 pub fn eval(expr: &Expression, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
     Evaluator {

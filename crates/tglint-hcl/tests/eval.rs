@@ -1,9 +1,8 @@
 //! The evaluator: literals, templates, traversals, operators, `for`, conditionals, unknown
 //! propagation, `try`/`can`, errors and nesting limits.
 
-use std::path::Path;
 use tglint_hcl::functions::{self, Functions, Param};
-use tglint_hcl::{EvalCtx, EvalError, FileId, NoFiles, Value, Vars, eval, parse_expr};
+use tglint_hcl::{EvalCtx, EvalError, FileId, Value, Vars, eval, parse_expr};
 
 fn vars() -> Vars {
     let mut v = Vars::new();
@@ -66,14 +65,7 @@ fn run(src: &str) -> Result<Value, EvalError> {
     let vars = vars();
     let extra = test_functions();
     let fns = [&extra, functions::terraform()];
-    let cx = EvalCtx {
-        file: FileId(0),
-        base_dir: Path::new("/"),
-        files: &NoFiles,
-        functions: &fns,
-        vars: &vars,
-        ext: None,
-    };
+    let cx = EvalCtx::detached(&fns, &vars);
     eval(&expr, &cx)
 }
 
@@ -83,14 +75,7 @@ fn show_attr(body: &str) -> String {
     let attr = body.get_attribute("x").expect("attribute x");
     let vars = vars();
     let fns = [functions::terraform()];
-    let cx = EvalCtx {
-        file: FileId(0),
-        base_dir: Path::new("/"),
-        files: &NoFiles,
-        functions: &fns,
-        vars: &vars,
-        ext: None,
-    };
+    let cx = EvalCtx::detached(&fns, &vars);
     eval(&attr.value, &cx)
         .map(|v| v.to_string())
         .unwrap_or_else(|e| panic!("{e}"))
