@@ -7,6 +7,7 @@ pub mod error;
 pub mod eval;
 pub mod files;
 pub mod functions;
+pub mod json;
 pub mod parse;
 pub mod span;
 pub mod value;

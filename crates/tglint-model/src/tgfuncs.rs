@@ -792,45 +792,19 @@ fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     if !obj.is_wholly_known() {
         return Ok(obj.unknown_like());
     }
-    let mut out = String::new();
-    go_json(&obj, &mut out)
+    let out = tglint_hcl::json::encode(&obj, &GO_MARSHAL)
         .map_err(|m| FnError::call(format!("could not marshal json body of tfvar file: {m}")))?;
     Ok(Value::string(out))
 }
 
 /// `encoding/json.Marshal` of the value as Terragrunt round-trips it (numbers through
 /// float64, keys sorted, HTML-safe escapes, `${` in strings escaped to `$${`).
-fn go_json(v: &Value, out: &mut String) -> Result<(), String> {
-    match &v.data {
-        Data::Null | Data::Unknown(_) => out.push_str("null"),
-        Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Data::Number(n) => out.push_str(&go_json_float(n.as_f64())?),
-        Data::String(s) => go_json_string(&escape_interpolation(s), out),
-        Data::Seq(_, items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_json(item, out)?;
-            }
-            out.push(']');
-        }
-        Data::Map(_, m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_json_string(k, out);
-                out.push(':');
-                go_json(item, out)?;
-            }
-            out.push('}');
-        }
-    }
-    Ok(())
-}
+const GO_MARSHAL: tglint_hcl::json::Style = tglint_hcl::json::Style {
+    number: |n| go_json_float(n.as_f64()),
+    string: |s, out| go_json_string(&escape_interpolation(s), out),
+    key: go_json_string,
+    unknown: Some("null"),
+};
 
 fn go_json_float(f: f64) -> Result<String, String> {
     if !f.is_finite() {

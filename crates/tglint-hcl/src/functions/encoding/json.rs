@@ -8,7 +8,7 @@
 //! Encoding writes compact JSON with keys in lexical order and Go's escaping, which also
 //! escapes `<`, `>`, `&`, U+2028 and U+2029.
 
-use crate::value::{Data, Number, Value};
+use crate::value::{Number, Value};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -405,73 +405,8 @@ pub(super) fn decode(src: &str) -> Result<Value, String> {
     Ok(v)
 }
 
-/// Go's `json.Marshal` of a string (HTML-safe escaping).
-fn push_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => {
-                let b = c as u32;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(b >> 4) as usize & 0xF]));
-                out.push(char::from(HEX[b as usize & 0xF]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn write_value(out: &mut String, v: &Value) -> Result<(), String> {
-    match &v.data {
-        Data::Null => out.push_str("null"),
-        Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Data::Number(n) => {
-            if n.as_f64().is_infinite() {
-                return Err("cannot serialize infinity as JSON".into());
-            }
-            out.push_str(&n.to_string());
-        }
-        Data::String(s) => push_string(out, s),
-        Data::Seq(_, items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, item)?;
-            }
-            out.push(']');
-        }
-        Data::Map(_, m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_string(out, k);
-                out.push(':');
-                write_value(out, item)?;
-            }
-            out.push('}');
-        }
-        Data::Unknown(_) => return Err("cannot serialize unknown value as JSON".into()),
-    }
-    Ok(())
-}
-
 pub(super) fn encode(v: &Value) -> Result<String, String> {
-    let mut out = String::new();
-    write_value(&mut out, v)?;
-    Ok(out)
+    crate::json::encode(v, &crate::json::TERRAFORM)
 }
 
 #[cfg(test)]
