@@ -5,28 +5,12 @@
 use super::encoding::{base64_encode, go_base64_decode};
 use super::numeric::{go_quote, whole_i64};
 use super::{Functions, Param};
+use super::{hex, str_arg};
 use crate::error::FnError;
 use crate::value::Value;
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
-
-fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::call("missing argument")),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
-    }
-    s
-}
 
 /// Registers a one-string-argument hash function.
 fn hash_fn(f: &mut Functions, name: &str, hash: fn(&[u8]) -> String) {

@@ -5,6 +5,7 @@
 //! Go's `time.ParseDuration`. Calendar arithmetic is done here (days from civil and back);
 //! no date crate is used.
 
+use super::str_arg;
 use super::{Functions, Param};
 use crate::error::{FnError, FnResult};
 use crate::value::Value;
@@ -25,14 +26,6 @@ pub(crate) fn register(f: &mut Functions) {
     f.add("timestamp", &[], None, |_, _| {
         Ok(Value::unknown("timestamp returns the time of the run"))
     });
-}
-
-/// Argument `i` converted to a string as cty does for a `cty.String` parameter.
-fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::call("missing argument")),
-    }
 }
 
 // ---------------------------------------------------------------------------------------

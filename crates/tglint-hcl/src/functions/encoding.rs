@@ -12,6 +12,7 @@ mod json;
 mod text;
 mod yaml;
 
+use super::str_arg;
 use super::{Functions, Param, unknown_in};
 
 /// cty's JSON encoding of a wholly known value (what `jsonencode` and `format("%#v")`
@@ -105,13 +106,6 @@ pub(super) fn go_base64_decode(s: &str) -> Result<Vec<u8>, usize> {
         if let Some(e) = trailing {
             return Err(e);
         }
-    }
-}
-
-fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::call("missing argument")),
     }
 }
 

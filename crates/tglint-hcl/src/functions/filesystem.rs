@@ -9,6 +9,7 @@
 //! path in the home directory (`~/…`), which tglint does not assume.
 
 use super::{CallCtx, Functions, Param};
+use super::{hex, str_arg};
 use crate::error::{FnError, FnResult};
 use crate::eval::{Vars, eval_template_source};
 use crate::files::{EntryKind, FileError};
@@ -61,24 +62,6 @@ pub(crate) fn register(f: &mut Functions) {
         None,
         |cx, a| templatefile(cx, &a),
     );
-}
-
-/// Argument `i` converted to a string as cty does for a `cty.String` parameter.
-fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::call("missing argument")),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    out
 }
 
 fn b64(bytes: &[u8]) -> String {

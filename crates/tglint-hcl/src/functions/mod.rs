@@ -226,6 +226,25 @@ pub fn call_function(f: &Function, cx: &CallCtx<'_>, args: Vec<Value>) -> Result
     })
 }
 
+/// Argument `i` converted to a string as cty converts for a `cty.String` parameter.
+pub(crate) fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
+    match args.get(i) {
+        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
+        None => Err(FnError::call("missing argument")),
+    }
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
 /// If any argument is or contains an unknown, the unknown result to return.
 pub fn unknown_in(args: &[Value]) -> Option<Value> {
     args.iter()

@@ -8,6 +8,7 @@
 //! them: an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) prints in dotted form.
 
 use super::numeric::{whole_i64, whole_i128};
+use super::str_arg;
 use super::{Functions, Param};
 use crate::error::FnError;
 use crate::value::{Number, Value};
@@ -245,13 +246,6 @@ fn number_arg(args: &[Value], i: usize) -> Result<Number, FnError> {
     }
 }
 
-fn string_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::call("missing argument")),
-    }
-}
-
 /// go-cidr's `HostBig`: host number `num` (negative counts back from the last address).
 fn cidr_host(net: Net, num: Option<i128>, shown: &str) -> Result<String, String> {
     let host_len = net.bits - net.prefix;
@@ -364,7 +358,7 @@ fn next_subnet(cur: Net, len: u32) -> (Net, bool) {
 }
 
 fn cidr_subnets(args: &[Value]) -> Result<Value, FnError> {
-    let prefix = string_arg(args, 0)?;
+    let prefix = str_arg(args, 0)?;
     let net = cidr_arg(&prefix).map_err(|m| FnError::arg(0, m))?;
     let rest = args.get(1..).unwrap_or(&[]);
     if rest.is_empty() {
@@ -440,7 +434,7 @@ pub(crate) fn register(f: &mut Functions) {
         &[Param::new("prefix"), Param::new("hostnum")],
         None,
         |_, args| {
-            let prefix = string_arg(&args, 0)?;
+            let prefix = str_arg(&args, 0)?;
             let n = number_arg(&args, 1)?;
             let num = match whole_i128(n) {
                 Ok(v) => Some(v),
@@ -455,7 +449,7 @@ pub(crate) fn register(f: &mut Functions) {
     );
 
     f.add("cidrnetmask", &[Param::new("prefix")], None, |_, args| {
-        let prefix = string_arg(&args, 0)?;
+        let prefix = str_arg(&args, 0)?;
         let net = cidr_arg(&prefix).map_err(FnError::call)?;
         let mask = net.net_mask(net.prefix);
         // Go prints the mask bytes as an address; an IPv6 mask is never IPv4-mapped.
@@ -476,7 +470,7 @@ pub(crate) fn register(f: &mut Functions) {
         ],
         None,
         |_, args| {
-            let prefix = string_arg(&args, 0)?;
+            let prefix = str_arg(&args, 0)?;
             let newbits = whole_i64(number_arg(&args, 1)?).map_err(FnError::call)?;
             let n = number_arg(&args, 2)?;
             let num = match whole_i128(n) {

@@ -7,6 +7,7 @@
 //! in regular expressions, `$1`/`${name}` expansion in `replace`, and "character" meaning
 //! an extended grapheme cluster for `strrev` and `substr`.
 
+use super::str_arg;
 use super::{Functions, Param, unknown_in};
 use crate::error::FnError;
 use crate::value::{Data, SeqKind, Value};
@@ -188,14 +189,6 @@ pub(crate) fn register(f: &mut Functions) {
             Ok(Value::list(all))
         },
     );
-}
-
-/// Argument `i` converted to a string as cty converts to `cty.String`.
-fn str_arg(args: &[Value], i: usize) -> Result<String, FnError> {
-    match args.get(i) {
-        Some(v) => v.to_str_conv().map_err(|m| FnError::arg(i, m)),
-        None => Err(FnError::arg(i, "argument is missing")),
-    }
 }
 
 /// Argument `i` converted to a Go `int` as cty's gocty does it.
