@@ -1062,14 +1062,6 @@ mod tests {
     use crate::functions::CallError;
     use crate::functions::testing::*;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
     fn map(pairs: &[(&str, Value)]) -> Value {
         Value::map(
             pairs

@@ -654,15 +654,6 @@ mod tests {
     use crate::functions::CallError;
     use crate::functions::testing::*;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     /// The message of an argument error of a call expected to fail.
     fn arg_msg(name: &str, args: Vec<Value>) -> String {
         match call(name, args) {

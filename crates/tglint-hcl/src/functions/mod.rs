@@ -432,6 +432,17 @@ pub(crate) mod testing {
         Value::tuple(items)
     }
 
+    /// An object from `(key, value)` pairs (a `vec![…]` or a `&[…]`).
+    pub fn obj(pairs: impl AsRef<[(&'static str, Value)]>) -> Value {
+        Value::object(
+            pairs
+                .as_ref()
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
     /// Asserts `v` prints as `text` (see `Value`'s `Display`).
     pub fn shows(v: &Value, text: &str) {
         assert_eq!(v.to_string(), text);

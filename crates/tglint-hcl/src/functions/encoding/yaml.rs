@@ -1181,16 +1181,6 @@ pub(super) fn encode(v: &Value) -> String {
 mod tests {
     use crate::functions::testing::*;
     use crate::value::{Number, Value};
-    use std::collections::BTreeMap;
-
-    fn obj(pairs: Vec<(&str, Value)>) -> Value {
-        Value::object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
 
     fn yenc(v: Value) -> String {
         ok("yamlencode", vec![v])
