@@ -204,6 +204,9 @@ pub enum MapKind {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Unknown {
     pub reason: Arc<str>,
+    /// The value stands for an evaluation that failed, and the failure has been reported:
+    /// whatever depends on it should not be reported again.
+    pub failed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -272,6 +275,15 @@ impl Value {
     pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
         Value::new(Data::Unknown(Unknown {
             reason: reason.into(),
+            failed: false,
+        }))
+    }
+
+    /// An unknown standing for an evaluation that failed (see [`Unknown::failed`]).
+    pub fn failed(reason: impl Into<Arc<str>>) -> Value {
+        Value::new(Data::Unknown(Unknown {
+            reason: reason.into(),
+            failed: true,
         }))
     }
 

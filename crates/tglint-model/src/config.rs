@@ -268,7 +268,7 @@ impl FileEval {
     /// Evaluates or substitutes an unknown that names the failure.
     fn eval_or_unknown(&self, e: &Expression, vars: &Vars, what: &str) -> Value {
         self.eval(e, vars).unwrap_or_else(|| {
-            Value::unknown(format!("{what} {FAILED}"))
+            Value::failed(format!("{what} could not be evaluated"))
                 .with_origin(Some(Origin::new(self.span(e.span()))))
         })
     }
@@ -664,7 +664,7 @@ impl FileEval {
             for (name, span) in failed {
                 done.insert(
                     name.clone(),
-                    Value::unknown(format!("local.{name} {FAILED}"))
+                    Value::failed(format!("local.{name} could not be evaluated"))
                         .with_origin(Some(Origin::new(span))),
                 );
             }
@@ -1234,7 +1234,7 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         let Some(p) = p else {
             exposed.insert(
                 inc.label.clone(),
-                Value::unknown(format!("include \"{}\" could not be loaded", inc.label)),
+                Value::failed(format!("include \"{}\" could not be loaded", inc.label)),
             );
             continue;
         };
@@ -1330,14 +1330,6 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     }
 }
 
-/// The suffix of the reason of every unknown that stands for a failed evaluation (the
-/// failure itself has been reported).
-const FAILED: &str = "could not be evaluated";
-
-fn is_failure(reason: &str) -> bool {
-    reason.ends_with(FAILED) || reason.ends_with("could not be loaded")
-}
-
 /// An enabled dependency needs a non-empty string `config_path` (Terragrunt's
 /// DependencyInvalidConfigPathError); an unknown one cannot be resolved.
 fn check_config_path(ctx: &TgCtx, d: &DepBlock) {
@@ -1351,7 +1343,7 @@ fn check_config_path(ctx: &TgCtx, d: &DepBlock) {
     match &v.data {
         Data::String(s) if !s.is_empty() => {}
         // An unknown left by an earlier error was reported there already.
-        Data::Unknown(u) if is_failure(&u.reason) => {}
+        Data::Unknown(u) if u.failed => {}
         Data::Unknown(u) => ctx.report(Diagnostic::at(
             ids::EVAL_ERROR,
             format!(
@@ -1584,7 +1576,7 @@ pub fn read_config_object(
     };
     let r = resolve(sub, &target);
     let v = if r.failed {
-        Value::unknown(format!("{} could not be loaded", target.display()))
+        Value::failed(format!("{} could not be loaded", target.display()))
             .with_origin(Some(Origin::new(span)))
     } else {
         config_as_value(&r.config, &r.dependencies, true)
