@@ -345,29 +345,29 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
     let dependencies = r
         .dependencies
         .iter()
-        .map(|(d, target): &(DepBlock, Option<PathBuf>)| Dependency {
-            label: d.label.clone(),
-            config_path: d.attr("config_path").cloned().unwrap_or_else(Value::null),
-            target: target.as_ref().map(|t| {
+        .map(|(d, target): &(DepBlock, Option<PathBuf>)| {
+            // A directory stands for the configuration file inside it.
+            let file = target.as_ref().map(|t| {
                 if shared.cache.fs().kind(t) == Some(Kind::Dir) {
                     config::config_in_dir(&ctx, t)
                 } else {
                     t.clone()
                 }
-            }),
-            target_unit: target.as_ref().and_then(|t| {
-                let file = if shared.cache.fs().kind(t) == Some(Kind::Dir) {
-                    config::config_in_dir(&ctx, t)
-                } else {
-                    t.clone()
-                };
-                (shared.cache.allows(&file) && shared.cache.fs().kind(&file) == Some(Kind::File))
-                    .then(|| relative(file.parent().unwrap_or(Path::new("/")), shared.cache.root()))
-            }),
-            enabled: d.enabled(),
-            skip_outputs: d.attr("skip_outputs").and_then(Value::as_bool) == Some(true),
-            mock_outputs: d.attr("mock_outputs").cloned(),
-            span: d.span,
+            });
+            let target_unit = file.as_ref().and_then(|f| {
+                (shared.cache.allows(f) && shared.cache.fs().kind(f) == Some(Kind::File))
+                    .then(|| relative(f.parent().unwrap_or(Path::new("/")), shared.cache.root()))
+            });
+            Dependency {
+                label: d.label.clone(),
+                config_path: d.attr("config_path").cloned().unwrap_or_else(Value::null),
+                target: file,
+                target_unit,
+                enabled: d.enabled(),
+                skip_outputs: d.attr("skip_outputs").and_then(Value::as_bool) == Some(true),
+                mock_outputs: d.attr("mock_outputs").cloned(),
+                span: d.span,
+            }
         })
         .collect();
     let module = r
