@@ -1107,7 +1107,8 @@ pub fn resolve_config_path(ctx: &TgCtx, v: &Value) -> Option<PathBuf> {
     Some(p)
 }
 
-/// The configuration file a directory stands for (`terragrunt.hcl.json` wins).
+/// The configuration file a directory stands for (Terragrunt's `GetDefaultConfigPath`:
+/// `terragrunt.hcl.json` when it exists, else `terragrunt.hcl`).
 pub fn config_in_dir(ctx: &TgCtx, dir: &Path) -> PathBuf {
     let fs = ctx.shared.cache.fs();
     let json = dir.join("terragrunt.hcl.json");

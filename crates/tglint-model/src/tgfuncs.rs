@@ -4,10 +4,10 @@
 //! Nothing here executes a command, calls a network or cloud API, decrypts, or reads outside
 //! the scanned root: what cannot be known statically is an unknown value with a reason.
 
-use crate::config::{ReadConfigError, read_config_object};
+use crate::config::{ReadConfigError, config_in_dir, read_config_object};
 use crate::context::{IncludeRef, ParentSearch, TgCtx};
 use crate::diag::{Diagnostic, ids};
-use crate::fs::{Fs, Kind, clean, relative};
+use crate::fs::{Kind, clean, relative};
 use crate::source::{BodyError, ReadError};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -34,7 +34,6 @@ const MAX_FOLDERS_TO_CHECK: usize = 100;
 pub const ROOT_TERRAGRUNT_HCL_WARNING: &str = "Using `terragrunt.hcl` as the root of Terragrunt configurations is an anti-pattern, and no longer recommended. In a future version of Terragrunt, this will result in an error. You are advised to use a differently named file like `root.hcl` instead. For more information, see https://terragrunt.gruntwork.io/docs/migrate/migrating-from-root-terragrunt-hcl";
 
 const DEFAULT_CONFIG: &str = "terragrunt.hcl";
-const DEFAULT_JSON_CONFIG: &str = "terragrunt.hcl.json";
 
 const COMMANDS_NEED_VARS: &[&str] = &[
     "apply", "console", "destroy", "import", "plan", "push", "refresh",
@@ -205,16 +204,6 @@ fn resolve(base: &Path, p: &str) -> PathBuf {
     }
 }
 
-/// `GetDefaultConfigPath`: `terragrunt.hcl.json` when it exists, else `terragrunt.hcl`.
-fn default_config_path(fs: &dyn Fs, dir: &Path) -> PathBuf {
-    let json = dir.join(DEFAULT_JSON_CONFIG);
-    if fs.kind(&json).is_some() {
-        json
-    } else {
-        dir.join(DEFAULT_CONFIG)
-    }
-}
-
 /// Reports a path outside the scanned root and returns the unknown standing for its value.
 fn outside_root(ctx: &TgCtx, cx: &CallCtx<'_>, path: &Path) -> Value {
     let msg = format!(
@@ -342,7 +331,7 @@ fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
             _ => return ParentSearch::Top,
         };
         let candidate = if name.is_empty() {
-            default_config_path(fs, &current)
+            config_in_dir(ctx, &current)
         } else {
             go_join(&current, name)
         };
@@ -687,7 +676,7 @@ fn read_terragrunt_config(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     }
     let fs = ctx.shared.cache.fs();
     let target = if fs.kind(&joined) == Some(Kind::Dir) {
-        default_config_path(fs, &joined)
+        config_in_dir(ctx, &joined)
     } else {
         joined
     };
