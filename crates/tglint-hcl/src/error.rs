@@ -1,5 +1,6 @@
 //! Evaluation errors, worded as Terraform words them.
 
+use crate::budget::Exceeded;
 use crate::span::Span;
 use std::fmt;
 
@@ -11,6 +12,9 @@ pub struct EvalError {
     pub summary: String,
     pub detail: String,
     pub span: Span,
+    /// Set when the evaluation budget ran out: neither `try` nor `can` catches it, and
+    /// callers report only the first one of a unit.
+    pub budget: Option<Exceeded>,
 }
 
 impl EvalError {
@@ -19,6 +23,17 @@ impl EvalError {
             summary: summary.into(),
             detail: detail.into(),
             span,
+            budget: None,
+        }
+    }
+
+    /// The evaluation budget ran out at `span`.
+    pub fn budget(span: Span, e: Exceeded) -> EvalError {
+        EvalError {
+            summary: "Evaluation budget exceeded".into(),
+            detail: e.to_string(),
+            span,
+            budget: Some(e),
         }
     }
 }
@@ -45,6 +60,14 @@ pub enum FnError {
     /// The call failed as a whole: "Error in function call: Call to function "<name>"
     /// failed: <msg>."
     Call(String),
+    /// The evaluation budget ran out while the function worked.
+    Budget(Exceeded),
+}
+
+impl From<Exceeded> for FnError {
+    fn from(e: Exceeded) -> FnError {
+        FnError::Budget(e)
+    }
 }
 
 impl FnError {

@@ -6,6 +6,7 @@
 //! registries it passes, searched in order. `try` and `can` are special forms here, as in
 //! HCL.
 
+use crate::budget::{Budget, Exceeded, Resource};
 use crate::error::EvalError;
 use crate::files::FileAccess;
 use crate::functions::{self, CallCtx, CallError, Functions};
@@ -40,6 +41,9 @@ pub struct EvalCtx<'a> {
     pub vars: &'a Vars,
     /// Passed to every function call as [`CallCtx::ext`].
     pub ext: Option<&'a (dyn std::any::Any + Send + Sync)>,
+    /// What the evaluation is charged to; `None` gives each [`eval`] call a fresh budget
+    /// with the default limits.
+    pub budget: Option<&'a Budget>,
 }
 
 impl<'a> EvalCtx<'a> {
@@ -53,43 +57,59 @@ impl<'a> EvalCtx<'a> {
             functions,
             vars,
             ext: None,
+            budget: None,
         }
     }
 }
 
 /// Evaluates one expression.
 pub fn eval(expr: &Expression, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
-    Evaluator {
-        cx,
-        scope: Vec::new(),
-        depth: 0,
-    }
-    .expr(expr)
+    with_evaluator(cx, |ev| ev.expr(expr))
 }
 
 /// Evaluates a parsed template (as a string template would be).
 pub fn eval_template(tpl: &Template, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
-    let mut ev = Evaluator {
+    with_evaluator(cx, |ev| {
+        let span = ev.span_of(tpl.span());
+        ev.template_value(tpl, span)
+    })
+}
+
+/// Runs `f` with an evaluator over `cx`, charged to the context's budget (or a fresh one).
+fn with_evaluator<T>(cx: &EvalCtx<'_>, f: impl FnOnce(&mut Evaluator<'_, '_>) -> T) -> T {
+    let fresh;
+    let budget = match cx.budget {
+        Some(b) => b,
+        None => {
+            fresh = Budget::default();
+            &fresh
+        }
+    };
+    let _entered = budget.enter();
+    f(&mut Evaluator {
         cx,
         scope: Vec::new(),
         depth: 0,
-    };
-    let span = ev.span_of(tpl.span());
-    ev.template_value(tpl, span)
+        budget,
+    })
 }
 
 /// Evaluates the text of a template file (as `templatefile` does) with `vars` and only
 /// Terraform's functions. Every value produced gets the call's span as its origin; an
 /// error's message names the line and column in the template.
-pub fn eval_template_source(text: &str, vars: &Vars, cx: &CallCtx<'_>) -> Result<Value, String> {
+pub fn eval_template_source(
+    text: &str,
+    vars: &Vars,
+    cx: &CallCtx<'_>,
+) -> Result<Value, TemplateError> {
     let located = |offset: usize, msg: &str| {
         let idx = LineIndex::new(text);
         let (l, c) = idx.line_col(text, u32::try_from(offset).unwrap_or(u32::MAX));
         format!("{l}:{c}: {msg}")
     };
     let tpl = hcl_edit::parser::parse_template(text)
-        .map_err(|e| located(e.location().offset(), e.message()))?;
-    let fns = [functions::terraform()];
+        .map_err(|e| TemplateError::Other(located(e.location().offset(), e.message())))?;
+    let fns = [template_functions(), functions::terraform()];
     let ecx = EvalCtx {
         file: cx.span.file,
         base_dir: cx.base_dir,
@@ -97,24 +117,41 @@ pub fn eval_template_source(text: &str, vars: &Vars, cx: &CallCtx<'_>) -> Result
         functions: &fns,
         vars,
         ext: None,
+        budget: Some(cx.budget),
     };
-    let mut v =
-        eval_template(&tpl, &ecx).map_err(|e| located(e.span.start as usize, &e.to_string()))?;
-    force_origin(&mut v, Origin::new(cx.span));
+    let mut v = eval_template(&tpl, &ecx).map_err(|e| match e.budget {
+        Some(b) => TemplateError::Budget(b),
+        None => TemplateError::Other(located(e.span.start as usize, &e.to_string())),
+    })?;
+    v.set_origin_deep(Origin::new(cx.span));
     Ok(v)
 }
 
-fn force_origin(v: &mut Value, o: Origin) {
-    v.origin = Some(o);
-    match &mut v.data {
-        Data::Seq(_, items) => Arc::make_mut(items)
-            .iter_mut()
-            .for_each(|x| force_origin(x, o)),
-        Data::Map(_, m) => Arc::make_mut(m)
-            .values_mut()
-            .for_each(|x| force_origin(x, o)),
-        _ => {}
-    }
+/// Why a template file could not be rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateError {
+    Budget(Exceeded),
+    /// The message, located in the template ("2:5: ...").
+    Other(String),
+}
+
+/// The registry searched before Terraform's inside a template: `templatefile` itself is
+/// refused there, as Terraform refuses it, so templates cannot recurse.
+fn template_functions() -> &'static Functions {
+    static CELL: std::sync::OnceLock<Functions> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut f = Functions::new();
+        let p = [
+            functions::Param::new("path").unknowns(),
+            functions::Param::new("vars").unknowns(),
+        ];
+        f.add("templatefile", &p, None, |_, _| {
+            Err(crate::error::FnError::call(
+                "cannot recursively call templatefile from inside templatefile call",
+            ))
+        });
+        f
+    })
 }
 
 type R = Result<Value, EvalError>;
@@ -124,6 +161,7 @@ struct Evaluator<'c, 'a> {
     /// Variables bound by `for` expressions and template `for` directives, innermost last.
     scope: Vec<(String, Value)>,
     depth: u32,
+    budget: &'c Budget,
 }
 
 impl Evaluator<'_, '_> {
@@ -133,6 +171,21 @@ impl Evaluator<'_, '_> {
 
     fn err(&self, span: Span, summary: &str, detail: impl Into<String>) -> EvalError {
         EvalError::new(span, summary, detail)
+    }
+
+    /// Charges one step (an expression, an iteration, a call) of the budget.
+    fn step(&self, span: Span) -> Result<(), EvalError> {
+        self.budget
+            .charge(Resource::Steps, 1)
+            .map_err(|e| EvalError::budget(span, e))
+    }
+
+    /// Charges a value just built to the budget.
+    fn built(&self, v: Value, span: Span) -> R {
+        self.budget
+            .charge_value(&v)
+            .map_err(|e| EvalError::budget(span, e))?;
+        Ok(v)
     }
 
     /// Runs `f` with a `for` iteration's key and value variables bound.
@@ -164,6 +217,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn expr(&mut self, e: &Expression) -> R {
+        self.step(self.span_of(e.span()))?;
         self.depth += 1;
         let r = if self.depth > MAX_DEPTH {
             Err(self.err(
@@ -197,7 +251,7 @@ impl Evaluator<'_, '_> {
                 for x in a.iter() {
                     items.push(self.expr(x)?);
                 }
-                Value::tuple(items)
+                self.built(Value::tuple(items), span)?
             }
             Expression::Object(o) => {
                 let mut map = BTreeMap::new();
@@ -222,7 +276,7 @@ impl Evaluator<'_, '_> {
                 if let Some(u) = unknown {
                     return Ok(u.with_origin(origin));
                 }
-                Value::object(map)
+                self.built(Value::object(map), span)?
             }
             Expression::StringTemplate(t) => {
                 // `"${x}"` alone yields x itself, not its string form (HCL's template wrap).
@@ -543,9 +597,11 @@ impl Evaluator<'_, '_> {
             files: self.cx.files,
             span,
             ext: self.cx.ext,
+            budget: self.budget,
         };
         match functions::call_function(func, &ccx, args) {
             Ok(mut v) => {
+                v = self.built(v, span)?;
                 v.fill_origin(Origin::new(span));
                 Ok(v)
             }
@@ -586,6 +642,7 @@ impl Evaluator<'_, '_> {
                     trim_dot(&msg)
                 ),
             ),
+            CallError::Budget(e) => EvalError::budget(span, e),
             CallError::Call(msg) => self.err(
                 span,
                 "Error in function call",
@@ -610,6 +667,7 @@ impl Evaluator<'_, '_> {
         for a in f.args.iter() {
             match self.expr(a) {
                 Ok(v) => return Ok(v),
+                Err(e) if e.budget.is_some() => return Err(e),
                 Err(e) => errors.push(e),
             }
         }
@@ -641,6 +699,7 @@ impl Evaluator<'_, '_> {
         Ok(match self.expr(arg) {
             Ok(v) if !v.is_wholly_known() => v.unknown_like().with_origin(origin),
             Ok(_) => Value::bool(true).with_origin(origin),
+            Err(e) if e.budget.is_some() => return Err(e),
             Err(_) => Value::bool(false).with_origin(origin),
         })
     }
@@ -761,7 +820,7 @@ impl Evaluator<'_, '_> {
                 } else {
                     kind
                 };
-                Ok(Value::seq(kind, out).with_origin(origin))
+                Ok(self.built(Value::seq(kind, out), span)?.with_origin(origin))
             }
             _ => {
                 // A splat on a single value treats it as a one-element tuple.
@@ -907,6 +966,7 @@ impl Evaluator<'_, '_> {
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown: Option<Value> = None;
         for (k, v) in entries {
+            self.step(span)?;
             self.with_bound(key_var.as_deref(), k, &value_var, v, |ev| {
                 ev.for_body(f, &mut list, &mut obj, &mut groups, &mut unknown)
             })?;
@@ -928,7 +988,7 @@ impl Evaluator<'_, '_> {
         } else {
             Value::tuple(list)
         };
-        Ok(v.with_origin(origin))
+        Ok(self.built(v, span)?.with_origin(origin))
     }
 
     fn for_body(
@@ -1055,7 +1115,7 @@ impl Evaluator<'_, '_> {
         let origin = Some(Origin::new(span));
         Ok(match unknown {
             Some(u) => u,
-            None => Value::string(out),
+            None => self.built(Value::string(out), span)?,
         }
         .with_origin(origin))
     }
@@ -1117,7 +1177,14 @@ impl Evaluator<'_, '_> {
                     let ispan = self.span_of(interp.expr.span());
                     let v = self.expr(&interp.expr)?;
                     match self.interp_string(&v, ispan)? {
-                        Some(s) => out.push_str(&s),
+                        Some(s) => {
+                            // The string so far must fit, or a loop could build it
+                            // without bound before it is charged.
+                            self.budget
+                                .fits(Resource::Bytes, (out.len() + s.len()) as u64)
+                                .map_err(|e| EvalError::budget(ispan, e))?;
+                            out.push_str(&s)
+                        }
                         None => {
                             unknown.get_or_insert(v.unknown_like());
                         }
@@ -1161,6 +1228,10 @@ impl Evaluator<'_, '_> {
                         let key_var = fx.key_var.as_ref().map(|k| k.value().as_str().to_owned());
                         let value_var = fx.value_var.value().as_str().to_owned();
                         for (k, v) in entries {
+                            self.step(cspan)?;
+                            self.budget
+                                .fits(Resource::Bytes, out.len() as u64)
+                                .map_err(|e| EvalError::budget(cspan, e))?;
                             self.with_bound(key_var.as_deref(), k, &value_var, v, |ev| {
                                 ev.render(
                                     &sub,

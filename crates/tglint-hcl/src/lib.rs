@@ -3,6 +3,7 @@
 //! Terragrunt, disks or rules (see `docs/architecture.md`).
 #![forbid(unsafe_code)]
 
+pub mod budget;
 pub mod error;
 pub mod eval;
 pub mod files;
@@ -12,6 +13,7 @@ pub mod parse;
 pub mod span;
 pub mod value;
 
+pub use budget::{Budget, Exceeded, Limits, Resource};
 pub use error::{EvalError, FnError, FnResult};
 pub use eval::{EvalCtx, Vars, eval};
 pub use files::{EntryKind, FileAccess, FileError, MemFiles, NoFiles};

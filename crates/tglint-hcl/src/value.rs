@@ -6,7 +6,7 @@
 
 use crate::span::Origin;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -296,31 +296,31 @@ impl Value {
     /// that already has an origin got its nested origins when it was made, so the walk
     /// stops there (and never copies a shared collection).
     pub fn fill_origin(&mut self, origin: Origin) {
-        if self.origin.is_some() {
-            return;
-        }
-        self.origin = Some(origin);
-        match &mut self.data {
-            Data::Seq(_, items) => Arc::make_mut(items)
-                .iter_mut()
-                .for_each(|v| v.fill_origin(origin)),
-            Data::Map(_, m) => Arc::make_mut(m)
-                .values_mut()
-                .for_each(|v| v.fill_origin(origin)),
-            _ => {}
-        }
+        Rewrite::default().apply(self, &mut |v| {
+            if v.origin.is_some() {
+                return false;
+            }
+            v.origin = Some(origin);
+            true
+        });
+    }
+
+    /// Gives `origin` to this value and to everything nested in it.
+    pub fn set_origin_deep(&mut self, origin: Origin) {
+        Rewrite::default().apply(self, &mut |v| {
+            v.origin = Some(origin);
+            true
+        });
     }
 
     /// Tags this value and everything in it as coming from `mock_outputs`.
     pub fn mark_mock(&mut self) {
-        if let Some(o) = &mut self.origin {
-            o.mock = true;
-        }
-        match &mut self.data {
-            Data::Seq(_, items) => Arc::make_mut(items).iter_mut().for_each(Value::mark_mock),
-            Data::Map(_, m) => Arc::make_mut(m).values_mut().for_each(Value::mark_mock),
-            _ => {}
-        }
+        Rewrite::default().apply(self, &mut |v| {
+            if let Some(o) = &mut v.origin {
+                o.mock = true;
+            }
+            true
+        });
     }
 
     pub fn is_null(&self) -> bool {
@@ -334,22 +334,34 @@ impl Value {
 
     /// True when neither the value nor anything nested in it is unknown.
     pub fn is_wholly_known(&self) -> bool {
-        match &self.data {
-            Data::Unknown(_) => false,
-            Data::Seq(_, items) => items.iter().all(Value::is_wholly_known),
-            Data::Map(_, m) => m.values().all(Value::is_wholly_known),
-            _ => true,
-        }
+        self.first_unknown().is_none()
     }
 
-    /// The first unknown found in the value (depth-first), if any.
+    /// The first unknown found in the value (depth-first), if any. A collection shared
+    /// by several parts of the value is looked into once, so the walk costs the number
+    /// of distinct collections, not the size of the value as a tree.
     pub fn first_unknown(&self) -> Option<&Unknown> {
-        match &self.data {
-            Data::Unknown(u) => Some(u),
-            Data::Seq(_, items) => items.iter().find_map(Value::first_unknown),
-            Data::Map(_, m) => m.values().find_map(Value::first_unknown),
-            _ => None,
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut stack: Vec<&Value> = vec![self];
+        while let Some(v) = stack.pop() {
+            match &v.data {
+                Data::Unknown(u) => return Some(u),
+                Data::Seq(_, items) => {
+                    if items.len() > 1 && !seen.insert(Arc::as_ptr(items) as usize) {
+                        continue;
+                    }
+                    stack.extend(items.iter().rev());
+                }
+                Data::Map(_, m) => {
+                    if m.len() > 1 && !seen.insert(Arc::as_ptr(m) as usize) {
+                        continue;
+                    }
+                    stack.extend(m.values().rev());
+                }
+                _ => {}
+            }
         }
+        None
     }
 
     /// An unknown value with the same reason as the first unknown in `self`, or a generic
@@ -523,6 +535,66 @@ impl Value {
                         .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.same(v2))
             }
             _ => self.equals(other) == Some(true),
+        }
+    }
+}
+
+/// A rewrite of a value in place that keeps its sharing: a collection shared by several
+/// parts of the value is rewritten once and the copy shared again, so values that share
+/// (a YAML alias, `[x, x]`) cost their distinct collections, not their size as a tree.
+#[derive(Default)]
+struct Rewrite {
+    /// Address of an original collection → (the original, kept alive so its address is
+    /// not reused during the walk; its rewritten copy).
+    seqs: HashMap<usize, SharedPair<Vec<Value>>>,
+    maps: HashMap<usize, SharedPair<BTreeMap<String, Value>>>,
+}
+
+type SharedPair<T> = (Arc<T>, Arc<T>);
+
+impl Rewrite {
+    /// Applies `f` to `v` and, while `f` returns true, to what is nested in it.
+    fn apply(&mut self, v: &mut Value, f: &mut impl FnMut(&mut Value) -> bool) {
+        if !f(v) {
+            return;
+        }
+        match &mut v.data {
+            // A collection held only here is changed in place and met only once.
+            Data::Seq(_, items) if Arc::strong_count(items) == 1 => {
+                for x in Arc::make_mut(items).iter_mut() {
+                    self.apply(x, f);
+                }
+            }
+            Data::Map(_, m) if Arc::strong_count(m) == 1 => {
+                for x in Arc::make_mut(m).values_mut() {
+                    self.apply(x, f);
+                }
+            }
+            Data::Seq(_, items) => {
+                let key = Arc::as_ptr(items) as usize;
+                if let Some((_, done)) = self.seqs.get(&key) {
+                    *items = done.clone();
+                    return;
+                }
+                let original = items.clone();
+                for x in Arc::make_mut(items).iter_mut() {
+                    self.apply(x, f);
+                }
+                self.seqs.insert(key, (original, items.clone()));
+            }
+            Data::Map(_, m) => {
+                let key = Arc::as_ptr(m) as usize;
+                if let Some((_, done)) = self.maps.get(&key) {
+                    *m = done.clone();
+                    return;
+                }
+                let original = m.clone();
+                for x in Arc::make_mut(m).values_mut() {
+                    self.apply(x, f);
+                }
+                self.maps.insert(key, (original, m.clone()));
+            }
+            _ => {}
         }
     }
 }

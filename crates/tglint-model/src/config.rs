@@ -12,10 +12,13 @@ use crate::tgfuncs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use tglint_hcl::hcl_edit::Span as _;
 use tglint_hcl::hcl_edit::expr::{Expression, TraversalOperator};
 use tglint_hcl::hcl_edit::structure::{Block, Body, Structure};
-use tglint_hcl::{Data, EvalCtx, FileId, Functions, Origin, Span, Value, Vars, eval};
+use tglint_hcl::{
+    Data, EvalCtx, Exceeded, FileId, Functions, Origin, Resource, Span, Value, Vars, eval,
+};
 
 /// Why `read_terragrunt_config` produced no object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +27,8 @@ pub enum ReadConfigError {
     NotFound(PathBuf),
     /// Anything else, worded for the user.
     Failed(String),
+    /// The unit's evaluation budget for reads is spent.
+    Budget(Exceeded),
 }
 
 /// How deep `read_terragrunt_config` may nest before tglint reports a loop or runaway.
@@ -240,6 +245,7 @@ impl FileEval {
             functions: &fns,
             vars,
             ext: Some(&self.ctx),
+            budget: Some(&self.ctx.unit.budget),
         };
         let r = eval(e, &cx);
         for p in access.take_refused() {
@@ -258,8 +264,22 @@ impl FileEval {
         match r {
             Ok(v) => Some(v),
             Err(err) => {
-                self.ctx
-                    .report(Diagnostic::at(ids::EVAL_ERROR, err.to_string(), err.span));
+                // A spent budget is reported where it ran out, not again by every
+                // expression that fails because of it.
+                let report = match &err.budget {
+                    Some(b) => self.ctx.unit.budget.first_report(b),
+                    None => true,
+                };
+                if report {
+                    let mut d = Diagnostic::at(ids::EVAL_ERROR, err.to_string(), err.span);
+                    if err.budget.is_some() {
+                        d = d.with_help(
+                            "this input would take tglint without bound; simplify the \
+                             expression, or raise the limit with --limit if it is genuine",
+                        );
+                    }
+                    self.ctx.report(d);
+                }
                 None
             }
         }
@@ -1535,6 +1555,7 @@ pub fn read_config_object(
         _ => {}
     }
     if let Some(pos) = ctx.read_stack.iter().position(|p| *p == target) {
+        ctx.unit.loops.fetch_add(1, Ordering::Relaxed);
         let mut chain: Vec<String> = ctx.read_stack[pos..]
             .iter()
             .map(|p| p.display().to_string())
@@ -1546,9 +1567,17 @@ pub fn read_config_object(
         )));
     }
     if ctx.read_stack.len() >= MAX_READ_DEPTH {
+        // Depends on where the read started, like a loop: nothing on the way is memoised.
+        ctx.unit.loops.fetch_add(1, Ordering::Relaxed);
         return Err(ReadConfigError::Failed(format!(
             "read_terragrunt_config nests more than {MAX_READ_DEPTH} levels deep"
         )));
+    }
+    if let Some((v, diags)) = lock(&ctx.unit.reads).get(&target).cloned() {
+        for d in diags {
+            ctx.report(d);
+        }
+        return Ok(v);
     }
     // A target that reads nothing further, includes nothing and never asks for the
     // original directory resolves the same for every caller: resolve it once per run.
@@ -1559,6 +1588,11 @@ pub fn read_config_object(
         }
         return Ok(v);
     }
+    ctx.unit
+        .budget
+        .charge(Resource::Reads, 1)
+        .map_err(ReadConfigError::Budget)?;
+    let loops_before = ctx.unit.loops.load(Ordering::Relaxed);
     let mut stack = ctx.read_stack.clone();
     if stack.is_empty() {
         stack.push(ctx.config_path.clone());
@@ -1574,6 +1608,7 @@ pub fn read_config_object(
         includes: Vec::new(),
         read_stack: stack,
         diags: diags.clone(),
+        unit: ctx.unit.clone(),
     };
     let r = resolve(sub, &target);
     let v = if r.failed {
@@ -1587,7 +1622,10 @@ pub fn read_config_object(
         ctx.report(d.clone());
     }
     if cacheable {
-        lock(&ctx.shared.read_cache).insert(target, (v.clone(), produced));
+        lock(&ctx.shared.read_cache).insert(target.clone(), (v.clone(), produced.clone()));
+    }
+    if ctx.unit.loops.load(Ordering::Relaxed) == loops_before {
+        lock(&ctx.unit.reads).insert(target, (v.clone(), produced));
     }
     Ok(v)
 }

@@ -6,7 +6,7 @@ use crate::source::SourceCache;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tglint_hcl::Value;
+use tglint_hcl::{Budget, Limits, Value};
 
 /// What the user told tglint about the invocation (DESIGN §3.4, §6).
 #[derive(Clone, Debug, Default)]
@@ -21,6 +21,8 @@ pub struct Options {
     pub features: BTreeMap<String, String>,
     /// `--allow-outside-root`.
     pub allow_outside_root: bool,
+    /// The evaluation budget of each unit (`--limit NAME=N`; docs/security.md).
+    pub limits: Limits,
 }
 
 /// State shared by every evaluation of one run.
@@ -87,6 +89,30 @@ pub struct TgCtx {
     pub read_stack: Vec<PathBuf>,
     /// Where functions report what they cannot do (deprecations, refused reads).
     pub diags: Arc<Mutex<Vec<Diagnostic>>>,
+    /// The budget and memo of the unit being resolved.
+    pub unit: Arc<UnitState>,
+}
+
+/// What one unit's resolution keeps for itself: its evaluation budget, and the
+/// configurations it has read with `read_terragrunt_config` (within one unit, a file
+/// read resolves the same wherever it is read from, so a file read twice is resolved
+/// once, and a chain of files that each read the next twice stays linear).
+pub struct UnitState {
+    pub budget: Budget,
+    pub reads: Mutex<std::collections::HashMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+    /// How many `read_terragrunt_config` loops were found so far; a read during which
+    /// one was found depends on where it was read from and is not remembered.
+    pub loops: std::sync::atomic::AtomicUsize,
+}
+
+impl UnitState {
+    pub fn new(limits: Limits) -> UnitState {
+        UnitState {
+            budget: Budget::new(limits),
+            reads: Mutex::new(Default::default()),
+            loops: Default::default(),
+        }
+    }
 }
 
 impl TgCtx {

@@ -2,7 +2,7 @@
 //! the tree-level diagnostics. Loading never fails: problems are diagnostics.
 
 use crate::config::{self, DepBlock, FileConfig, MergeStrategy, Resolved};
-use crate::context::{Options, Shared, TgCtx};
+use crate::context::{Options, Shared, TgCtx, UnitState};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Fs, Kind, clean, relative};
 use crate::module::{ModuleSource, parse_source};
@@ -326,6 +326,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
         includes: Vec::new(),
         read_stack: Vec::new(),
         diags: diags.clone(),
+        unit: Arc::new(UnitState::new(shared.opts.limits)),
     };
     let r: Resolved = config::resolve(ctx.clone(), &path);
     let dir_abs = path.parent().unwrap_or(Path::new("/")).to_path_buf();

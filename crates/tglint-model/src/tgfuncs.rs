@@ -690,6 +690,7 @@ fn read_terragrunt_config(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
             ))),
         },
         Err(ReadConfigError::Failed(m)) => Err(FnError::call(m)),
+        Err(ReadConfigError::Budget(e)) => Err(FnError::Budget(e)),
     }
 }
 
@@ -756,6 +757,7 @@ fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
         functions: &[],
         vars: &vars,
         ext: None,
+        budget: Some(&ctx.unit.budget),
     };
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
     for s in body.iter() {
@@ -2035,12 +2037,12 @@ fn deep_merge(cx: &CallCtx<'_>, _: Vec<Value>) -> FnResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{Options, Shared};
+    use crate::context::{Options, Shared, UnitState};
     use crate::fs::MemFs;
     use crate::source::SourceCache;
     use std::sync::{Arc, Mutex};
     use tglint_hcl::functions::CallError;
-    use tglint_hcl::{FileId, Span};
+    use tglint_hcl::{FileId, Limits, Span};
 
     struct T {
         ctx: TgCtx,
@@ -2061,6 +2063,7 @@ mod tests {
             includes: Vec::new(),
             read_stack: Vec::new(),
             diags: Arc::new(Mutex::new(Vec::new())),
+            unit: Arc::new(UnitState::new(Limits::DEFAULT)),
         };
         T { ctx }
     }
@@ -2080,6 +2083,7 @@ mod tests {
                 files: &NoFiles,
                 span: Span::new(FileId(0), 3..9),
                 ext: Some(&self.ctx),
+                budget: &self.ctx.unit.budget,
             };
             terragrunt().call(name, &cx, args)
         }

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, Fs, Kind, clean};
+use tglint_model::hcl::{Limits, Resource};
 use tglint_model::load::{self, Discovered, Tree};
 use tglint_model::render;
 
@@ -90,6 +91,12 @@ struct CommonArgs {
     /// Allow reading files outside the root (refused reads are unknown otherwise).
     #[arg(long)]
     allow_outside_root: bool,
+
+    /// Raise (or lower) one of the evaluation budget's limits per expression; the limit
+    /// per unit becomes four times N (repeatable). NAME is steps (default 1000000),
+    /// values (250000), bytes (16777216) or reads (256). See docs/security.md.
+    #[arg(long = "limit", value_name = "NAME=N")]
+    limit: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -154,7 +161,27 @@ fn options(c: &CommonArgs) -> Result<Options, String> {
         terraform_command: c.terraform_command.clone(),
         features: parse_pairs(&c.feature, "--feature")?,
         allow_outside_root: c.allow_outside_root,
+        limits: limits(&c.limit)?,
     })
+}
+
+/// The budget limits from `--limit NAME=N` flags.
+fn limits(items: &[String]) -> Result<Limits, String> {
+    let mut out = Limits::DEFAULT;
+    for (name, n) in parse_pairs(items, "--limit")? {
+        let names: Vec<&str> = Resource::ALL.iter().map(|r| r.name()).collect();
+        let Some(r) = Resource::from_name(&name) else {
+            return Err(format!(
+                "--limit: no limit is named `{name}`; the limits are {}",
+                names.join(", ")
+            ));
+        };
+        let n: u64 = n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            format!("--limit {name}=N expects a positive whole number, got `{n}`")
+        })?;
+        out = out.with(r, n);
+    }
+    Ok(out)
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, String> {

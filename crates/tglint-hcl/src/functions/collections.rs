@@ -8,6 +8,7 @@
 
 use super::conversion::{Ty, convert, elem_ty, friendly, go_quote, make_set, ty_of, unify};
 use super::{Functions, Param};
+use crate::budget::Resource;
 use crate::error::{FnError, FnResult};
 use crate::value::{Data, MapKind, Number, SeqKind, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -549,7 +550,7 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     default.ok_or_else(|| FnError::call(format!("lookup failed to find key {}", go_quote(&key))))
 }
 
-fn matchkeys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
+fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [values, keys, search] = fixed(args)?;
     let any_list = Ty::list(Ty::Dynamic);
     let values = conv_arg(0, values, &any_list)?;
@@ -571,6 +572,9 @@ fn matchkeys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !values.is_wholly_known() || !keys.is_wholly_known() {
         return Ok(unknown_of(&[&values, &keys]));
     }
+    // Every key is compared with every search value: charge that work up front.
+    let pairs = (items(&keys).len() as u64).saturating_mul(items(&search).len() as u64);
+    cx.budget.charge(Resource::Steps, pairs)?;
     let mut out = Vec::new();
     for (k, v) in items(&keys).iter().zip(items(&values)) {
         for s in items(&search) {

@@ -11,7 +11,7 @@
 use super::{CallCtx, Functions, Param};
 use super::{hex, str_arg};
 use crate::error::{FnError, FnResult};
-use crate::eval::{Vars, eval_template_source};
+use crate::eval::{TemplateError, Vars, eval_template_source};
 use crate::files::{EntryKind, FileError};
 use crate::value::{Data, Value, is_identifier, quote};
 use base64::Engine as _;
@@ -332,7 +332,10 @@ fn templatefile(cx: &CallCtx<'_>, args: &[Value]) -> FnResult {
             ),
         ));
     }
-    eval_template_source(text, &vars, cx).map_err(FnError::call)
+    eval_template_source(text, &vars, cx).map_err(|e| match e {
+        TemplateError::Budget(b) => FnError::Budget(b),
+        TemplateError::Other(m) => FnError::call(m),
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -787,6 +790,7 @@ mod tests {
             files,
             span: Span::new(FileId(0), 0..0),
             ext: None,
+            budget: &crate::budget::UNLIMITED,
         };
         terraform().call(name, &cx, args)
     }

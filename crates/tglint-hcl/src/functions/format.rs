@@ -279,6 +279,7 @@ fn format_values(spec: &str, a: &[&Value]) -> Result<String, Fail> {
 fn too_large_msg() -> String {
     match too_large() {
         FnError::Call(m) | FnError::Arg { msg: m, .. } => m,
+        FnError::Budget(e) => e.to_string(),
     }
 }
 

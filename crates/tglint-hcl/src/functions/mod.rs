@@ -10,6 +10,7 @@
 //! when its argument is unknown at the top level; unknowns nested inside a collection are
 //! the implementation's business (see [`unknown_in`]).
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::{FnError, FnResult};
 use crate::files::FileAccess;
 use crate::span::{FileId, Span};
@@ -70,6 +71,9 @@ pub struct CallCtx<'a> {
     /// The caller's own context (Terragrunt's parsing context), for registries that need
     /// more than this crate knows. `None` for Terraform's functions.
     pub ext: Option<&'a (dyn std::any::Any + Send + Sync)>,
+    /// The evaluation budget the call is charged to (functions that build large results
+    /// check it before building them).
+    pub budget: &'a Budget,
 }
 
 impl<'a> CallCtx<'a> {
@@ -81,6 +85,7 @@ impl<'a> CallCtx<'a> {
             files,
             span: Span::new(FileId(0), 0..0),
             ext: None,
+            budget: &crate::budget::UNLIMITED,
         }
     }
 }
@@ -136,6 +141,8 @@ pub enum CallError {
         msg: String,
     },
     Call(String),
+    /// The evaluation budget ran out.
+    Budget(Exceeded),
 }
 
 /// A set of functions by name.
@@ -223,6 +230,7 @@ pub fn call_function(f: &Function, cx: &CallCtx<'_>, args: Vec<Value>) -> Result
             msg,
         },
         FnError::Call(m) => CallError::Call(m),
+        FnError::Budget(e) => CallError::Budget(e),
     })
 }
 
