@@ -167,7 +167,7 @@ fn templatefile_calling_itself_or_each_other_is_refused() {
     assert_eq!(r.unit("v")["inputs"]["ok"], 1);
     let want = "cannot recursively call templatefile from inside templatefile call";
     assert!(
-        r.has(&format!("u/terragrunt.hcl:2 Error in function call")),
+        r.has("u/terragrunt.hcl:2 Error in function call"),
         "{:#?}",
         r.diagnostics()
     );
