@@ -5,10 +5,10 @@ use std::fmt::Write;
 use std::ops::{self, Range};
 
 /// Opaque string storage for raw HCL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RawString(RawStringInner);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum RawStringInner {
     Empty,
     Spanned(Range<usize>),

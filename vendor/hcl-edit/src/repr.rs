@@ -3,6 +3,7 @@
 use crate::encode::{Encode, EncodeState};
 use crate::raw_string::RawString;
 use std::fmt::{self, Write};
+use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut, Range};
 
 /// Represents the whitespace and comments before (the "prefix") or after (the "suffix") a HCL value.
@@ -199,6 +200,15 @@ where
     }
 }
 
+impl<T> Hash for Spanned<T>
+where
+    T: Hash,
+{
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
 impl<T> AsRef<T> for Spanned<T> {
     #[inline]
     fn as_ref(&self) -> &T {
@@ -306,6 +316,15 @@ where
 {
     fn eq(&self, other: &Self) -> bool {
         self.value == other.value
+    }
+}
+
+impl<T> Hash for Decorated<T>
+where
+    T: Hash,
+{
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
     }
 }
 
@@ -448,6 +467,15 @@ where
 {
     fn eq(&self, other: &Self) -> bool {
         self.value == other.value
+    }
+}
+
+impl<T> Hash for Formatted<T>
+where
+    T: Hash,
+{
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
     }
 }
 

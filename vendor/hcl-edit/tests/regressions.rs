@@ -407,3 +407,77 @@ fn issue_567() {
         "{  \"for\" /* c */ = 1,}"
     );
 }
+
+// Object literals with many keys parse in linear time: duplicate keys are found through a hash
+// index instead of a scan of all previous keys per key.
+#[test]
+fn object_with_many_keys() {
+    let n = 50_000;
+    let mut input = String::from("{\n");
+    for i in 0..n {
+        input.push_str(&format!("  k{i} = {i}\n"));
+    }
+    input.push('}');
+    let expr: Expression = input.parse().unwrap();
+    let Expression::Object(object) = expr else {
+        panic!("not an object")
+    };
+    assert_eq!(object.len(), n);
+    assert_eq!(
+        object
+            .iter()
+            .last()
+            .map(|(k, _)| k.as_ident().unwrap().as_str()),
+        Some("k49999")
+    );
+
+    // A duplicate of the first key at the end is still found.
+    input.insert_str(input.len() - 1, "  k0 = 1\n");
+    assert!(input.parse::<Expression>().is_err());
+}
+
+#[test]
+fn duplicate_object_keys_are_rejected() {
+    for input in [
+        "{ a = 1, a = 2 }",
+        "{ \"a\" = 1, \"a\" = 2 }",
+        "{ (a) = 1, ( a ) = 2 }",
+        "{ a.b = 1, a . b = 2 }",
+        "{ \"${a}\" = 1, \"${ a }\" = 2 }",
+        // Items compare with their terminators, hence the trailing commas.
+        "{ {x = 1, y = 2,} = 1, {y = 2, x = 1,} = 2 }",
+        "{ f(1) = 1, f( 1 ) = 2 }",
+    ] {
+        let err = input.parse::<Expression>().unwrap_err();
+        assert!(
+            err.message().contains("redefined object key"),
+            "{input}: {err}"
+        );
+    }
+
+    // Keys that differ in kind or value are distinct.
+    for input in [
+        "{ a = 1, \"a\" = 2 }",
+        "{ a = 1, b = 2 }",
+        "{ (a) = 1, (b) = 2 }",
+        "{ 1 = 1, 2 = 2 }",
+        "{ {x = 1} = 1, {x = 2} = 2 }",
+    ] {
+        assert!(input.parse::<Expression>().is_ok(), "{input}");
+    }
+}
+
+#[test]
+fn object_equality_ignores_item_order() {
+    use std::hash::{BuildHasher, RandomState};
+
+    // Items compare with their terminators, hence the trailing commas.
+    let a: Expression = "{ x = 1, y = [1, 2], z = \"s\", }".parse().unwrap();
+    let b: Expression = "{ z = \"s\", x = 1, y = [1, 2], }".parse().unwrap();
+    let c: Expression = "{ z = \"s\", x = 1, y = [2, 1], }".parse().unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+
+    let state = RandomState::new();
+    assert_eq!(state.hash_one(&a), state.hash_one(&b));
+}

@@ -1,5 +1,6 @@
 use crate::expr::Expression;
 use crate::{Decor, RawString};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// An owning iterator over the values of an `Array`.
@@ -179,6 +180,14 @@ impl PartialEq for Array {
         self.values == other.values
             && self.trailing_comma == other.trailing_comma
             && self.trailing == other.trailing
+    }
+}
+
+impl Hash for Array {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.values.hash(state);
+        self.trailing_comma.hash(state);
+        self.trailing.hash(state);
     }
 }
 

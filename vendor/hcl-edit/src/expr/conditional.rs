@@ -1,5 +1,6 @@
 use crate::expr::Expression;
 use crate::Decor;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// The conditional operator allows selecting from one of two expressions based on the outcome of a
@@ -47,6 +48,14 @@ impl PartialEq for Conditional {
         self.cond_expr == other.cond_expr
             && self.true_expr == other.true_expr
             && self.false_expr == other.false_expr
+    }
+}
+
+impl Hash for Conditional {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cond_expr.hash(state);
+        self.true_expr.hash(state);
+        self.false_expr.hash(state);
     }
 }
 

@@ -1,5 +1,6 @@
 use crate::expr::Expression;
 use crate::{Decor, Decorate, Decorated, Ident};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// A for expression is a construct for constructing a collection by projecting the items from
@@ -67,6 +68,16 @@ impl PartialEq for ForExpr {
     }
 }
 
+impl Hash for ForExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.intro.hash(state);
+        self.key_expr.hash(state);
+        self.value_expr.hash(state);
+        self.grouping.hash(state);
+        self.cond.hash(state);
+    }
+}
+
 /// The `for` expression introduction, containing an optional key var, value var and the
 /// collection expression that is iterated.
 #[derive(Debug, Clone, Eq)]
@@ -119,6 +130,14 @@ impl PartialEq for ForIntro {
     }
 }
 
+impl Hash for ForIntro {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key_var.hash(state);
+        self.value_var.hash(state);
+        self.collection_expr.hash(state);
+    }
+}
+
 /// A filter expression. Elements for which the condition evaluates to `true` will be evaluated as
 /// normal, while if `false` the element will be skipped.
 #[derive(Debug, Clone, Eq)]
@@ -149,6 +168,12 @@ impl ForCond {
 impl PartialEq for ForCond {
     fn eq(&self, other: &Self) -> bool {
         self.expr == other.expr
+    }
+}
+
+impl Hash for ForCond {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.expr.hash(state);
     }
 }
 

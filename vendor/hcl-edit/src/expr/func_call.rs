@@ -1,9 +1,10 @@
 use crate::expr::{Expression, IntoIter, Iter, IterMut};
 use crate::{Decor, Decorate, Decorated, Ident, RawString};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// Type representing a (potentially namespaced) function name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FuncName {
     /// The function's namespace components, if any.
     pub namespace: Vec<Decorated<Ident>>,
@@ -87,6 +88,13 @@ impl FuncCall {
 impl PartialEq for FuncCall {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name && self.args == other.args
+    }
+}
+
+impl Hash for FuncCall {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.args.hash(state);
     }
 }
 
@@ -256,6 +264,14 @@ impl PartialEq for FuncArgs {
         self.args == other.args
             && self.trailing_comma == other.trailing_comma
             && self.trailing == other.trailing
+    }
+}
+
+impl Hash for FuncArgs {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.args.hash(state);
+        self.trailing_comma.hash(state);
+        self.trailing.hash(state);
     }
 }
 

@@ -23,11 +23,14 @@ use crate::template::{HeredocTemplate, StringTemplate, Template};
 use crate::{parser, Decor, Decorate, Decorated, Formatted, Ident, Number};
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::str::FromStr;
 
 /// A type representing any expression from the expression sub-language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality and hashing ignore decor and spans.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expression {
     /// Represents a null value.
     Null(Decorated<Null>),
@@ -570,8 +573,14 @@ impl PartialEq for Parenthesis {
     }
 }
 
+impl Hash for Parenthesis {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.inner.hash(state);
+    }
+}
+
 /// Represents a value that is `null`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Null;
 
 impl fmt::Display for Null {

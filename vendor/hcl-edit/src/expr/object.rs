@@ -1,7 +1,9 @@
 use crate::expr::Expression;
 use crate::{Decor, Decorate, Decorated, Ident, RawString, Span};
+use std::collections::hash_map::{DefaultHasher, HashMap};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::{self, Range};
-use vecmap::map::{MutableKeys, VecMap};
+use vecmap::map::VecMap;
 
 /// An owning iterator over the entries of an `Object`.
 ///
@@ -29,9 +31,14 @@ pub type ObjectIter<'a> = Box<dyn Iterator<Item = (&'a ObjectKey, &'a ObjectValu
 pub type ObjectIterMut<'a> = Box<dyn Iterator<Item = (ObjectKeyMut<'a>, &'a mut ObjectValue)> + 'a>;
 
 /// Type representing a HCL object.
+///
+/// Items keep their insertion order and keys are unique. Lookups by key are linear in the number
+/// of items; equality and hashing are not (see [`PartialEq`] and [`Hash`]).
 #[derive(Debug, Clone, Eq, Default)]
 pub struct Object {
-    items: VecMap<ObjectKey, ObjectValue>,
+    // Unique keys, in insertion order. A `Vec` rather than a `VecMap` so that the parser, which
+    // checks uniqueness itself with a hash index, can append without a linear scan per item.
+    items: Vec<(ObjectKey, ObjectValue)>,
     trailing: RawString,
     decor: Decor,
     span: Option<Range<usize>>,
@@ -48,7 +55,7 @@ impl Object {
     #[inline]
     pub fn with_capacity(capacity: usize) -> Self {
         Object {
-            items: VecMap::with_capacity(capacity),
+            items: Vec::with_capacity(capacity),
             ..Default::default()
         }
     }
@@ -71,28 +78,35 @@ impl Object {
         self.items.clear();
     }
 
+    fn position(&self, key: &ObjectKey) -> Option<usize> {
+        self.items.iter().position(|(k, _)| k == key)
+    }
+
     /// Return `true` if an equivalent to `key` exists in the object.
     #[inline]
     pub fn contains_key(&self, key: &ObjectKey) -> bool {
-        self.items.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// Return a reference to the value stored for `key`, if it is present, else `None`.
     #[inline]
     pub fn get(&self, key: &ObjectKey) -> Option<&ObjectValue> {
-        self.items.get(key)
+        self.get_key_value(key).map(|(_, v)| v)
     }
 
     /// Return a mutable reference to the value stored for `key`, if it is present, else `None`.
     #[inline]
     pub fn get_mut(&mut self, key: &ObjectKey) -> Option<&mut ObjectValue> {
-        self.items.get_mut(key)
+        let index = self.position(key)?;
+        Some(&mut self.items[index].1)
     }
 
     /// Return references to the key-value pair stored for `key`, if it is present, else `None`.
     #[inline]
     pub fn get_key_value(&self, key: &ObjectKey) -> Option<(&ObjectKey, &ObjectValue)> {
-        self.items.get_key_value(key)
+        let index = self.position(key)?;
+        let (k, v) = &self.items[index];
+        Some((k, v))
     }
 
     /// Return mutable references to the key-value pair stored for `key`, if it is present, else `None`.
@@ -101,9 +115,9 @@ impl Object {
         &'a mut self,
         key: &ObjectKey,
     ) -> Option<(ObjectKeyMut<'a>, &'a mut ObjectValue)> {
-        self.items
-            .get_full_mut2(key)
-            .map(|(_, k, v)| (ObjectKeyMut::new(k), v))
+        let index = self.position(key)?;
+        let (k, v) = &mut self.items[index];
+        Some((ObjectKeyMut::new(k), v))
     }
 
     /// Insert a key-value pair into the object.
@@ -120,7 +134,24 @@ impl Object {
         key: impl Into<ObjectKey>,
         value: impl Into<ObjectValue>,
     ) -> Option<ObjectValue> {
-        self.items.insert(key.into(), value.into())
+        let key = key.into();
+        let value = value.into();
+        if let Some(index) = self.position(&key) {
+            Some(std::mem::replace(&mut self.items[index].1, value))
+        } else {
+            self.items.push((key, value));
+            None
+        }
+    }
+
+    /// Appends an item whose key the caller has checked is not in the object yet.
+    pub(crate) fn push_unique(&mut self, key: ObjectKey, value: ObjectValue) {
+        self.items.push((key, value));
+    }
+
+    /// Returns the key of the item at `index`.
+    pub(crate) fn key_at(&self, index: usize) -> &ObjectKey {
+        &self.items[index].0
     }
 
     /// Remove the key-value pair equivalent to `key` and return its value.
@@ -129,7 +160,7 @@ impl Object {
     /// preserving their relative order. **This perturbs the index of all of those elements!**
     #[inline]
     pub fn remove(&mut self, key: &ObjectKey) -> Option<ObjectValue> {
-        self.items.remove(key)
+        self.remove_entry(key).map(|(_, v)| v)
     }
 
     /// Remove and return the key-value pair equivalent to `key`.
@@ -138,14 +169,15 @@ impl Object {
     /// preserving their relative order. **This perturbs the index of all of those elements!**
     #[inline]
     pub fn remove_entry(&mut self, key: &ObjectKey) -> Option<(ObjectKey, ObjectValue)> {
-        self.items.remove_entry(key)
+        let index = self.position(key)?;
+        Some(self.items.remove(index))
     }
 
     /// An iterator visiting all key-value pairs in insertion order. The iterator element type is
     /// `(&'a ObjectKey, &'a ObjectValue)`.
     #[inline]
     pub fn iter(&self) -> ObjectIter<'_> {
-        Box::new(self.items.iter())
+        Box::new(self.items.iter().map(|(k, v)| (k, v)))
     }
 
     /// An iterator visiting all key-value pairs in insertion order, with mutable references to the
@@ -154,7 +186,7 @@ impl Object {
     pub fn iter_mut(&mut self) -> ObjectIterMut<'_> {
         Box::new(
             self.items
-                .iter_mut2()
+                .iter_mut()
                 .map(|(k, v)| (ObjectKeyMut::new(k), v)),
         )
     }
@@ -175,23 +207,75 @@ impl Object {
         self.decor.despan(input);
         self.trailing.despan(input);
 
-        for (key, value) in self.items.iter_mut2() {
+        for (key, value) in &mut self.items {
             key.despan(input);
             value.despan(input);
         }
     }
 }
 
+/// Objects are equal if they have the same trailing decor and the same items, in any order.
+///
+/// Expected linear time: when the items are not in the same order, those of `other` are indexed
+/// by key hash.
 impl PartialEq for Object {
     fn eq(&self, other: &Self) -> bool {
-        self.items == other.items && self.trailing == other.trailing
+        if self.trailing != other.trailing || self.items.len() != other.items.len() {
+            return false;
+        }
+
+        // Keys are unique, so a key found at the same index must carry the same value.
+        let Some(start) = self
+            .items
+            .iter()
+            .zip(&other.items)
+            .position(|((k1, _), (k2, _))| k1 != k2)
+        else {
+            return self.items.iter().zip(&other.items).all(|(a, b)| a.1 == b.1);
+        };
+        if self.items[..start]
+            .iter()
+            .zip(&other.items)
+            .any(|(a, b)| a.1 != b.1)
+        {
+            return false;
+        }
+
+        let state = std::collections::hash_map::RandomState::new();
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, (key, _)) in other.items.iter().enumerate().skip(start) {
+            index.entry(state.hash_one(key)).or_default().push(i);
+        }
+        self.items[start..].iter().all(|(key, value)| {
+            index.get(&state.hash_one(key)).is_some_and(|candidates| {
+                candidates
+                    .iter()
+                    .any(|&i| other.items[i].0 == *key && other.items[i].1 == *value)
+            })
+        })
+    }
+}
+
+/// Consistent with [`PartialEq`]: independent of the order of the items.
+impl Hash for Object {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.trailing.hash(state);
+        self.items.len().hash(state);
+        // Order-independent: the sum of the items' own hashes.
+        let mut sum = 0u64;
+        for item in &self.items {
+            let mut hasher = DefaultHasher::new();
+            item.hash(&mut hasher);
+            sum = sum.wrapping_add(hasher.finish());
+        }
+        sum.hash(state);
     }
 }
 
 impl From<VecMap<ObjectKey, ObjectValue>> for Object {
     fn from(items: VecMap<ObjectKey, ObjectValue>) -> Self {
         Object {
-            items,
+            items: items.into_vec(),
             ..Default::default()
         }
     }
@@ -264,7 +348,7 @@ impl<'a> IntoIterator for &'a mut Object {
 }
 
 /// Represents an object key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectKey {
     /// Represents an unquoted identifier used as object key.
     Ident(Decorated<Ident>),
@@ -369,7 +453,7 @@ impl Span for ObjectKeyMut<'_> {
 }
 
 /// Represents the assignment operator between an object key and its value.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ObjectValueAssignment {
     /// Colon (`:`) assignment operator.
     Colon,
@@ -379,7 +463,7 @@ pub enum ObjectValueAssignment {
 }
 
 /// Represents the character that terminates an object value.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ObjectValueTerminator {
     /// No terminator.
     None,
@@ -391,7 +475,7 @@ pub enum ObjectValueTerminator {
 }
 
 /// Represents an object value together with it's assignment operator and value terminator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ObjectValue {
     expr: Expression,
     assignment: ObjectValueAssignment,

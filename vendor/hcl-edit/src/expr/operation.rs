@@ -1,5 +1,7 @@
 use crate::expr::Expression;
 use crate::{Decor, Decorated, Spanned};
+use std::hash::{Hash, Hasher};
+use std::mem;
 use std::ops::Range;
 
 // Re-exported for convenience.
@@ -41,6 +43,15 @@ impl UnaryOp {
 impl PartialEq for UnaryOp {
     fn eq(&self, other: &Self) -> bool {
         self.operator == other.operator && self.expr == other.expr
+    }
+}
+
+// The operator enums come from `hcl-primitives` and do not implement `Hash`; they are fieldless,
+// so their discriminant identifies them.
+impl Hash for UnaryOp {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        mem::discriminant(self.operator.value()).hash(state);
+        self.expr.hash(state);
     }
 }
 
@@ -86,6 +97,14 @@ impl PartialEq for BinaryOp {
         self.lhs_expr == other.lhs_expr
             && self.operator == other.operator
             && self.rhs_expr == other.rhs_expr
+    }
+}
+
+impl Hash for BinaryOp {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.lhs_expr.hash(state);
+        mem::discriminant(self.operator.value()).hash(state);
+        self.rhs_expr.hash(state);
     }
 }
 

@@ -1,6 +1,7 @@
 use crate::expr::Expression;
 use crate::{Decor, Decorate, Decorated, Ident};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// Traverse an expression to access attributes, object keys or element indices.
@@ -46,8 +47,15 @@ impl PartialEq for Traversal {
     }
 }
 
+impl Hash for Traversal {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.expr.hash(state);
+        self.operators.hash(state);
+    }
+}
+
 /// The expression traversal operators that are supported by HCL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TraversalOperator {
     /// The attribute-only splat operator supports only attribute lookups into the elements from a
     /// list, but supports an arbitrary number of them.
@@ -81,7 +89,7 @@ impl TraversalOperator {
 
 /// Represents the splat operator (`*`) that is used within a
 /// [`AttrSplat`](TraversalOperator::AttrSplat) or [`FullSplat`](TraversalOperator::FullSplat).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Splat;
 
 impl fmt::Display for Splat {

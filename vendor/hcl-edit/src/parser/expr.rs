@@ -18,6 +18,8 @@ use crate::{Decorate, Decorated, Formatted, Ident, RawString, SetSpan, Spanned};
 
 use hcl_primitives::ident::{is_id_continue, is_id_start};
 use std::cell::RefCell;
+use std::collections::hash_map::{HashMap, RandomState};
+use std::hash::BuildHasher;
 use winnow::ascii::{crlf, dec_uint, line_ending, newline, space0};
 use winnow::combinator::{
     alt, cut_err, delimited, empty, fail, not, opt, peek, preceded, repeat, separated,
@@ -529,6 +531,7 @@ fn object_items<'i>(
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
         let mut object = Object::new();
+        let mut keys = KeyIndex::default();
 
         loop {
             let trailing = raw_string(ws).parse_next(input)?;
@@ -542,8 +545,9 @@ fn object_items<'i>(
 
             let checkpoint = input.checkpoint();
             let mut key = object_key(input)?;
+            let key_hash = keys.hash(&key);
 
-            if object.contains_key(&key) {
+            if keys.contains(&object, key_hash, &key) {
                 input.reset(&checkpoint);
                 return cut_err(fail)
                     .context(StrContext::Label("object item"))
@@ -563,7 +567,7 @@ fn object_items<'i>(
             let value_terminator = match ch {
                 '}' => {
                     value.set_terminator(ObjectValueTerminator::None);
-                    object.insert(key, value);
+                    keys.push(&mut object, key_hash, key, value);
                     state.borrow_mut().on_expr_term(Expression::Object(object));
                     return Ok(());
                 }
@@ -605,8 +609,43 @@ fn object_items<'i>(
             };
 
             value.set_terminator(value_terminator);
-            object.insert(key, value);
+            keys.push(&mut object, key_hash, key, value);
         }
+    }
+}
+
+/// The keys of an object being parsed, indexed by hash, so that checking a new key for a duplicate
+/// takes expected constant time rather than a scan of all keys so far (which made parsing an
+/// object literal quadratic in its number of items).
+#[derive(Default)]
+struct KeyIndex {
+    hasher: RandomState,
+    /// Key hash -> index of the last item with that hash.
+    last: HashMap<u64, usize>,
+    /// Item index -> index of the previous item with the same hash.
+    previous: Vec<Option<usize>>,
+}
+
+impl KeyIndex {
+    fn hash(&self, key: &ObjectKey) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    fn contains(&self, object: &Object, hash: u64, key: &ObjectKey) -> bool {
+        let mut candidate = self.last.get(&hash).copied();
+        while let Some(index) = candidate {
+            if object.key_at(index) == key {
+                return true;
+            }
+            candidate = self.previous[index];
+        }
+        false
+    }
+
+    /// Appends an item whose key `contains` has not found.
+    fn push(&mut self, object: &mut Object, hash: u64, key: ObjectKey, value: ObjectValue) {
+        self.previous.push(self.last.insert(hash, object.len()));
+        object.push_unique(key, value);
     }
 }
 

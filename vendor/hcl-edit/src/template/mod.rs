@@ -8,6 +8,8 @@ use crate::expr::Expression;
 use crate::util::{dedent_by, min_leading_whitespace};
 use crate::{parser, Decor, Decorate, Decorated, Ident, RawString, Spanned};
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::mem;
 use std::ops::{Deref, DerefMut, Range};
 use std::str::FromStr;
 
@@ -84,6 +86,12 @@ impl From<Vec<Element>> for StringTemplate {
 impl PartialEq for StringTemplate {
     fn eq(&self, other: &Self) -> bool {
         self.template == other.template
+    }
+}
+
+impl Hash for StringTemplate {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.template.hash(state);
     }
 }
 
@@ -224,6 +232,15 @@ impl PartialEq for HeredocTemplate {
             && self.template == other.template
             && self.indent == other.indent
             && self.trailing == other.trailing
+    }
+}
+
+impl Hash for HeredocTemplate {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.delimiter.hash(state);
+        self.template.hash(state);
+        self.indent.hash(state);
+        self.trailing.hash(state);
     }
 }
 
@@ -442,6 +459,12 @@ impl PartialEq for Template {
     }
 }
 
+impl Hash for Template {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.elements.hash(state);
+    }
+}
+
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut state = EncodeState::new(f);
@@ -544,7 +567,7 @@ impl<'a> IntoIterator for &'a mut Template {
 }
 
 /// An element of an HCL template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Element {
     /// A literal sequence of characters to include in the resulting string.
     Literal(Spanned<String>),
@@ -668,8 +691,17 @@ impl PartialEq for Interpolation {
     }
 }
 
+// `Strip` comes from `hcl-primitives` and does not implement `Hash`; it is fieldless, so its
+// discriminant identifies it.
+impl Hash for Interpolation {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.expr.hash(state);
+        mem::discriminant(&self.strip).hash(state);
+    }
+}
+
 /// A template directive that allows for conditional template evaluation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Directive {
     /// Represents a template `if` directive.
     If(IfDirective),
@@ -745,6 +777,14 @@ impl PartialEq for IfDirective {
         self.if_expr == other.if_expr
             && self.else_expr == other.else_expr
             && self.endif_expr == other.endif_expr
+    }
+}
+
+impl Hash for IfDirective {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.if_expr.hash(state);
+        self.else_expr.hash(state);
+        self.endif_expr.hash(state);
     }
 }
 
@@ -922,6 +962,13 @@ impl PartialEq for ForDirective {
     }
 }
 
+impl Hash for ForDirective {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.for_expr.hash(state);
+        self.endfor_expr.hash(state);
+    }
+}
+
 /// A type representing the `%{ for key_var, value_var in collection_expr }` sub-expression and
 /// the template that follows after it within a [`ForDirective`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1036,4 +1083,51 @@ span_impl! {
 forward_span_impl! {
     Element => { Literal, Interpolation, Directive },
     Directive => { If, For }
+}
+
+// Hash for the directive parts: the same fields their derived `PartialEq` compares.
+
+impl Hash for IfTemplateExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cond_expr.hash(state);
+        self.template.hash(state);
+        mem::discriminant(&self.strip).hash(state);
+        self.preamble.hash(state);
+    }
+}
+
+impl Hash for ElseTemplateExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.template.hash(state);
+        mem::discriminant(&self.strip).hash(state);
+        self.preamble.hash(state);
+        self.trailing.hash(state);
+    }
+}
+
+impl Hash for EndifTemplateExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        mem::discriminant(&self.strip).hash(state);
+        self.preamble.hash(state);
+        self.trailing.hash(state);
+    }
+}
+
+impl Hash for ForTemplateExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key_var.hash(state);
+        self.value_var.hash(state);
+        self.collection_expr.hash(state);
+        self.template.hash(state);
+        mem::discriminant(&self.strip).hash(state);
+        self.preamble.hash(state);
+    }
+}
+
+impl Hash for EndforTemplateExpr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        mem::discriminant(&self.strip).hash(state);
+        self.preamble.hash(state);
+        self.trailing.hash(state);
+    }
 }
