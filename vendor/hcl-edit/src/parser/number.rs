@@ -4,32 +4,33 @@ use crate::Number;
 
 use std::str::FromStr;
 use winnow::ascii::digit1;
-use winnow::combinator::{alt, cut_err, opt, preceded, terminated};
+use winnow::combinator::{cut_err, opt, preceded};
 use winnow::token::one_of;
 
+/// Parses a number literal: digits, an optional fraction, an optional exponent.
+///
+/// The literal is scanned once and converted once, so its cost is linear in its length. Integers
+/// that fit a `u64` are exact; other literals are converted to the nearest `f64`. A literal beyond
+/// the range of `f64` (`1e400`, or 400 digits) is represented by `f64::MAX`; the expression's
+/// `repr` keeps the literal's text.
 pub(super) fn number(input: &mut Input) -> ModalResult<Number> {
-    alt((
-        float.verify_map(Number::from_f64),
-        integer.map(Number::from),
-        // Integers which do not fit into a `u64` are represented as floats.
-        digit1
-            .try_map(|s: &str| f64::from_str(s))
-            .verify_map(Number::from_f64),
-    ))
-    .parse_next(input)
+    let ((_, fraction, exponent), literal) = (digit1, opt(fraction), opt(exponent))
+        .with_taken()
+        .parse_next(input)?;
+
+    if fraction.is_none() && exponent.is_none() {
+        if let Ok(integer) = u64::from_str(literal) {
+            return Ok(Number::from(integer));
+        }
+    }
+
+    // The literal is valid decimal syntax for `f64::from_str`; overflow gives infinity.
+    let float = f64::from_str(literal).unwrap_or(f64::INFINITY);
+    Ok(Number::from_f64(float).unwrap_or_else(|| Number::from_f64(f64::MAX).unwrap()))
 }
 
-fn integer(input: &mut Input) -> ModalResult<u64> {
-    digit1.try_map(|s: &str| u64::from_str(s)).parse_next(input)
-}
-
-fn float(input: &mut Input) -> ModalResult<f64> {
-    let fraction = preceded('.', digit1);
-
-    terminated(digit1, alt((terminated(fraction, opt(exponent)), exponent)))
-        .take()
-        .try_map(|s: &str| f64::from_str(s))
-        .parse_next(input)
+fn fraction<'a>(input: &mut Input<'a>) -> ModalResult<&'a str> {
+    preceded('.', digit1).parse_next(input)
 }
 
 fn exponent<'a>(input: &mut Input<'a>) -> ModalResult<&'a str> {
@@ -57,9 +58,9 @@ mod tests {
         ];
 
         for (input, expected) in tests {
-            let parsed = integer.parse(new_input(input));
+            let parsed = number.parse(new_input(input));
             assert!(parsed.is_ok(), "expected `{input}` to parse correctly");
-            assert_eq!(parsed.unwrap(), *expected);
+            assert_eq!(parsed.unwrap().as_u64(), Some(*expected));
         }
     }
 
@@ -102,9 +103,30 @@ mod tests {
         ];
 
         for (input, expected) in tests {
-            let parsed = float.parse(new_input(input));
+            let parsed = number.parse(new_input(input));
             assert!(parsed.is_ok(), "expected `{input}` to parse correctly");
-            assert_eq!(parsed.unwrap(), *expected);
+            assert_eq!(parsed.unwrap().as_f64(), Some(*expected));
+        }
+    }
+
+    #[test]
+    #[allow(clippy::float_cmp)]
+    fn parse_out_of_range() {
+        let huge_integer = "9".repeat(400);
+        let many_digits = "1".repeat(1_000_000);
+        let tests: &[(&str, f64)] = &[
+            ("1e400", f64::MAX),
+            ("1e999999999", f64::MAX),
+            ("1.5E+99999999999999999999", f64::MAX),
+            (&huge_integer, f64::MAX),
+            (&many_digits, f64::MAX),
+            ("1e-999999999", 0.0),
+        ];
+
+        for (input, expected) in tests {
+            let parsed = number.parse(new_input(input));
+            assert!(parsed.is_ok(), "expected `{input}` to parse correctly");
+            assert_eq!(parsed.unwrap().as_f64(), Some(*expected));
         }
     }
 }
