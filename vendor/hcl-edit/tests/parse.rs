@@ -41,23 +41,23 @@ fn invalid_blocks() {
     assert_error!(
         "ident {",
         indoc! {r#"
-             --> HCL parse error in line 1, column 8
+             --> HCL parse error in line 1, column 7
               |
             1 | ident {
-              |        ^---
+              |       ^---
               |
-              = invalid block body; expected `}`, newline or identifier"#}
+              = unclosed block: missing `}`"#}
     );
 
     assert_error!(
         "ident \"label\" {",
         indoc! {r#"
-             --> HCL parse error in line 1, column 16
+             --> HCL parse error in line 1, column 15
               |
             1 | ident "label" {
-              |                ^---
+              |               ^---
               |
-              = invalid block body; expected `}`, newline or identifier"#}
+              = unclosed block: missing `}`"#}
     );
 
     assert_error!(
@@ -143,12 +143,12 @@ fn invalid_exprs() {
     assert_error!(
         "ident = foo( ",
         indoc! {r#"
-             --> HCL parse error in line 1, column 14
+             --> HCL parse error in line 1, column 12
               |
             1 | ident = foo( 
-              |              ^---
+              |            ^---
               |
-              = expected `)` or expression"#}
+              = unclosed `(`: missing `)`"#}
     );
 
     assert_error!(

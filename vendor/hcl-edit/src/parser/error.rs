@@ -1,7 +1,8 @@
 use super::prelude::*;
 
 use std::fmt::{self, Write};
-use winnow::error::ParseError;
+use winnow::error::{ErrMode, FromExternalError, ParseError};
+use winnow::stream::{Location as _, Offset};
 
 /// Error type returned when the parser encountered an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,10 +166,106 @@ fn locate_error<'a>(err: &'a ParseError<Input<'a>, ContextError>) -> (&'a [u8], 
     )
 }
 
+/// The complete message of an error raised by [`fail_at`].
+#[derive(Debug)]
+struct Message(String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+/// Fails with `message` at the position `at`, without backtracking.
+///
+/// For errors whose cause lies before the position where parsing stopped, such as the opening
+/// quote of a string that is never closed.
+pub(super) fn fail_at<'i, O>(
+    input: &mut Input<'i>,
+    at: &<Input<'i> as Stream>::Checkpoint,
+    message: impl Into<String>,
+) -> ModalResult<O> {
+    input.reset(at);
+    Err(ErrMode::Cut(ContextError::from_external_error(
+        input,
+        Message(message.into()),
+    )))
+}
+
+/// Passes on `result`, the part of a construct opened at `open` that precedes its closing
+/// delimiter, unless the input ended there: then the construct is unclosed, and the error (with
+/// `message`) points at `open`, since where parsing stopped tells nothing.
+pub(super) fn before_closing<'i, O>(
+    result: ModalResult<O>,
+    input: &mut Input<'i>,
+    open: &<Input<'i> as Stream>::Checkpoint,
+    message: &str,
+) -> ModalResult<O> {
+    match result {
+        Err(ErrMode::Cut(err)) => Err(ErrMode::Cut(err)),
+        _ if input.eof_offset() == 0 => fail_at(input, open, message),
+        result => result,
+    }
+}
+
+/// Whether the input from `from` to the current position contains a line break.
+pub(super) fn crossed_line<'i>(
+    input: &mut Input<'i>,
+    from: &<Input<'i> as Stream>::Checkpoint,
+) -> bool {
+    let here = input.checkpoint();
+    let len = here.offset_from(from);
+    input.reset(from);
+    let crossed = input.peek_slice(len).contains('\n');
+    input.reset(&here);
+    crossed
+}
+
+/// Before the closing delimiter `close` of a construct opened at `open` (on a `{`, `[` or `(`): if
+/// the next character is not `close` and parsing stopped on a later line than the opener, fails
+/// here with `expected` and the opener's line, since that may be where a `close` is missing.
+/// Otherwise leaves the error, if any, to the caller.
+pub(super) fn check_closing<'i>(
+    input: &mut Input<'i>,
+    open: &<Input<'i> as Stream>::Checkpoint,
+    close: char,
+    expected: &str,
+) -> ModalResult<()> {
+    if input.peek_token() == Some(close) || !crossed_line(input, open) {
+        return Ok(());
+    }
+    let here = input.checkpoint();
+    input.reset(open);
+    let offset = input.current_token_start();
+    let opener = input.peek_token().unwrap_or(' ');
+    input.input.reset_to_start();
+    let line = input
+        .peek_slice(offset)
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1;
+    fail_at(
+        input,
+        &here,
+        format!("{expected} for the `{opener}` on line {line}"),
+    )
+}
+
 // This is almost identical to `ContextError::to_string` but produces a slightly different format
 // which does not contain line breaks and emits "unexpected token" when there was no expectation in
 // the context.
 fn format_context_error(err: &ContextError) -> String {
+    // A message of `fail_at` says it all.
+    if let Some(message) = err
+        .cause()
+        .and_then(|cause| cause.downcast_ref::<Message>())
+    {
+        return message.0.clone();
+    }
+
     let mut buf = String::new();
 
     let label = err.context().find_map(|c| match c {

@@ -1,11 +1,12 @@
 use super::prelude::*;
 
+use super::error::{before_closing, check_closing, fail_at};
 use super::nesting::{self, nested, operator_scope};
 use super::number::number as num;
 use super::repr::{decorated, prefix_decorated, spanned, suffix_decorated};
 use super::state::ExprParseState;
 use super::string::{cut_char, cut_ident, cut_tag, ident, raw_string, str_ident, string};
-use super::template::{heredoc_template, string_template};
+use super::template::{heredoc_stray_directive, heredoc_template, string_template};
 use super::trivia::{line_comment, sp, ws};
 
 use crate::expr::{
@@ -269,7 +270,8 @@ fn traversal<'i>(
     }
 }
 
-fn traversal_operator(input: &mut Input) -> ModalResult<TraversalOperator> {
+fn traversal_operator<'i>(input: &mut Input<'i>) -> ModalResult<TraversalOperator> {
+    let open = input.checkpoint();
     dispatch! {any;
         '.' => prefix_decorated(
             ws,
@@ -284,17 +286,21 @@ fn traversal_operator(input: &mut Input) -> ModalResult<TraversalOperator> {
                     .context(StrContext::Expected(StrContextValue::Description("unsigned integer"))),
             },
         ),
-        '[' => terminated(
-            decorated(
+        '[' => |input: &mut Input<'i>| {
+            let operator = decorated(
                 ws,
                 dispatch! {peek(any);
                     '*' => '*'.value(TraversalOperator::FullSplat(Decorated::new(Splat))),
                     _ => multiline_expr.map(TraversalOperator::Index),
                 },
                 ws,
-            ),
-            cut_char(']'),
-        ),
+            )
+            .parse_next(input);
+            let operator = before_closing(operator, input, &open, "unclosed `[`: missing `]`")?;
+            check_closing(input, &open, ']', "expected `]`")?;
+            cut_char(']').parse_next(input)?;
+            Ok(operator)
+        },
         _ => fail,
     }
     .parse_next(input)
@@ -423,12 +429,13 @@ fn array<'i>(
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
         state.borrow_mut().allow_newlines();
-        delimited(
-            '[',
-            for_expr_or_items(for_list_expr(state), array_items(state)),
-            cut_char(']'),
-        )
-        .parse_next(input)
+        let open = input.checkpoint();
+        '['.parse_next(input)?;
+        let items = for_expr_or_items(for_list_expr(state), array_items(state)).parse_next(input);
+        before_closing(items, input, &open, "unclosed `[`: missing `]`")?;
+        check_closing(input, &open, ']', "expected `,` or `]`")?;
+        cut_char(']').parse_next(input)?;
+        Ok(())
     }
 }
 
@@ -481,12 +488,13 @@ fn object<'i>(
     state: &RefCell<ExprParseState>,
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
-        delimited(
-            '{',
-            for_expr_or_items(for_object_expr(state), object_items(state)),
-            cut_char('}'),
-        )
-        .parse_next(input)
+        let open = input.checkpoint();
+        '{'.parse_next(input)?;
+        let items =
+            for_expr_or_items(for_object_expr(state), object_items(state, &open)).parse_next(input);
+        before_closing(items, input, &open, "unclosed `{`: missing `}`")?;
+        cut_char('}').parse_next(input)?;
+        Ok(())
     }
 }
 
@@ -526,9 +534,10 @@ fn for_object_expr<'i>(
     }
 }
 
-fn object_items<'i>(
-    state: &RefCell<ExprParseState>,
-) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
+fn object_items<'i, 's>(
+    state: &'s RefCell<ExprParseState>,
+    open: &'s <Input<'i> as Stream>::Checkpoint,
+) -> impl ModalParser<Input<'i>, (), ContextError> + 's {
     move |input: &mut Input<'i>| {
         let mut object = Object::new();
         let mut keys = KeyIndex::default();
@@ -599,12 +608,13 @@ fn object_items<'i>(
                         .parse_next(input)?
                 }
                 _ => {
+                    check_closing(input, open, '}', "expected `,`, newline or `}`")?;
                     return cut_err(fail)
                         .context(StrContext::Label("object item"))
                         .context(StrContext::Expected(StrContextValue::CharLiteral('}')))
                         .context(StrContext::Expected(StrContextValue::CharLiteral(',')))
                         .context(StrContext::Expected(StrContextValue::CharLiteral('\n')))
-                        .parse_next(input)
+                        .parse_next(input);
                 }
             };
 
@@ -750,13 +760,14 @@ fn parenthesis<'i>(
     state: &RefCell<ExprParseState>,
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
-        delimited(
-            cut_char('('),
-            decorated(ws, multiline_expr, ws)
-                .map(|expr| state.borrow_mut().on_expr_term(Parenthesis::new(expr))),
-            cut_char(')'),
-        )
-        .parse_next(input)
+        let open = input.checkpoint();
+        cut_char('(').parse_next(input)?;
+        let inner = decorated(ws, multiline_expr, ws).parse_next(input);
+        let inner = before_closing(inner, input, &open, "unclosed `(`: missing `)`")?;
+        check_closing(input, &open, ')', "expected `)`")?;
+        cut_char(')').parse_next(input)?;
+        state.borrow_mut().on_expr_term(Parenthesis::new(inner));
+        Ok(())
     }
 }
 
@@ -764,18 +775,40 @@ fn heredoc<'i>(
     state: &RefCell<ExprParseState>,
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
+        let open = input.checkpoint();
         let (indented, delim) = heredoc_start(input)?;
+        let body = input.checkpoint();
 
-        let (template, trailing) = (
-            spanned(heredoc_template(delim)),
-            terminated(
-                raw_string(space0),
-                cut_err(terminated(delim, not(one_of(is_id_continue)))).context(
-                    StrContext::Expected(StrContextValue::Description("heredoc end delimiter")),
-                ),
-            ),
-        )
-            .parse_next(input)?;
+        let (template, trailing) =
+            (spanned(heredoc_template(delim)), raw_string(space0)).parse_next(input)?;
+
+        let end = input.checkpoint();
+        if opt(terminated(delim, not(one_of(is_id_continue))))
+            .parse_next(input)?
+            .is_none()
+        {
+            // Either no line of the rest of the input ends the heredoc, or its template stopped
+            // before the line that does.
+            input.reset(&body);
+            if has_delimiter_line(input.peek_finish(), delim) {
+                heredoc_stray_directive(input, delim)?;
+            } else {
+                let marker = if indented { "<<-" } else { "<<" };
+                return fail_at(
+                    input,
+                    &open,
+                    format!(
+                        "unterminated heredoc `{marker}{delim}`: missing the closing `{delim}` line"
+                    ),
+                );
+            }
+            input.reset(&end);
+            cut_err(fail)
+                .context(StrContext::Expected(StrContextValue::Description(
+                    "heredoc end delimiter",
+                )))
+                .parse_next(input)?;
+        }
 
         let mut heredoc = HeredocTemplate::new(Ident::new_unchecked(delim), template);
 
@@ -790,6 +823,15 @@ fn heredoc<'i>(
             .on_expr_term(Expression::HeredocTemplate(Box::new(heredoc)));
         Ok(())
     }
+}
+
+/// Whether a line of `text` is the heredoc end `delim`, after optional spaces.
+fn has_delimiter_line(text: &str, delim: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start_matches([' ', '\t'])
+            .strip_prefix(delim)
+            .is_some_and(|rest| !rest.starts_with(is_id_continue))
+    })
 }
 
 fn heredoc_start<'a>(input: &mut Input<'a>) -> ModalResult<(bool, &'a str)> {
@@ -910,9 +952,10 @@ fn func_args<'i>(
             _ => fail,
         };
 
-        delimited(
-            cut_char('('),
-            (opt((args, opt(trailer))), raw_string(ws)).map(|(args, trailing)| {
+        let open = input.checkpoint();
+        cut_char('(').parse_next(input)?;
+        let args = (opt((args, opt(trailer))), raw_string(ws))
+            .map(|(args, trailing)| {
                 let mut args = match args {
                     Some((args, Some(trailer))) => {
                         let args: Vec<_> = args;
@@ -930,11 +973,15 @@ fn func_args<'i>(
 
                 args.set_trailing(trailing);
                 args
-            }),
-            cut_char(')').context(StrContext::Expected(StrContextValue::Description(
+            })
+            .parse_next(input);
+        let args = before_closing(args, input, &open, "unclosed `(`: missing `)`")?;
+        check_closing(input, &open, ')', "expected `,` or `)`")?;
+        cut_char(')')
+            .context(StrContext::Expected(StrContextValue::Description(
                 "expression",
-            ))),
-        )
-        .parse_next(input)
+            )))
+            .parse_next(input)?;
+        Ok(args)
     }
 }

@@ -1,20 +1,44 @@
 use super::prelude::*;
 
+use super::error::fail_at;
 use super::trivia::void;
 
 use crate::{Decorated, Ident, RawString};
 
 use hcl_primitives::ident::{is_id_continue, is_id_start};
 use std::borrow::Cow;
-use winnow::combinator::{alt, cut_err, delimited, empty, fail, not, opt, preceded, repeat};
+use winnow::combinator::{alt, cut_err, empty, fail, not, opt, preceded, repeat};
 use winnow::error::ErrMode;
 use winnow::token::{any, one_of, take, take_while};
 
 pub(super) fn string(input: &mut Input) -> ModalResult<String> {
-    delimited('"', opt(build_string(quoted_string_fragment)), '"')
-        .map(Option::unwrap_or_default)
-        .output_into()
-        .parse_next(input)
+    let open = input.checkpoint();
+    let string = preceded('"', opt(build_string(quoted_string_fragment))).parse_next(input)?;
+    closing_quote(input, &open)?;
+    Ok(string.unwrap_or_default().into())
+}
+
+/// Parses the `"` that closes a quoted string or template opened at `open`. A line break or the
+/// end of the input comes first in an unterminated string, and the error points at `open`;
+/// anything else (the start of an interpolation or directive) backtracks.
+pub(super) fn closing_quote<'i>(
+    input: &mut Input<'i>,
+    open: &<Input<'i> as Stream>::Checkpoint,
+) -> ModalResult<()> {
+    match input.peek_token() {
+        Some('"') => '"'.void().parse_next(input),
+        Some('\n' | '\r') => fail_at(
+            input,
+            open,
+            "unterminated string: missing closing `\"` before the end of the line",
+        ),
+        None => fail_at(
+            input,
+            open,
+            "unterminated string: missing closing `\"` before the end of the file",
+        ),
+        Some(_) => fail.parse_next(input),
+    }
 }
 
 pub(super) fn build_string<'a, F>(
@@ -103,8 +127,10 @@ where
 /// Parse a non-empty block of text that doesn't include `"` or non-escaped template
 /// interpolation/directive start markers.
 fn string_literal<'a>(input: &mut Input<'a>) -> ModalResult<&'a str> {
+    // A quoted string cannot span lines: a line break ends the literal (and the string's parser
+    // reports the string as unterminated).
     let literal_end = dispatch! {any;
-        '\"' | '\\' => empty.value(true),
+        '\"' | '\\' | '\n' => empty.value(true),
         '$' | '%' => '{'.value(true),
         _ => fail,
     };

@@ -1,5 +1,6 @@
 use super::prelude::*;
 
+use super::error::{before_closing, check_closing};
 use super::expr::root_expr;
 use super::nesting::nested;
 use super::repr::{decorated, prefix_decorated, suffix_decorated};
@@ -14,9 +15,7 @@ use crate::{Decorate, Decorated, Ident, SetSpan};
 use hcl_primitives::ident::is_id_start;
 use std::cell::RefCell;
 use winnow::ascii::line_ending;
-use winnow::combinator::{
-    alt, cut_err, delimited, eof, fail, opt, peek, preceded, repeat, terminated,
-};
+use winnow::combinator::{alt, cut_err, eof, fail, opt, peek, preceded, repeat, terminated};
 use winnow::stream::Location;
 use winnow::token::{any, one_of};
 
@@ -144,32 +143,39 @@ fn block_label(input: &mut Input) -> ModalResult<BlockLabel> {
     .parse_next(input)
 }
 
-fn block_body(input: &mut Input) -> ModalResult<Body> {
+fn block_body<'i>(input: &mut Input<'i>) -> ModalResult<Body> {
     let attribute =
         (suffix_decorated(ident, sp), attribute_expr).map(|(key, expr)| Attribute::new(key, expr));
 
-    nested(delimited(
-        cut_char('{'),
-        alt((
-            // Multiline block.
-            prefix_decorated((sp, opt(line_comment)), preceded(line_ending, body)),
-            // One-line block.
-            (opt(decorated(sp, attribute, sp)), raw_string(sp)).map(|(attr, suffix)| {
-                let mut body = Body::new();
-                body.set_prefer_oneline(true);
-                body.decor_mut().set_suffix(suffix);
-                if let Some(attr) = attr {
-                    body.push(attr);
-                }
-                body
-            }),
-        )),
+    let mut block_body = alt((
+        // Multiline block.
+        prefix_decorated((sp, opt(line_comment)), preceded(line_ending, body)),
+        // One-line block.
+        (opt(decorated(sp, attribute, sp)), raw_string(sp)).map(|(attr, suffix)| {
+            let mut body = Body::new();
+            body.set_prefer_oneline(true);
+            body.decor_mut().set_suffix(suffix);
+            if let Some(attr) = attr {
+                body.push(attr);
+            }
+            body
+        }),
+    ));
+
+    nested(move |input: &mut Input<'i>| {
+        let open = input.checkpoint();
+        cut_char('{').parse_next(input)?;
+        let body = block_body.parse_next(input);
+        let body = before_closing(body, input, &open, "unclosed block: missing `}`")?;
+        check_closing(input, &open, '}', "expected `}`, newline or identifier")?;
         cut_char('}')
             .context(StrContext::Label("block body"))
             .context(StrContext::Expected(StrContextValue::CharLiteral('\n')))
             .context(StrContext::Expected(StrContextValue::Description(
                 "identifier",
-            ))),
-    ))
+            )))
+            .parse_next(input)?;
+        Ok(body)
+    })
     .parse_next(input)
 }

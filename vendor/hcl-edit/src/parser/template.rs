@@ -1,11 +1,12 @@
 use super::prelude::*;
 
+use super::error::{before_closing, crossed_line, fail_at};
 use super::expr::{expr, multiline_expr};
 use super::nesting::nested;
 use super::repr::{decorated, spanned};
 use super::string::{
-    build_string, cut_char, cut_ident, cut_tag, quoted_string_fragment, raw_string,
-    template_string_fragment,
+    build_string, closing_quote, cut_char, cut_ident, cut_tag, quoted_string_fragment, raw_string,
+    str_ident, template_string_fragment,
 };
 use super::trivia::ws;
 
@@ -17,15 +18,46 @@ use crate::{SetSpan, Span, Spanned};
 
 use std::borrow::Cow;
 use winnow::ascii::{line_ending, space0};
-use winnow::combinator::{alt, delimited, not, opt, preceded, repeat, separated_pair, terminated};
+use winnow::combinator::{alt, not, opt, preceded, repeat, separated_pair, terminated};
 use winnow::token::one_of;
 
 use hcl_primitives::ident::is_id_continue;
 
 pub(super) fn string_template(input: &mut Input) -> ModalResult<StringTemplate> {
-    delimited('"', elements(build_string(quoted_string_fragment)), '"')
-        .output_into()
-        .parse_next(input)
+    let open = input.checkpoint();
+    let elements =
+        preceded('"', elements(build_string(quoted_string_fragment))).parse_next(input)?;
+    stray_directive(input)?;
+    closing_quote(input, &open)?;
+    Ok(elements.into())
+}
+
+/// Where the elements of a template stopped at a directive, fails there: it is an `else`, `endif`
+/// or `endfor` that closes nothing, or no directive at all.
+fn stray_directive(input: &mut Input) -> ModalResult<()> {
+    if !input.peek_finish().starts_with("%{") {
+        return Ok(());
+    }
+    let here = input.checkpoint();
+    let keyword = opt(preceded(("%{", opt('~'), space0), str_ident)).parse_next(input)?;
+    let message = match keyword {
+        Some(keyword @ ("else" | "endif")) => {
+            format!("`%{{ {keyword} }}` without a matching `%{{ if }}`")
+        }
+        Some("endfor") => "`%{ endfor }` without a matching `%{ for }`".to_owned(),
+        _ => "invalid template directive: expected `if` or `for`".to_owned(),
+    };
+    fail_at(input, &here, message)
+}
+
+/// For a heredoc whose end delimiter does not follow its template: fails at the directive the
+/// template stopped at, if it stopped at one.
+pub(super) fn heredoc_stray_directive<'a>(
+    input: &mut Input<'a>,
+    delim: &'a str,
+) -> ModalResult<()> {
+    let _ = elements(heredoc_literal(delim)).parse_next(input)?;
+    stray_directive(input)
 }
 
 pub(super) fn template(input: &mut Input) -> ModalResult<Template> {
@@ -48,9 +80,7 @@ pub(super) fn heredoc_template<'a>(
         //
         // Handling this case via parser combinators is quite tricky and thus we'll manually add
         // the line ending to the last template element below.
-        let heredoc_end = (line_ending, space0, delim, not(one_of(is_id_continue))).take();
-        let literal_end = alt(("${", "%{", heredoc_end));
-        let literal = template_literal(literal_end);
+        let literal = heredoc_literal(delim);
 
         // Use `opt` to handle an empty template.
         opt((elements(literal), line_ending.with_span()).map(
@@ -73,6 +103,13 @@ pub(super) fn heredoc_template<'a>(
         .map(Option::unwrap_or_default)
         .parse_next(input)
     }
+}
+
+/// A literal of a heredoc ending with `delim`.
+fn heredoc_literal(delim: &str) -> impl ModalParser<Input<'_>, Cow<'_, str>, ContextError> {
+    let heredoc_end = (line_ending, space0, delim, not(one_of(is_id_continue))).take();
+    let literal_end = alt(("${", "%{", heredoc_end));
+    template_literal(literal_end)
 }
 
 #[inline]
@@ -118,7 +155,8 @@ fn directive(input: &mut Input) -> ModalResult<Directive> {
 }
 
 fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
-    let if_expr = (
+    let open = input.checkpoint();
+    let mut if_expr = (
         control(
             "%{",
             (terminated(raw_string(ws), "if"), decorated(ws, expr, ws)),
@@ -132,7 +170,7 @@ fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
             expr
         });
 
-    let else_expr = (
+    let mut else_expr = (
         control("%{", separated_pair(raw_string(ws), "else", raw_string(ws))),
         spanned(nested(template)),
     )
@@ -144,7 +182,7 @@ fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
             expr
         });
 
-    let endif_expr = control(
+    let mut endif_expr = control(
         "%{",
         separated_pair(raw_string(ws), cut_tag("endif"), raw_string(ws)),
     )
@@ -156,13 +194,22 @@ fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
         expr
     });
 
-    (if_expr, opt(else_expr), endif_expr)
-        .map(|(if_expr, else_expr, endif_expr)| IfDirective::new(if_expr, else_expr, endif_expr))
-        .parse_next(input)
+    let if_expr = if_expr.parse_next(input)?;
+    let else_expr = opt(else_expr.by_ref()).parse_next(input)?;
+    if !input.peek_finish().starts_with("%{") {
+        return fail_at(
+            input,
+            &open,
+            "unterminated template directive `%{ if }`: missing `%{ endif }`",
+        );
+    }
+    let endif_expr = endif_expr.parse_next(input)?;
+    Ok(IfDirective::new(if_expr, else_expr, endif_expr))
 }
 
 fn for_directive(input: &mut Input) -> ModalResult<ForDirective> {
-    let for_expr = (
+    let open = input.checkpoint();
+    let mut for_expr = (
         control(
             "%{",
             (
@@ -188,7 +235,7 @@ fn for_directive(input: &mut Input) -> ModalResult<ForDirective> {
             },
         );
 
-    let endfor_expr = control(
+    let mut endfor_expr = control(
         "%{",
         separated_pair(raw_string(ws), cut_tag("endfor"), raw_string(ws)),
     )
@@ -200,28 +247,47 @@ fn for_directive(input: &mut Input) -> ModalResult<ForDirective> {
         expr
     });
 
-    (for_expr, endfor_expr)
-        .map(|(for_expr, endfor_expr)| ForDirective::new(for_expr, endfor_expr))
-        .parse_next(input)
+    let for_expr = for_expr.parse_next(input)?;
+    if !input.peek_finish().starts_with("%{") {
+        return fail_at(
+            input,
+            &open,
+            "unterminated template directive `%{ for }`: missing `%{ endfor }`",
+        );
+    }
+    let endfor_expr = endfor_expr.parse_next(input)?;
+    Ok(ForDirective::new(for_expr, endfor_expr))
 }
 
-fn control<'a, S, P, O1, O2>(
-    intro: S,
-    inner: P,
-) -> impl ModalParser<Input<'a>, (O2, Strip), ContextError>
+/// An interpolation or directive: `intro` (`${` or `%{`), `inner`, `}`, with strip markers.
+///
+/// Without its `}`, the sequence is reported at `intro` if parsing stopped at the end of the input
+/// or on a later line (newlines are allowed inside, but rarely meant), else where it stopped.
+fn control<'a, P, O>(
+    intro: &'static str,
+    mut inner: P,
+) -> impl ModalParser<Input<'a>, (O, Strip), ContextError>
 where
-    S: ModalParser<Input<'a>, O1, ContextError>,
-    P: ModalParser<Input<'a>, O2, ContextError>,
+    P: ModalParser<Input<'a>, O, ContextError>,
 {
-    (
-        preceded(intro, opt('~')),
-        inner,
-        terminated(opt('~'), cut_char('}')),
-    )
-        .map(|(strip_start, output, strip_end)| {
-            (
-                output,
-                Strip::from((strip_start.is_some(), strip_end.is_some())),
-            )
-        })
+    move |input: &mut Input<'a>| {
+        let open = input.checkpoint();
+        let strip_start = preceded(intro, opt('~')).parse_next(input)?;
+        let message = if intro == "${" {
+            "unterminated interpolation `${`: missing `}`"
+        } else {
+            "unterminated template directive `%{`: missing `}`"
+        };
+        let output = inner.parse_next(input);
+        let output = before_closing(output, input, &open, message)?;
+        let strip_end = opt('~').parse_next(input)?;
+        if input.peek_token() != Some('}') && crossed_line(input, &open) {
+            return fail_at(input, &open, message);
+        }
+        cut_char('}').parse_next(input)?;
+        Ok((
+            output,
+            Strip::from((strip_start.is_some(), strip_end.is_some())),
+        ))
+    }
 }

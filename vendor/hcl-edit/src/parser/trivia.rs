@@ -1,7 +1,9 @@
 use super::prelude::*;
 
+use super::error::fail_at;
+
 use winnow::ascii::{multispace0, space0, till_line_ending};
-use winnow::combinator::{alt, delimited, fail, peek, preceded, repeat};
+use winnow::combinator::{alt, fail, opt, peek, preceded, repeat};
 use winnow::token::{any, take_until};
 
 pub(super) fn ws(input: &mut Input) -> ModalResult<()> {
@@ -49,9 +51,12 @@ fn double_slash_line_comment(input: &mut Input) -> ModalResult<()> {
 }
 
 fn inline_comment(input: &mut Input) -> ModalResult<()> {
-    delimited("/*", take_until(0.., "*/"), "*/")
-        .void()
-        .parse_next(input)
+    let open = input.checkpoint();
+    "/*".parse_next(input)?;
+    if opt(take_until(0.., "*/")).parse_next(input)?.is_none() {
+        return fail_at(input, &open, "unterminated comment `/*`: missing `*/`");
+    }
+    "*/".void().parse_next(input)
 }
 
 #[inline]
