@@ -24,6 +24,28 @@ use std::sync::Arc;
 
 pub type Vars = BTreeMap<String, Value>;
 
+/// The value of a number literal. Terraform's numbers have arbitrary precision; here a
+/// literal is an `i64` when it is one, else the nearest `f64`. A literal beyond `f64`'s
+/// range (`1e400`, 400 digits) is `±Inf`, as `1e999999999` is in Terraform (which keeps
+/// `1e400` finite). The patched hcl-edit represents such a literal by `±f64::MAX` and keeps
+/// its text, which tells the two apart.
+fn number_literal(literal: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
+    let n = literal.value();
+    if let Some(i) = n.as_i64() {
+        return Number::Int(i);
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    if f.abs() == f64::MAX {
+        // The text of a negative literal is `-`, optional blanks, then the digits.
+        let text = literal.as_repr().map_or("", |r| &**r);
+        let digits = text.trim_start_matches(|c: char| c == '-' || c.is_ascii_whitespace());
+        if digits.parse::<f64>().is_ok_and(f64::is_infinite) {
+            return Number::Float(f64::INFINITY.copysign(f));
+        }
+    }
+    Number::from_f64(f)
+}
+
 /// How deep expressions may nest before evaluation gives up with an error. hcl-edit's
 /// parser already refuses deeper nesting than this; the bound keeps the evaluator safe on
 /// syntax trees built by other means.
@@ -238,13 +260,7 @@ impl Evaluator<'_, '_> {
         let v = match e {
             Expression::Null(_) => Value::null(),
             Expression::Bool(b) => Value::bool(*b.value()),
-            Expression::Number(n) => {
-                let n = n.value();
-                match n.as_i64() {
-                    Some(i) => Value::int(i),
-                    None => Value::number(Number::from_f64(n.as_f64().unwrap_or(f64::NAN))),
-                }
-            }
+            Expression::Number(n) => Value::number(number_literal(n)),
             Expression::String(s) => Value::string(s.value().as_str()),
             Expression::Array(a) => {
                 let mut items = Vec::with_capacity(a.len());

@@ -5,7 +5,10 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use std::fmt;
 
-/// A syntax error: hcl-edit reports the first one per file, with its position.
+/// A syntax error: hcl-edit reports the first one per file, with its position. For a
+/// construct that is never closed (a string, heredoc, interpolation, directive, comment,
+/// or a bracket open at the end of the file) the position is where it starts; otherwise it
+/// is where parsing stopped (the patched hcl-edit in `vendor/`, see `vendor/README.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub span: Span,
