@@ -21,6 +21,8 @@ pub struct Options {
     pub features: BTreeMap<String, String>,
     /// `--allow-outside-root`.
     pub allow_outside_root: bool,
+    /// `--follow-links`: discovery walks directory links that stay inside the root.
+    pub follow_links: bool,
 }
 
 /// State shared by every evaluation of one run.

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, Fs, Kind, clean};
-use tglint_model::load::{self, Discovered, Tree};
+use tglint_model::load::{self, Discovered, Tree, WalkOptions};
 use tglint_model::render;
 
 /// Exit codes (DESIGN §6).
@@ -87,9 +87,15 @@ struct CommonArgs {
     #[arg(long = "feature", value_name = "NAME=VALUE")]
     feature: Vec<String>,
 
-    /// Allow reading files outside the root (refused reads are unknown otherwise).
+    /// Allow reading files outside the root (refused reads are unknown otherwise), also
+    /// through symbolic links.
     #[arg(long)]
     allow_outside_root: bool,
+
+    /// Walk into directories reached through symbolic links, as long as they lie inside
+    /// the root (loops are detected). Without it such links are reported, not followed.
+    #[arg(long)]
+    follow_links: bool,
 }
 
 fn main() -> ExitCode {
@@ -154,6 +160,7 @@ fn options(c: &CommonArgs) -> Result<Options, String> {
         terraform_command: c.terraform_command.clone(),
         features: parse_pairs(&c.feature, "--feature")?,
         allow_outside_root: c.allow_outside_root,
+        follow_links: c.follow_links,
     })
 }
 
@@ -215,7 +222,10 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         }
         let timing = std::env::var_os("TGLINT_TIMING").is_some();
         let t0 = std::time::Instant::now();
-        let found = load::discover(&*fs, &dir);
+        let walk = WalkOptions {
+            follow_links: opts.follow_links,
+        };
+        let found = load::discover_in(&*fs, &root, &dir, walk);
         let t1 = std::time::Instant::now();
         let units = found.units.clone();
         let tree = load::load_units(fs, &root, opts, &units, found);
