@@ -6,7 +6,7 @@ use crate::context::{Options, Shared, TgCtx};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
 use crate::module::{ModuleSource, parse_source};
-use crate::source::{BodyError, ReadError, SourceCache, SourceFile};
+use crate::source::{BodyError, ReadError, Refusal, SourceCache, SourceFile};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -711,17 +711,33 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
             file: i.file,
         })
         .collect::<Vec<_>>();
+    let mut refused_targets = Vec::new();
     let dependencies = r
         .dependencies
         .iter()
         .map(|(d, target): &(DepBlock, Option<PathBuf>)| {
             // A directory stands for the configuration file inside it.
-            let file = target.as_ref().map(|t| {
-                if shared.cache.kind(t) == Ok(Some(Kind::Dir)) {
-                    config::config_in_dir(&ctx, t)
-                } else {
+            let file = target.as_ref().map(|t| match shared.cache.kind(t) {
+                Ok(Some(Kind::Dir)) => config::config_in_dir(&ctx, t),
+                // Leading out of the root through a link: not looked at, and said so.
+                Err(why @ Refusal::Link(_)) => {
+                    let at = d
+                        .attr("config_path")
+                        .and_then(|v| v.origin)
+                        .map(|o| o.span)
+                        .unwrap_or(d.span);
+                    let msg = shared.cache.refusal_message(t, &why);
+                    refused_targets.push(
+                        Diagnostic::at(
+                            ids::UNSUPPORTED,
+                            format!("dependency \"{}\": {msg}", d.label),
+                            at,
+                        )
+                        .with_help(why.help()),
+                    );
                     t.clone()
                 }
+                _ => t.clone(),
             });
             let target_unit = file.as_ref().and_then(|f| {
                 (shared.cache.kind(f) == Ok(Some(Kind::File)))
@@ -748,6 +764,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
         .and_then(Value::as_str)
         .map(parse_source);
     let mut diagnostics = std::mem::take(&mut *diags.lock().unwrap_or_else(|p| p.into_inner()));
+    diagnostics.extend(refused_targets);
     // Related labels: the include chain that carried the problem to this unit.
     for d in &mut diagnostics {
         if Some(d.primary.file) != r.file && d.related.is_empty() {

@@ -189,6 +189,14 @@ inputs = { file = local.file }
     // The dependency's target is not looked at: not a unit of the tree.
     let u = t.unit("v").expect("v");
     assert_eq!(u.dependencies[0].target_unit, None);
+    assert!(
+        has(
+            &d,
+            "unsupported",
+            "dependency \"out\": v/link/outside/unit resolves outside the scanned root through the symbolic link v/link"
+        ),
+        "{d:#?}"
+    );
     // The walk does not follow the link, and says so.
     assert_eq!(t.units.len(), 1);
     assert!(
