@@ -403,27 +403,31 @@ mod disk {
         // Linux: reopen the checked handle itself for reading. Elsewhere the probe is
         // already open for reading.
         let file = if cfg!(any(target_os = "linux", target_os = "android")) {
-            let from = match &fd {
-                Some((link, _)) => link.as_path(),
-                // No procfs: reopen by path and make sure it is still the checked file.
-                None => path,
+            let open = |from: &Path| {
+                OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                    .open(from)
             };
-            let f = OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-                .open(from)?;
-            let again = f.metadata()?;
-            if !same(&again, &m) {
-                return Err(FsError::Outside);
+            match &fd {
+                // The magic link opens the checked inode itself.
+                Some((link, _)) => open(link)?,
+                // No procfs: reopen by path and make sure it is still the checked file.
+                None => {
+                    let f = open(path)?;
+                    let again = f.metadata()?;
+                    if !same(&again, &m) {
+                        return Err(FsError::Outside);
+                    }
+                    f
+                }
             }
-            if !again.is_file() {
-                return Err(not_regular(&again));
-            }
-            f
         } else {
             probe
         };
-        let mut buf = Vec::new();
+        // Room for the whole file and one byte more, so a file that grew is noticed and
+        // the read needs no probing.
+        let mut buf = Vec::with_capacity(m.len() as usize + 1);
         (&file).take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
         if buf.len() as u64 > MAX_FILE_BYTES {
             return Err(too_large());

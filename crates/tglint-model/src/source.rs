@@ -121,8 +121,8 @@ pub struct SourceCache {
     allow_outside: bool,
     by_path: Mutex<HashMap<PathBuf, FileId>>,
     files: Mutex<Vec<Arc<SourceFile>>>,
-    /// Where directories below the root really are, by their path as written.
-    real_dirs: RwLock<HashMap<PathBuf, Real>>,
+    /// Where paths below the root really lead, by their path as written.
+    resolved: RwLock<HashMap<PathBuf, Arc<Real>>>,
 }
 
 /// Where a path below the root really leads.
@@ -145,7 +145,7 @@ impl SourceCache {
             allow_outside,
             by_path: Mutex::new(HashMap::new()),
             files: Mutex::new(Vec::new()),
-            real_dirs: RwLock::new(HashMap::new()),
+            resolved: RwLock::new(HashMap::new()),
         }
     }
 
@@ -258,59 +258,60 @@ impl SourceCache {
             .collect())
     }
 
-    /// Where `p` (cleaned, below the root) really leads. Directories are resolved once
-    /// each; the last component is resolved from its directory's real place.
-    fn resolve(&self, p: &Path) -> Real {
-        let (Some(parent), Some(name)) = (p.parent(), p.file_name()) else {
-            return self.resolve_dir(p);
-        };
-        if !parent.starts_with(&self.root) {
-            return self.resolve_dir(p);
+    /// Where `p` (cleaned, below the root) really leads, resolved once per path: each
+    /// directory from its parent's real place (iteratively, however deep).
+    fn resolve(&self, p: &Path) -> Arc<Real> {
+        let memo = |q: &Path| self.resolved.read().ok().and_then(|m| m.get(q).cloned());
+        if let Some(r) = memo(p) {
+            return r;
         }
-        let dir = self.resolve_dir(parent);
-        if dir.kind != Some(Kind::Dir) {
-            return Real {
-                real: dir.real.join(name),
-                kind: None,
-                link: dir.link,
-            };
+        // `p` and its ancestors below the root not resolved yet, deepest first.
+        let mut todo: Vec<&Path> = Vec::new();
+        let mut cur = Some(p);
+        let mut base = None;
+        while let Some(q) = cur {
+            if q == self.root || !q.starts_with(&self.root) {
+                break;
+            }
+            if let Some(r) = memo(q) {
+                base = Some(r);
+                break;
+            }
+            todo.push(q);
+            cur = q.parent();
         }
-        let r = resolve_below(&*self.fs, &dir.real, Path::new(name));
-        Real {
-            real: r.real,
-            kind: r.kind,
-            link: dir.link.or_else(|| r.first_link.map(|_| p.to_path_buf())),
-        }
-    }
-
-    fn resolve_dir(&self, d: &Path) -> Real {
-        if let Ok(m) = self.real_dirs.read()
-            && let Some(r) = m.get(d)
-        {
-            return r.clone();
-        }
-        let rest = d.strip_prefix(&self.root).unwrap_or(Path::new(""));
-        let real = if rest.as_os_str().is_empty() {
-            Real {
+        let mut base = base.unwrap_or_else(|| {
+            Arc::new(Real {
                 real: self.real_root.clone(),
                 kind: Some(Kind::Dir),
                 link: None,
+            })
+        });
+        for q in todo.into_iter().rev() {
+            let name = q.file_name().unwrap_or_default();
+            let next = if base.kind != Some(Kind::Dir) {
+                Real {
+                    real: base.real.join(name),
+                    kind: None,
+                    link: base.link.clone(),
+                }
+            } else {
+                let r = resolve_below(&*self.fs, &base.real, Path::new(name));
+                Real {
+                    real: r.real,
+                    kind: r.kind,
+                    link: base
+                        .link
+                        .clone()
+                        .or_else(|| r.first_link.map(|_| q.to_path_buf())),
+                }
+            };
+            base = Arc::new(next);
+            if let Ok(mut m) = self.resolved.write() {
+                m.insert(q.to_path_buf(), base.clone());
             }
-        } else {
-            let r = resolve_below(&*self.fs, &self.real_root, rest);
-            Real {
-                real: r.real,
-                kind: r.kind,
-                link: r.first_link.map(|n| {
-                    self.root
-                        .join(rest.components().take(n).collect::<PathBuf>())
-                }),
-            }
-        };
-        if let Ok(mut m) = self.real_dirs.write() {
-            m.insert(d.to_path_buf(), real.clone());
         }
-        real
+        base
     }
 
     /// The entry for `path` (absolute), created on first use. Reading happens later.

@@ -469,6 +469,14 @@ fn an_absurdly_deep_tree_is_walked_without_a_depth_limit() {
         format!("{dir}/terragrunt.hcl"),
         "inputs = { deep = true }\n",
     );
+    // Loading it resolves every directory on the way, iteratively too.
+    let tree = load_mem(fs.clone(), Options::default());
+    assert_eq!(tree.units.len(), 1);
+    assert!(
+        !tree.units[0].failed,
+        "{:?}",
+        unit_diags(&tree, &tree.units[0].dir)
+    );
     let t = std::thread::Builder::new()
         .stack_size(64 * 1024)
         .spawn(move || {
