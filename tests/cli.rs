@@ -389,3 +389,30 @@ fn workspaces_without_tree_problems_print_units_only() {
     assert!(out.status.success());
     assert!(json_lines(&out).iter().all(|j| j["unit"].is_string()));
 }
+
+/// A unit file that is not a regular file renders as a failed unit, never blocks.
+#[cfg(unix)]
+#[test]
+fn render_a_unit_whose_file_is_a_socket() {
+    let repo = Temp::new("socket");
+    std::fs::create_dir(repo.0.join(".git")).expect("mkdir");
+    std::fs::create_dir(repo.0.join("s")).expect("mkdir");
+    let _l = std::os::unix::net::UnixListener::bind(repo.0.join("s/terragrunt.hcl")).expect("bind");
+    let out = tglint()
+        .args(["render", "s"])
+        .current_dir(&repo.0)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(j["diagnostics"][0]["rule"], "parse-error");
+    assert_eq!(
+        j["diagnostics"][0]["message"],
+        "s/terragrunt.hcl: cannot read the file: is not a regular file (it is a socket)"
+    );
+}
