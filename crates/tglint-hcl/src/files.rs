@@ -8,7 +8,8 @@ use std::sync::Arc;
 pub enum FileError {
     /// No such file or directory.
     NotFound,
-    /// The path lies outside the scanned root and reads there are not allowed.
+    /// The path lies outside the scanned root (as written, or where it leads through a
+    /// symbolic link) and reads there are not allowed.
     OutsideRoot,
     /// Exists but is not a regular file (or directory, for listings).
     NotRegular,

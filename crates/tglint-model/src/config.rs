@@ -202,16 +202,13 @@ impl FileEval {
                 ctx.report(d);
                 Err(())
             }
-            Err(BodyError::Read(ReadError::OutsideRoot)) => {
-                let msg = format!(
-                    "{} is outside the scanned root and is not read",
-                    sf.path.display()
-                );
+            Err(BodyError::Read(ReadError::Refused(why))) => {
+                let msg = ctx.shared.cache.refusal_message(&sf.path, &why);
                 let d = match from {
                     Some(s) => Diagnostic::at(ids::UNSUPPORTED, msg, s),
                     None => Diagnostic::new(ids::UNSUPPORTED, msg, Label::file_start(sf.id)),
                 };
-                ctx.report(d.with_help("pass --allow-outside-root to read it"));
+                ctx.report(d.with_help(why.help()));
                 Err(())
             }
             Err(BodyError::Read(e)) => {
@@ -248,17 +245,15 @@ impl FileEval {
             budget: Some(&self.ctx.unit.budget),
         };
         let r = eval(e, &cx);
-        for p in access.take_refused() {
+        for (p, why) in access.take_refused() {
+            let msg = self.ctx.shared.cache.refusal_message(&p, &why);
             self.ctx.report(
                 Diagnostic::at(
                     ids::UNSUPPORTED,
-                    format!(
-                        "{} is outside the scanned root and is not read; its value is unknown",
-                        p.display()
-                    ),
+                    format!("{msg}; its value is unknown"),
                     self.span(e.span()),
                 )
-                .with_help("pass --allow-outside-root to read it"),
+                .with_help(why.help()),
             );
         }
         match r {
@@ -1130,9 +1125,14 @@ pub fn resolve_config_path(ctx: &TgCtx, v: &Value) -> Option<PathBuf> {
 /// The configuration file a directory stands for (Terragrunt's `GetDefaultConfigPath`:
 /// `terragrunt.hcl.json` when it exists, else `terragrunt.hcl`).
 pub fn config_in_dir(ctx: &TgCtx, dir: &Path) -> PathBuf {
-    let fs = ctx.shared.cache.fs();
     let json = dir.join("terragrunt.hcl.json");
-    if ctx.shared.cache.allows(&json) && fs.kind(&json) == Some(Kind::File) {
+    // A terragrunt.hcl.json that is itself a link out of the root is chosen, as
+    // Terragrunt would choose it, so that reading it is refused visibly.
+    let cache = &ctx.shared.cache;
+    if match cache.kind(&json) {
+        Ok(k) => k == Some(Kind::File),
+        Err(why) => cache.is_own_link(&json, &why),
+    } {
         json
     } else {
         dir.join("terragrunt.hcl")
@@ -1392,7 +1392,7 @@ fn check_dependency_paths(ctx: &TgCtx, paths: &Value) {
             continue;
         };
         let cache = &ctx.shared.cache;
-        if cache.allows(&abs) && cache.fs().kind(&abs).is_none() {
+        if cache.kind(&abs) == Ok(None) {
             let at = p.origin.map(|o| o.span).unwrap_or_default();
             ctx.report(
                 Diagnostic::at(
@@ -1544,9 +1544,9 @@ pub fn read_config_object(
 ) -> Result<Value, ReadConfigError> {
     let target = clean(target);
     let cache = &ctx.shared.cache;
-    match cache.fs().kind(&target) {
-        None if cache.allows(&target) => return Err(ReadConfigError::NotFound(target)),
-        Some(Kind::Dir) => {
+    match cache.kind(&target) {
+        Ok(None) => return Err(ReadConfigError::NotFound(target)),
+        Ok(Some(Kind::Dir)) => {
             return Err(ReadConfigError::Failed(format!(
                 "{} is a directory without a Terragrunt configuration",
                 target.display()

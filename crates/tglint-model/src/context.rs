@@ -23,6 +23,8 @@ pub struct Options {
     pub allow_outside_root: bool,
     /// The evaluation budget of each unit (`--limit NAME=N`; docs/security.md).
     pub limits: Limits,
+    /// `--follow-links`: discovery walks directory links that stay inside the root.
+    pub follow_links: bool,
 }
 
 /// State shared by every evaluation of one run.

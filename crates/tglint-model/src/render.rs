@@ -261,3 +261,21 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
     m.insert("diagnostics".into(), J::Array(diagnostics));
     J::Object(m)
 }
+
+/// The last line of `render --all` when the tree has problems that belong to no unit (a
+/// directory that cannot be listed, a link not followed, a broken file nothing includes):
+/// `{"version": 1, "diagnostics": [...]}`, with no `unit` key. `None` when there are none.
+pub fn tree_json(tree: &Tree) -> Option<J> {
+    if tree.diagnostics.is_empty() {
+        return None;
+    }
+    let diagnostics: Vec<J> = tree
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic_json(tree, d, None))
+        .collect();
+    let mut m = Map::new();
+    m.insert("version".into(), J::from(RENDER_VERSION));
+    m.insert("diagnostics".into(), J::Array(diagnostics));
+    Some(J::Object(m))
+}

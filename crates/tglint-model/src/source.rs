@@ -1,30 +1,67 @@
 //! The source cache: every file is read once and parsed once, however many units include
-//! it, and every read is checked against the scanned root.
+//! it, and every read and probe is checked against the scanned root: where the path is
+//! written (no `../` out of the root) and where it really leads (no symbolic link out of
+//! it). The opened handle is checked again by the file system (`Fs::read`), so a link
+//! swapped after the check cannot lead a read out either.
 
-use crate::fs::{Fs, Kind, clean, relative};
+use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use tglint_hcl::hcl_edit::structure::Body;
 use tglint_hcl::{EntryKind, FileAccess, FileError, FileId, LineIndex, ParseError, parse_body};
+
+/// Why a path is not read (nor probed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The path, as written, lies outside the root.
+    Outside,
+    /// The path is inside the root as written but resolves outside it through the
+    /// symbolic link `link` (relative to the root); `None` when the link changed while
+    /// tglint read it.
+    Link(Option<String>),
+}
+
+impl Refusal {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            Refusal::Outside => "pass --allow-outside-root to read it",
+            Refusal::Link(_) => {
+                "point the link at a file inside the root, or pass --allow-outside-root to read it"
+            }
+        }
+    }
+}
 
 /// Why a file's text could not be had.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError {
     NotFound,
-    OutsideRoot,
+    /// Outside the root (as written, or through a link).
+    Refused(Refusal),
     Io(String),
     Binary,
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        offset: usize,
+    },
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotFound => f.write_str("file not found"),
-            ReadError::OutsideRoot => f.write_str(
+            ReadError::Refused(Refusal::Outside) => f.write_str(
                 "the file is outside the scanned root and is not read (see --allow-outside-root)",
+            ),
+            ReadError::Refused(Refusal::Link(Some(l))) => write!(
+                f,
+                "the file resolves outside the scanned root through the symbolic link {l} and is not read (see --allow-outside-root)"
+            ),
+            ReadError::Refused(Refusal::Link(None)) => f.write_str(
+                "the file resolves outside the scanned root through a symbolic link and is not read (see --allow-outside-root)",
             ),
             ReadError::Io(m) => write!(f, "cannot read the file: {m}"),
             ReadError::Binary => f.write_str("the file is binary (it contains NUL bytes), not HCL"),
@@ -79,19 +116,36 @@ impl SourceFile {
 pub struct SourceCache {
     fs: Arc<dyn Fs>,
     root: PathBuf,
+    /// The root with every link resolved: where reads must really lead.
+    real_root: PathBuf,
     allow_outside: bool,
     by_path: Mutex<HashMap<PathBuf, FileId>>,
     files: Mutex<Vec<Arc<SourceFile>>>,
+    /// Where paths below the root really lead, by their path as written.
+    resolved: RwLock<HashMap<PathBuf, Arc<Real>>>,
+}
+
+/// Where a path below the root really leads.
+#[derive(Clone, Debug)]
+struct Real {
+    real: PathBuf,
+    kind: Option<Kind>,
+    /// The first symbolic link below the root on the way, as written.
+    link: Option<PathBuf>,
 }
 
 impl SourceCache {
     pub fn new(fs: Arc<dyn Fs>, root: &Path, allow_outside: bool) -> SourceCache {
+        let root = clean(root);
+        let real_root = fs.canonicalize(&root).unwrap_or_else(|| root.clone());
         SourceCache {
             fs: Arc::new(crate::fs::CachedFs::new(fs)),
-            root: clean(root),
+            root,
+            real_root,
             allow_outside,
             by_path: Mutex::new(HashMap::new()),
             files: Mutex::new(Vec::new()),
+            resolved: RwLock::new(HashMap::new()),
         }
     }
 
@@ -99,12 +153,165 @@ impl SourceCache {
         &self.root
     }
 
-    pub fn fs(&self) -> &dyn Fs {
-        &*self.fs
+    /// The root with every link resolved.
+    pub fn real_root(&self) -> &Path {
+        &self.real_root
     }
 
+    /// Whether `path` may be read: inside the root as written and where it leads.
     pub fn allows(&self, path: &Path) -> bool {
-        self.allow_outside || path.starts_with(&self.root)
+        self.refusal(path).is_none()
+    }
+
+    /// Why `path` may not be read or probed, if it may not.
+    pub fn refusal(&self, path: &Path) -> Option<Refusal> {
+        if self.allow_outside {
+            return None;
+        }
+        let p = clean(path);
+        if !p.starts_with(&self.root) {
+            return Some(Refusal::Outside);
+        }
+        let r = self.resolve(&p);
+        (!r.real.starts_with(&self.real_root)).then(|| self.link_refusal(&r))
+    }
+
+    fn link_refusal(&self, r: &Real) -> Refusal {
+        Refusal::Link(r.link.as_ref().map(|l| relative(l, &self.root)))
+    }
+
+    /// Whether `why` refuses `path` because `path` itself is the link that leads out.
+    pub fn is_own_link(&self, path: &Path, why: &Refusal) -> bool {
+        matches!(why, Refusal::Link(Some(l)) if *l == relative(&clean(path), &self.root))
+    }
+
+    /// The message for a refused `path`: "… is outside the scanned root and is not read",
+    /// or, for a link, which link leads out.
+    pub fn refusal_message(&self, path: &Path, why: &Refusal) -> String {
+        match why {
+            Refusal::Outside => format!(
+                "{} is outside the scanned root and is not read",
+                path.display()
+            ),
+            Refusal::Link(link) => {
+                let shown = relative(&clean(path), &self.root);
+                match link {
+                    Some(l) if *l == shown => format!(
+                        "{shown} is a symbolic link that resolves outside the scanned root and is not read"
+                    ),
+                    Some(l) => format!(
+                        "{shown} resolves outside the scanned root through the symbolic link {l} and is not read"
+                    ),
+                    None => format!(
+                        "{shown} resolves outside the scanned root through a symbolic link and is not read"
+                    ),
+                }
+            }
+        }
+    }
+
+    /// What is at `path` (links followed), checked like a read: a path outside the root,
+    /// or leading out of it through a link, is refused, never answered with the kind of
+    /// what lies outside.
+    pub fn kind(&self, path: &Path) -> Result<Option<Kind>, Refusal> {
+        let p = clean(path);
+        if self.allow_outside {
+            return Ok(self.fs.kind(&p));
+        }
+        if !p.starts_with(&self.root) {
+            return Err(Refusal::Outside);
+        }
+        let r = self.resolve(&p);
+        if !r.real.starts_with(&self.real_root) {
+            return Err(self.link_refusal(&r));
+        }
+        Ok(r.kind)
+    }
+
+    /// The entries of a directory, sorted, with their kinds links followed: a link that
+    /// leads out of the root (or whose target cannot be resolved) is [`Kind::Link`], "not
+    /// followed"; a dangling link inside the root is [`Kind::Other`].
+    pub fn list(&self, path: &Path) -> Result<Vec<(OsString, Kind)>, ReadError> {
+        let p = clean(path);
+        if let Some(why) = self.refusal(&p) {
+            return Err(ReadError::Refused(why));
+        }
+        let within = (!self.allow_outside).then_some(self.real_root.as_path());
+        let entries = self.fs.read_dir(&p, within).map_err(|e| match e {
+            FsError::NotFound => ReadError::NotFound,
+            FsError::Outside => ReadError::Refused(Refusal::Link(None)),
+            FsError::Other(m) => ReadError::Io(m),
+        })?;
+        Ok(entries
+            .into_iter()
+            .map(|(name, kind)| {
+                let kind = match kind {
+                    Kind::Link => match self.kind(&p.join(&name)) {
+                        Ok(Some(k)) => k,
+                        Ok(None) => Kind::Other,
+                        Err(_) => Kind::Link,
+                    },
+                    k => k,
+                };
+                (name, kind)
+            })
+            .collect())
+    }
+
+    /// Where `p` (cleaned, below the root) really leads, resolved once per path: each
+    /// directory from its parent's real place (iteratively, however deep).
+    fn resolve(&self, p: &Path) -> Arc<Real> {
+        let memo = |q: &Path| self.resolved.read().ok().and_then(|m| m.get(q).cloned());
+        if let Some(r) = memo(p) {
+            return r;
+        }
+        // `p` and its ancestors below the root not resolved yet, deepest first.
+        let mut todo: Vec<&Path> = Vec::new();
+        let mut cur = Some(p);
+        let mut base = None;
+        while let Some(q) = cur {
+            if q == self.root || !q.starts_with(&self.root) {
+                break;
+            }
+            if let Some(r) = memo(q) {
+                base = Some(r);
+                break;
+            }
+            todo.push(q);
+            cur = q.parent();
+        }
+        let mut base = base.unwrap_or_else(|| {
+            Arc::new(Real {
+                real: self.real_root.clone(),
+                kind: Some(Kind::Dir),
+                link: None,
+            })
+        });
+        for q in todo.into_iter().rev() {
+            let name = q.file_name().unwrap_or_default();
+            let next = if base.kind != Some(Kind::Dir) {
+                Real {
+                    real: base.real.join(name),
+                    kind: None,
+                    link: base.link.clone(),
+                }
+            } else {
+                let r = resolve_below(&*self.fs, &base.real, Path::new(name));
+                Real {
+                    real: r.real,
+                    kind: r.kind,
+                    link: base
+                        .link
+                        .clone()
+                        .or_else(|| r.first_link.map(|_| q.to_path_buf())),
+                }
+            };
+            base = Arc::new(next);
+            if let Ok(mut m) = self.resolved.write() {
+                m.insert(q.to_path_buf(), base.clone());
+            }
+        }
+        base
     }
 
     /// The entry for `path` (absolute), created on first use. Reading happens later.
@@ -145,21 +352,20 @@ impl SourceCache {
     pub fn bytes(&self, f: &SourceFile) -> Result<Arc<[u8]>, ReadError> {
         f.bytes
             .get_or_init(|| {
-                if !self.allows(&f.path) {
-                    return Err(ReadError::OutsideRoot);
+                // The check names the link that leads out; the file system checks the
+                // opened handle again, so a link swapped in between is caught too.
+                if let Some(why) = self.refusal(&f.path) {
+                    return Err(ReadError::Refused(why));
                 }
-                match self.fs.kind(&f.path) {
-                    None => return Err(ReadError::NotFound),
-                    Some(Kind::Dir) => return Err(ReadError::Io("is a directory".into())),
-                    Some(Kind::Other) => {
-                        return Err(ReadError::Io("is not a regular file".into()));
-                    }
-                    Some(Kind::File) => {}
-                }
+                let within = (!self.allow_outside).then_some(self.real_root.as_path());
                 self.fs
-                    .read(&f.path)
+                    .read(&f.path, within)
                     .map(Arc::from)
-                    .map_err(|e| ReadError::Io(e.to_string()))
+                    .map_err(|e| match e {
+                        FsError::NotFound => ReadError::NotFound,
+                        FsError::Outside => ReadError::Refused(Refusal::Link(None)),
+                        FsError::Other(m) => ReadError::Io(m),
+                    })
             })
             .clone()
     }
@@ -216,10 +422,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The `FileAccess` that Terraform's file functions read through: the cache, with the root
-/// enforced. Refused paths are remembered so the unit can report them.
+/// enforced. Refused paths are remembered, with the reason, so the unit can report them.
 pub struct CacheAccess<'a> {
     pub cache: &'a SourceCache,
-    pub refused: Mutex<Vec<PathBuf>>,
+    pub refused: Mutex<Vec<(PathBuf, Refusal)>>,
 }
 
 impl<'a> CacheAccess<'a> {
@@ -230,65 +436,59 @@ impl<'a> CacheAccess<'a> {
         }
     }
 
-    fn check(&self, path: &Path) -> Result<PathBuf, FileError> {
-        let p = clean(path);
-        if !self.cache.allows(&p) {
-            lock(&self.refused).push(p);
-            return Err(FileError::OutsideRoot);
-        }
-        Ok(p)
+    fn refuse(&self, path: PathBuf, why: Refusal) -> FileError {
+        lock(&self.refused).push((path, why));
+        FileError::OutsideRoot
     }
 
-    pub fn take_refused(&self) -> Vec<PathBuf> {
+    pub fn take_refused(&self) -> Vec<(PathBuf, Refusal)> {
         std::mem::take(&mut *lock(&self.refused))
+    }
+}
+
+fn entry_kind(k: Kind) -> EntryKind {
+    match k {
+        Kind::File => EntryKind::File,
+        Kind::Dir => EntryKind::Dir,
+        Kind::Link | Kind::Other => EntryKind::Other,
     }
 }
 
 impl FileAccess for CacheAccess<'_> {
     fn read(&self, path: &Path) -> Result<Arc<[u8]>, FileError> {
-        let p = self.check(path)?;
+        let p = clean(path);
+        if let Some(why) = self.cache.refusal(&p) {
+            return Err(self.refuse(p, why));
+        }
         let f = self.cache.file(&p);
         self.cache.bytes(&f).map_err(|e| match e {
             ReadError::NotFound => FileError::NotFound,
-            ReadError::OutsideRoot => FileError::OutsideRoot,
+            ReadError::Refused(why) => self.refuse(p, why),
             other => FileError::Other(other.to_string()),
         })
     }
 
     fn kind(&self, path: &Path) -> Result<Option<EntryKind>, FileError> {
-        let p = self.check(path)?;
-        Ok(self.cache.fs.kind(&p).map(|k| match k {
-            Kind::File => EntryKind::File,
-            Kind::Dir => EntryKind::Dir,
-            Kind::Other => EntryKind::Other,
-        }))
+        let p = clean(path);
+        match self.cache.kind(&p) {
+            Ok(k) => Ok(k.map(entry_kind)),
+            Err(why) => Err(self.refuse(p, why)),
+        }
     }
 
+    /// Entries whose names are not UTF-8 are left out: HCL strings cannot hold them. A
+    /// link out of the root is listed as "other", so a function that needs to know what
+    /// it is asks `kind` and is refused.
     fn list_dir(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FileError> {
-        let p = self.check(path)?;
-        self.cache
-            .fs
-            .read_dir(&p)
-            .map(|v| {
-                v.into_iter()
-                    .map(|(n, k)| {
-                        (
-                            n,
-                            match k {
-                                Kind::File => EntryKind::File,
-                                Kind::Dir => EntryKind::Dir,
-                                Kind::Other => EntryKind::Other,
-                            },
-                        )
-                    })
-                    .collect()
-            })
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    FileError::NotFound
-                } else {
-                    FileError::Other(e.to_string())
-                }
-            })
+        let p = clean(path);
+        match self.cache.list(&p) {
+            Ok(v) => Ok(v
+                .into_iter()
+                .filter_map(|(n, k)| n.into_string().ok().map(|n| (n, entry_kind(k))))
+                .collect()),
+            Err(ReadError::NotFound) => Err(FileError::NotFound),
+            Err(ReadError::Refused(why)) => Err(self.refuse(p, why)),
+            Err(e) => Err(FileError::Other(e.to_string())),
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::config::{ReadConfigError, config_in_dir, read_config_object};
 use crate::context::{IncludeRef, ParentSearch, TgCtx};
 use crate::diag::{Diagnostic, ids};
 use crate::fs::{Kind, clean, relative};
-use crate::source::{BodyError, ReadError};
+use crate::source::{BodyError, ReadError, Refusal};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -206,10 +206,12 @@ fn resolve(base: &Path, p: &str) -> PathBuf {
 
 /// Reports a path outside the scanned root and returns the unknown standing for its value.
 fn outside_root(ctx: &TgCtx, cx: &CallCtx<'_>, path: &Path) -> Value {
+    let cache = &ctx.shared.cache;
+    let why = cache.refusal(path).unwrap_or(Refusal::Outside);
     let msg = format!(
-        "{}: {} is outside the scanned root and is not read (see --allow-outside-root)",
+        "{}: {} (see --allow-outside-root)",
         cx.name,
-        path.display()
+        cache.refusal_message(path, &why)
     );
     ctx.report(Diagnostic::at(ids::UNSUPPORTED, msg.clone(), cx.span));
     Value::unknown(msg)
@@ -319,7 +321,6 @@ fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
 /// The walk of `find_in_parent_folders` from the parent of `start`.
 fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
     let cache = &ctx.shared.cache;
-    let fs = cache.fs();
     let root = ctx.root();
     // The scanned root stands for the filesystem root; a unit outside it (only with
     // --allow-outside-root) searches up to the real root.
@@ -335,11 +336,10 @@ fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
         } else {
             go_join(&current, name)
         };
-        if !cache.allows(&candidate) {
-            return ParentSearch::Outside(candidate);
-        }
-        if fs.kind(&candidate).is_some() {
-            return ParentSearch::Found(candidate);
+        match cache.kind(&candidate) {
+            Err(_) => return ParentSearch::Outside(candidate),
+            Ok(Some(_)) => return ParentSearch::Found(candidate),
+            Ok(None) => {}
         }
         previous = current;
     }
@@ -552,14 +552,15 @@ fn sops_decrypt_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
         return Err(wrong_params("sops_decrypt_file", "1", params.len()));
     };
     let path = resolve(ctx.terragrunt_dir(), file);
-    if !ctx.shared.cache.allows(&path) {
-        return Ok(outside_root(ctx, cx, &path));
-    }
-    if ctx.shared.cache.fs().kind(&path).is_none() {
-        return Err(FnError::call(format!(
-            "could not read file {}: no such file or directory",
-            go_quote(&ps(&path))
-        )));
+    match ctx.shared.cache.kind(&path) {
+        Err(_) => return Ok(outside_root(ctx, cx, &path)),
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return Err(FnError::call(format!(
+                "could not read file {}: no such file or directory",
+                go_quote(&ps(&path))
+            )));
+        }
     }
     Ok(Value::unknown(format!(
         "sops_decrypt_file: tglint never decrypts ({})",
@@ -623,7 +624,9 @@ fn repo_root(ctx: &TgCtx) -> PathBuf {
         if !cache.allows(dir) {
             break;
         }
-        if cache.fs().kind(&dir.join(".git")).is_some() {
+        // A `.git` that is a link out of the root still marks the repository: whether
+        // its target exists outside is not looked at.
+        if !matches!(cache.kind(&dir.join(".git")), Ok(None)) {
             return dir.to_path_buf();
         }
         if dir == root {
@@ -674,8 +677,7 @@ fn read_terragrunt_config(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     if !ctx.shared.cache.allows(&joined) {
         return Ok(outside_root(ctx, cx, &joined));
     }
-    let fs = ctx.shared.cache.fs();
-    let target = if fs.kind(&joined) == Some(Kind::Dir) {
+    let target = if ctx.shared.cache.kind(&joined) == Ok(Some(Kind::Dir)) {
         config_in_dir(ctx, &joined)
     } else {
         joined
@@ -718,7 +720,7 @@ fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
                 "TFVarFileNotFound: Could not find a {shown}. Cause: ."
             )));
         }
-        Err(ReadError::OutsideRoot) => return Ok(outside_root(ctx, cx, &path)),
+        Err(ReadError::Refused(_)) => return Ok(outside_root(ctx, cx, &path)),
         Err(e) => {
             return Err(FnError::call(format!(
                 "could not read file {}: {e}",
@@ -1164,13 +1166,13 @@ fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     if !ctx.shared.cache.allows(&start) {
         return Ok(outside_root(ctx, cx, &start));
     }
-    let fs = ctx.shared.cache.fs();
+    let cache = &ctx.shared.cache;
     if all_literal {
         let p = PathBuf::from(&pattern);
-        return Ok(Value::list(if fs.kind(&p) == Some(Kind::File) {
-            vec![Value::string(pattern)]
-        } else {
-            Vec::new()
+        return Ok(Value::list(match cache.kind(&p) {
+            Ok(Some(Kind::File)) => vec![Value::string(pattern)],
+            Ok(_) => Vec::new(),
+            Err(_) => return Ok(outside_root(ctx, cx, &p)),
         }));
     }
     let variants = glob_compile(&pattern).map_err(|m| expand_err(&m))?;
@@ -1195,8 +1197,10 @@ fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     let mut seen = 0usize;
     let mut stack: Vec<(PathBuf, usize)> = vec![(start, 0)];
     while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = fs.read_dir(&dir) else {
-            continue;
+        let entries = match cache.list(&dir) {
+            Ok(e) => e,
+            Err(ReadError::Refused(_)) => return Ok(outside_root(ctx, cx, &dir)),
+            Err(_) => continue,
         };
         for (name, kind) in entries {
             seen += 1;
@@ -1206,16 +1210,23 @@ fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
                     dir.display()
                 )));
             }
+            // A name that is not UTF-8 cannot be returned in an HCL string.
+            if name.to_str().is_none() {
+                continue;
+            }
             let path = dir.join(&name);
             let d = depth + 1;
+            let matches = || {
+                let text: Vec<char> = ps(&path).chars().collect();
+                variants.iter().any(|v| glob_match(v, &text))
+            };
             match kind {
-                Kind::File => {
-                    let text: Vec<char> = ps(&path).chars().collect();
-                    if variants.iter().any(|v| glob_match(v, &text)) {
-                        found.push(ps(&path));
-                    }
-                }
+                Kind::File if matches() => found.push(ps(&path)),
                 Kind::Dir if d < max_depth => stack.push((path, d)),
+                // A link out of the root: what it holds cannot be known.
+                Kind::Link if d < max_depth || matches() => {
+                    return Ok(outside_root(ctx, cx, &path));
+                }
                 _ => {}
             }
         }

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, Fs, Kind, clean};
 use tglint_model::hcl::{Limits, Resource};
-use tglint_model::load::{self, Discovered, Tree};
+use tglint_model::load::{self, Discovered, Tree, WalkOptions};
 use tglint_model::render;
+use tglint_model::source::SourceCache;
 
 /// Exit codes (DESIGN §6).
 const EXIT_OK: u8 = 0;
@@ -88,7 +89,8 @@ struct CommonArgs {
     #[arg(long = "feature", value_name = "NAME=VALUE")]
     feature: Vec<String>,
 
-    /// Allow reading files outside the root (refused reads are unknown otherwise).
+    /// Allow reading files outside the root (refused reads are unknown otherwise), also
+    /// through symbolic links.
     #[arg(long)]
     allow_outside_root: bool,
 
@@ -97,6 +99,10 @@ struct CommonArgs {
     /// values (250000), bytes (16777216) or reads (256). See docs/security.md.
     #[arg(long = "limit", value_name = "NAME=N")]
     limit: Vec<String>,
+    /// Walk into directories reached through symbolic links, as long as they lie inside
+    /// the root (loops are detected). Without it such links are reported, not followed.
+    #[arg(long)]
+    follow_links: bool,
 }
 
 fn main() -> ExitCode {
@@ -162,6 +168,7 @@ fn options(c: &CommonArgs) -> Result<Options, String> {
         features: parse_pairs(&c.feature, "--feature")?,
         allow_outside_root: c.allow_outside_root,
         limits: limits(&c.limit)?,
+        follow_links: c.follow_links,
     })
 }
 
@@ -200,16 +207,29 @@ fn find_root(fs: &dyn Fs, explicit: Option<&Path>, target: &Path) -> Result<Path
         }
         return Ok(r);
     }
-    let mut dir = if fs.kind(target) == Some(Kind::Dir) {
+    let start = if fs.kind(target) == Some(Kind::Dir) {
         Some(target)
     } else {
         target.parent()
     };
-    while let Some(d) = dir {
-        if fs.kind(&d.join(".git")).is_some() {
-            return Ok(d.to_path_buf());
+    // The innermost work tree holding the target, searched from the top down: once a work
+    // tree is found, a symbolic link inside it is its content, never the way to a new root
+    // (a pull request could otherwise link `live` to another repository and have it read).
+    let mut found = None;
+    if let Some(start) = start {
+        let mut dirs: Vec<&Path> = start.ancestors().collect();
+        dirs.reverse();
+        for d in dirs {
+            if found.is_some() && fs.lkind(d).is_ok_and(|k| k == Kind::Link) {
+                break;
+            }
+            if fs.kind(&d.join(".git")).is_some() {
+                found = Some(d.to_path_buf());
+            }
         }
-        dir = d.parent();
+    }
+    if let Some(r) = found {
+        return Ok(r);
     }
     let cwd = absolute(Path::new("."))?;
     if target.starts_with(&cwd) {
@@ -229,9 +249,6 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.all {
         let dir = absolute(args.target.as_deref().unwrap_or(Path::new(".")))?;
-        if fs.kind(&dir) != Some(Kind::Dir) {
-            return Err(format!("{} is not a directory", dir.display()));
-        }
         let root = find_root(&*fs, args.common.root.as_deref(), &dir)?;
         if !dir.starts_with(&root) {
             return Err(format!(
@@ -240,9 +257,16 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
                 root.display()
             ));
         }
+        confined(&fs, &root, &dir, &opts)?;
+        if fs.kind(&dir) != Some(Kind::Dir) {
+            return Err(format!("{} is not a directory", dir.display()));
+        }
         let timing = std::env::var_os("TGLINT_TIMING").is_some();
         let t0 = std::time::Instant::now();
-        let found = load::discover(&*fs, &dir);
+        let walk = WalkOptions {
+            follow_links: opts.follow_links,
+        };
+        let found = load::discover_in(&*fs, &root, &dir, walk);
         let t1 = std::time::Instant::now();
         let units = found.units.clone();
         let tree = load::load_units(fs, &root, opts, &units, found);
@@ -266,6 +290,12 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
                 t2.elapsed()
             );
         }
+        // Problems that belong to no unit: one last line, so the JSON holds every problem.
+        if let Some(j) = render::tree_json(&tree)
+            && !write_line(&mut out, &j.to_string())?
+        {
+            return Ok(EXIT_OK);
+        }
         if !flush(&mut out)? {
             return Ok(EXIT_OK);
         }
@@ -280,12 +310,22 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         );
     };
     let unit = absolute(unit)?;
+    let root = find_root(&*fs, args.common.root.as_deref(), &unit)?;
+    if !unit.starts_with(&root) {
+        return Err(format!(
+            "{} is outside the root {}",
+            unit.display(),
+            root.display()
+        ));
+    }
+    confined(&fs, &root, &unit, &opts)?;
     let file = match fs.kind(&unit) {
         Some(Kind::Dir) => unit.join("terragrunt.hcl"),
         Some(_) => unit.clone(),
         None => return Err(format!("{} does not exist", unit.display())),
     };
-    if fs.kind(&file) != Some(Kind::File) {
+    // A unit file that is not a regular file (a FIFO, say) is loaded, and fails visibly.
+    if !matches!(fs.kind(&file), Some(Kind::File | Kind::Other)) {
         let json = unit.join("terragrunt.hcl.json");
         if fs.kind(&json) == Some(Kind::File) {
             return Err(format!(
@@ -298,14 +338,6 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             unit.display()
         ));
     }
-    let root = find_root(&*fs, args.common.root.as_deref(), &unit)?;
-    if !file.starts_with(&root) {
-        return Err(format!(
-            "{} is outside the root {}",
-            file.display(),
-            root.display()
-        ));
-    }
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
     for u in &tree.units {
         let text = serde_json::to_string_pretty(&render::unit_json(&tree, u))
@@ -316,6 +348,20 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     }
     flush(&mut out)?;
     Ok(EXIT_OK)
+}
+
+/// A target named on the command line that leads out of the root through a symbolic link
+/// is a usage error, like a target outside the root (nothing there is looked at).
+fn confined(fs: &Arc<dyn Fs>, root: &Path, target: &Path, opts: &Options) -> Result<(), String> {
+    let check = SourceCache::new(fs.clone(), root, opts.allow_outside_root);
+    match check.refusal(target) {
+        Some(why) => Err(format!(
+            "{} (the root is {})",
+            check.refusal_message(target, &why),
+            root.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Writes a line. `Ok(false)`: the reader went away (`| head`), which is not an error.

@@ -491,6 +491,10 @@ impl Globber<'_, '_> {
                     self.walk(path, rest, depth + 1)?;
                 } else if last {
                     self.push(path, *k)?;
+                } else if *k == EntryKind::Other {
+                    // Maybe a link the file access does not follow: `walk` asks what it
+                    // is, which is refused when it leads out of the root.
+                    self.walk(path, rest, depth + 1)?;
                 }
             }
             match tail.split_first() {

@@ -2,10 +2,11 @@
 #![allow(dead_code)]
 
 use serde_json::Value as J;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::context::Options;
-use tglint_model::fs::{DiskFs, Fs, Kind, MemFs};
+use tglint_model::fs::{DiskFs, Fs, FsError, Kind, MemFs};
 use tglint_model::load::{self, Discovered, Tree};
 use tglint_model::render;
 
@@ -43,18 +44,19 @@ pub struct OverlayFs {
 }
 
 impl Fs for OverlayFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+    fn read(&self, path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError> {
         match self.extra.kind(path) {
-            Some(Kind::File) => self.extra.read(path),
-            _ => DiskFs.read(path),
+            Some(Kind::File) => self.extra.read(path, within),
+            _ => DiskFs.read(path, within),
         }
     }
-    fn kind(&self, path: &Path) -> Option<Kind> {
-        self.extra.kind(path).or_else(|| DiskFs.kind(path))
-    }
-    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<(String, Kind)>> {
-        let mut v = DiskFs.read_dir(path).unwrap_or_default();
-        if let Ok(extra) = self.extra.read_dir(path) {
+    fn read_dir(
+        &self,
+        path: &Path,
+        within: Option<&Path>,
+    ) -> Result<Vec<(OsString, Kind)>, FsError> {
+        let mut v = DiskFs.read_dir(path, within).unwrap_or_default();
+        if let Ok(extra) = self.extra.read_dir(path, within) {
             for e in extra {
                 if !v.iter().any(|x| x.0 == e.0) {
                     v.push(e);
@@ -63,6 +65,25 @@ impl Fs for OverlayFs {
         }
         v.sort();
         Ok(v)
+    }
+    fn kind(&self, path: &Path) -> Option<Kind> {
+        self.extra.kind(path).or_else(|| DiskFs.kind(path))
+    }
+    fn lkind(&self, path: &Path) -> std::io::Result<Kind> {
+        self.extra.lkind(path).or_else(|_| DiskFs.lkind(path))
+    }
+    fn read_link(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.extra
+            .read_link(path)
+            .or_else(|_| DiskFs.read_link(path))
+    }
+    fn dir_id(&self, path: &Path) -> Option<(u64, u64)> {
+        DiskFs.dir_id(path).or_else(|| self.extra.dir_id(path))
+    }
+    fn canonicalize(&self, path: &Path) -> Option<PathBuf> {
+        DiskFs
+            .canonicalize(path)
+            .or_else(|| self.extra.canonicalize(path))
     }
 }
 
