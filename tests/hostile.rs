@@ -2,33 +2,60 @@
 //! through the `tglint` binary. Every run must end (a watchdog kills it after a minute and
 //! fails the test), exit cleanly, report the problem as a diagnostic in the JSON, keep the
 //! unit in the output, and never let the content of a file outside the root into any
-//! output.
+//! output. The classes: links out of the root, recursion, blow-ups, loops, deep and huge
+//! inputs, and problems of the file system itself (docs/security.md).
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A temporary tree under the system's temp directory, removed on drop.
+/// A temporary directory under the system's temp directory (canonical, so the root is
+/// never reached through a link by accident), removed on drop.
 struct Tree {
     dir: PathBuf,
 }
 
 impl Tree {
+    /// A tree that is a git work tree (so it is its own root).
     fn new(name: &str) -> Tree {
+        let t = Tree::plain(name);
+        std::fs::create_dir_all(t.dir.join(".git")).expect("create .git");
+        t
+    }
+
+    /// A directory that is not a work tree (stands for what lies outside the root).
+    fn plain(name: &str) -> Tree {
         let dir =
             std::env::temp_dir().join(format!("tglint-hostile-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".git")).expect("create the tree");
-        Tree { dir }
+        std::fs::create_dir_all(&dir).expect("create the tree");
+        Tree {
+            dir: std::fs::canonicalize(&dir).expect("canonical"),
+        }
     }
 
     fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Tree {
-        let p = self.dir.join(rel);
+        let p = self.path(rel);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).expect("create directories");
         }
         std::fs::write(&p, contents).expect("write a file");
+        self
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// A symbolic link at `rel` pointing at `target` (written as given).
+    #[cfg(unix)]
+    fn link(&self, target: impl AsRef<std::path::Path>, rel: &str) -> &Tree {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("create directories");
+        }
+        std::os::unix::fs::symlink(target, p).expect("symlink");
         self
     }
 }
@@ -44,7 +71,7 @@ struct Run {
     code: Option<i32>,
     stdout: String,
     stderr: String,
-    /// The JSON lines of stdout.
+    /// The JSON values of stdout: one per line, or one pretty-printed object.
     lines: Vec<serde_json::Value>,
 }
 
@@ -56,7 +83,14 @@ impl Run {
             .unwrap_or_else(|| panic!("unit {name} is missing from the output:\n{}", self.stdout))
     }
 
-    /// `rule message` of every diagnostic in the output, units' and the tree's.
+    fn units(&self) -> Vec<&str> {
+        self.lines
+            .iter()
+            .filter_map(|l| l["unit"].as_str())
+            .collect()
+    }
+
+    /// `rule file:line message` of every diagnostic in the output, units' and the tree's.
     fn diagnostics(&self) -> Vec<String> {
         self.lines
             .iter()
@@ -76,18 +110,29 @@ impl Run {
     fn has(&self, needle: &str) -> bool {
         self.diagnostics().iter().any(|d| d.contains(needle))
     }
+
+    /// Asserts that `text` appears in no output at all.
+    fn never_shows(&self, text: &str) {
+        assert!(
+            !self.stdout.contains(text),
+            "stdout shows {text}:\n{}",
+            self.stdout
+        );
+        assert!(
+            !self.stderr.contains(text),
+            "stderr shows {text}:\n{}",
+            self.stderr
+        );
+    }
 }
 
 const WATCHDOG: Duration = Duration::from_secs(60);
 
-/// Runs `tglint render --all` on the tree; fails the test if it does not end.
-fn render_all(tree: &Tree, extra: &[&str]) -> Run {
+/// Runs `tglint ARGS` in `cwd`; fails the test if it does not end.
+fn run_in(cwd: &std::path::Path, args: &[&std::ffi::OsStr]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tglint"))
-        .args(["render", "--all"])
-        .arg(&tree.dir)
-        .arg("--root")
-        .arg(&tree.dir)
-        .args(extra)
+        .args(args)
+        .current_dir(cwd)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -111,25 +156,42 @@ fn render_all(tree: &Tree, extra: &[&str]) -> Run {
         }
         if start.elapsed() > WATCHDOG {
             let _ = child.kill();
-            panic!(
-                "tglint did not end within {WATCHDOG:?} on {}",
-                tree.dir.display()
-            );
+            panic!("tglint {args:?} did not end within {WATCHDOG:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     let stdout = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&ereader.join().unwrap_or_default()).into_owned();
-    let lines = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:.200}")))
-        .collect();
+    let lines = if stdout.starts_with("{\n") {
+        vec![serde_json::from_str(&stdout).expect("one JSON object")]
+    } else {
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:.200}")))
+            .collect()
+    };
     Run {
         code: status.code(),
         stdout,
         stderr,
         lines,
     }
+}
+
+/// `tglint render --all` on the whole tree, the tree as root, plus `extra`.
+fn render_all(tree: &Tree, extra: &[&str]) -> Run {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["render".as_ref(), "--all".as_ref()];
+    args.push(tree.dir.as_os_str());
+    args.push("--root".as_ref());
+    args.push(tree.dir.as_os_str());
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    run_in(&tree.dir, &args)
+}
+
+/// `tglint ARGS` in the tree's directory (the root found as a user's would be).
+fn tglint(tree: &Tree, args: &[&str]) -> Run {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| std::ffi::OsStr::new(*a)).collect();
+    run_in(&tree.dir, &args)
 }
 
 fn assert_clean_exit(r: &Run) {
@@ -352,4 +414,313 @@ fn a_bad_limit_flag_is_a_usage_error() {
     let r = render_all(&t, &["--limit", "steps=lots"]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("positive whole number"), "{}", r.stderr);
+}
+
+// ----- links out of the root -----
+
+const CANARY: &str = "CANARY-hostile-5f3a";
+
+/// A work tree whose units reach out through links, and the directory they reach.
+#[cfg(unix)]
+fn linked_repo(name: &str) -> (Tree, Tree) {
+    let outside = Tree::plain(&format!("{name}-outside"));
+    outside
+        .file("canary.txt", CANARY)
+        .file(
+            "outside.hcl",
+            format!("locals {{ s = \"{CANARY}\" }}\ninputs = {{ s = \"{CANARY}\" }}\n"),
+        )
+        .file(
+            "unit/terragrunt.hcl",
+            format!("inputs = {{ s = \"{CANARY}\" }}\n"),
+        );
+    let repo = Tree::new(name);
+    repo.file(
+        "u/terragrunt.hcl",
+        "locals {\n  x = file(\"${get_terragrunt_dir()}/env.hcl\")\n}\ninputs = { x = local.x }\n",
+    )
+    .link(outside.path("canary.txt"), "u/env.hcl")
+    .file(
+        "v/terragrunt.hcl",
+        "include \"x\" {\n  path = \"out/outside.hcl\"\n}\nlocals {\n  c = read_terragrunt_config(\"out/outside.hcl\")\n  f = file(\"up/canary.txt\")\n}\n",
+    )
+    .link(&outside.dir, "v/out")
+    .link(format!("../../{}", outside.dir.file_name().and_then(|n| n.to_str()).unwrap_or("")), "v/up")
+    .link(outside.path("canary.txt"), "w/terragrunt.hcl")
+    .link(outside.path("unit"), "linked-unit")
+    .link("u", "also-u");
+    (outside, repo)
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_root_are_refused_and_their_content_never_shown() {
+    let (_outside, repo) = linked_repo("links");
+    let r = tglint(&repo, &["render", "--all", "."]);
+    assert_clean_exit(&r);
+    r.never_shows(CANARY);
+    // A file link read by file(); a directory link read by include, read_terragrunt_config
+    // and file(); a unit file that is a link; links met by discovery.
+    assert_eq!(r.units(), ["u", "v", "w"]);
+    assert!(r.unit("u")["inputs"]["x"]["$unknown"].is_string());
+    assert!(r.has("u/env.hcl is a symbolic link that resolves outside the scanned root"));
+    let v = r.diagnostics();
+    let v: Vec<&String> = v.iter().filter(|d| d.contains(" v/")).collect();
+    assert!(v.len() >= 2, "{v:#?}");
+    assert!(
+        v.iter().all(|d| d.starts_with("unsupported ")),
+        "every refusal is unsupported: {v:#?}"
+    );
+    assert_eq!(r.unit("w")["diagnostics"][0]["rule"], "unsupported");
+    let last = r.lines.last().expect("the tree's line");
+    assert!(last.get("unit").is_none(), "{last}");
+    assert!(r.has(
+        "linked-unit is a symbolic link that resolves outside the scanned root; tglint never follows it"
+    ));
+    assert!(r.has(
+        "also-u is a symbolic link to the directory u; discovery does not follow directory links"
+    ));
+    // The stderr lines are kept too.
+    assert!(
+        r.stderr.contains("linked-unit:1:1: info [unsupported]"),
+        "{}",
+        r.stderr
+    );
+
+    // --follow-links walks links that stay inside the root, never the others.
+    let r = tglint(&repo, &["render", "--all", ".", "--follow-links"]);
+    assert_clean_exit(&r);
+    r.never_shows(CANARY);
+    assert_eq!(r.units(), ["also-u", "u", "v", "w"]);
+
+    // --allow-outside-root is the one way to read there.
+    let r = tglint(&repo, &["render", "u", "--allow-outside-root"]);
+    assert_clean_exit(&r);
+    assert_eq!(r.unit("u")["inputs"]["x"], CANARY);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_target_or_a_root_behind_a_link_out_is_a_usage_error() {
+    let (outside, repo) = linked_repo("link-targets");
+    let targets: [&[&str]; 2] = [
+        &["render", "linked-unit"],
+        &["render", "--all", "linked-unit"],
+    ];
+    for args in targets {
+        let r = tglint(&repo, args);
+        assert_eq!(r.code, Some(2), "{args:?}");
+        assert!(
+            r.stderr
+                .contains("linked-unit is a symbolic link that resolves outside the scanned root"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    // A unit whose file is a link out renders as a failed unit.
+    let r = tglint(&repo, &["render", "w"]);
+    assert_clean_exit(&r);
+    assert_eq!(r.unit("w")["unit"], "w");
+    r.never_shows(CANARY);
+    // A link to another work tree is content of this one, not a new root.
+    std::fs::create_dir(outside.path(".git")).expect("mkdir");
+    repo.link(&outside.dir, "live");
+    let r = tglint(&repo, &["render", "--all", "live"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("live is a symbolic link that resolves outside the scanned root"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn link_loops_end() {
+    let t = Tree::new("link-loops");
+    t.file("a/terragrunt.hcl", "inputs = { a = 1 }\n")
+        .link("..", "a/up")
+        .link("../c", "a/b")
+        .file("c/terragrunt.hcl", "inputs = { c = 1 }\n")
+        .link("../a", "c/d")
+        .link("/", "slash");
+    let r = render_all(&t, &[]);
+    assert_clean_exit(&r);
+    assert_eq!(r.units(), ["a", "c"]);
+    assert!(r.has("a/up is a symbolic link to the directory the scanned root itself"));
+    assert!(r.has("slash is a symbolic link that resolves outside the scanned root"));
+    // Following links, a directory is walked as itself and through at most one link;
+    // links back to a directory above are loops, reported and not followed.
+    let r = render_all(&t, &["--follow-links"]);
+    assert_clean_exit(&r);
+    assert_eq!(r.units(), ["a", "a/b", "c", "c/d"]);
+    for looped in [
+        "a/up links back to .",
+        "a/b/d links back to a",
+        "c/d/b links back to c",
+    ] {
+        assert!(r.has(looped), "{looped}: {:#?}", r.diagnostics());
+    }
+    assert!(r.has("slash is a symbolic link that resolves outside the scanned root"));
+}
+
+// ----- the file system itself -----
+
+#[cfg(unix)]
+#[test]
+fn file_system_problems_are_in_the_report_and_units_are_not_lost() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = Tree::new("fs-problems");
+    // A unit 300 directories deep: found (there is no depth bound to fall off).
+    let deep: Vec<String> = (0..300).map(|i| format!("d{i}")).collect();
+    let deep = deep.join("/");
+    t.file(
+        &format!("{deep}/terragrunt.hcl"),
+        "inputs = { deep = true }\n",
+    );
+    // A directory whose name is not UTF-8.
+    let odd = t.dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::write(odd.join("terragrunt.hcl"), "inputs = {}\n").expect("write");
+    // A FIFO where a parent configuration is expected (made with the mkfifo tool, which
+    // std lacks; that part is skipped, visibly, where the tool is missing).
+    t.file(
+        "f/terragrunt.hcl",
+        "include \"env\" {\n  path = \"env.hcl\"\n}\ninputs = { ok = true }\n",
+    );
+    let fifo = Command::new("mkfifo")
+        .arg(t.path("f/env.hcl"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !fifo {
+        eprintln!("SKIP (FIFO part): mkfifo is not available");
+    }
+    // A file over the size cap (sparse: nothing is written).
+    std::fs::create_dir_all(t.path("big")).expect("mkdir");
+    let big = std::fs::File::create(t.path("big/terragrunt.hcl")).expect("create");
+    big.set_len(65 << 20).expect("sparse file");
+    // A unit file that is a socket.
+    std::fs::create_dir_all(t.path("s")).expect("mkdir");
+    let _socket =
+        std::os::unix::net::UnixListener::bind(t.path("s/terragrunt.hcl")).expect("socket");
+
+    let r = render_all(&t, &[]);
+    assert_clean_exit(&r);
+    assert_eq!(r.unit(&deep)["inputs"]["deep"], true);
+    let u = r.unit("caf\\xe9");
+    assert!(
+        u["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("caf\\xe9"),
+        "{u}"
+    );
+    if fifo {
+        assert!(
+            r.has("env.hcl: cannot read the file: is not a regular file (it is a named pipe)"),
+            "{:#?}",
+            r.diagnostics()
+        );
+    }
+    assert!(r.has("is larger than 64 MiB"), "{:#?}", r.diagnostics());
+    r.unit("big");
+    assert_eq!(
+        r.unit("s")["diagnostics"][0]["message"],
+        "s/terragrunt.hcl: cannot read the file: is not a regular file (it is a socket)"
+    );
+    // The same unit rendered alone.
+    let one = tglint(&t, &["render", "s"]);
+    assert_clean_exit(&one);
+    assert_eq!(one.unit("s")["diagnostics"][0]["rule"], "parse-error");
+}
+
+// ----- deep and huge inputs -----
+
+#[test]
+fn deep_and_huge_inputs_are_parsed_or_reported_where_they_are() {
+    let t = Tree::new("huge");
+    // Nesting far deeper than any real file: a clear error, not a stack overflow.
+    let deep = format!(
+        "inputs = {{ x = {}1{} }}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    t.file("nested/terragrunt.hcl", deep);
+    // 100,000 keys in one object: parsed in linear time.
+    let mut keys = String::from("locals {\n  o = {\n");
+    for i in 0..100_000 {
+        keys.push_str(&format!("    k{i} = {i}\n"));
+    }
+    keys.push_str("  }\n}\ninputs = { n = length(local.o) }\n");
+    t.file("keys/terragrunt.hcl", keys);
+    // Number literals beyond f64, and a million digits.
+    t.file(
+        "numbers/terragrunt.hcl",
+        format!(
+            "inputs = {{\n  e = 1e999999999\n  d = {}\n}}\n",
+            "9".repeat(1_000_000)
+        ),
+    );
+    // An unterminated string is reported where it starts.
+    t.file(
+        "unterminated/terragrunt.hcl",
+        "inputs = {\n  a = 1\n  b = \"abc\n  c = 2\n}\n",
+    );
+
+    let r = render_all(&t, &[]);
+    assert_clean_exit(&r);
+    assert!(r.unit("nested")["inputs"].is_object());
+    assert!(
+        r.diagnostics()
+            .iter()
+            .any(|d| d.starts_with("parse-error nested/terragrunt.hcl:1")),
+        "{:#?}",
+        r.diagnostics()
+    );
+    assert_eq!(r.unit("keys")["inputs"]["n"], 100_000);
+    let n = &r.unit("numbers")["inputs"];
+    assert_eq!(n["e"]["$number"], "+Inf", "{n}");
+    assert_eq!(n["d"]["$number"], "+Inf", "{n}");
+    let bad = r.unit("unterminated");
+    let d = &bad["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(7)),
+        "{d}"
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("unterminated string"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_read_terragrunt_config_loop_is_reported_as_a_loop() {
+    let t = Tree::new("read-loop");
+    t.file(
+        "a.hcl",
+        "locals { b = read_terragrunt_config(\"b.hcl\") }\n",
+    )
+    .file(
+        "b.hcl",
+        "locals { a = read_terragrunt_config(\"a.hcl\") }\n",
+    )
+    .file(
+        "u/terragrunt.hcl",
+        "locals { a = read_terragrunt_config(\"../a.hcl\") }\ninputs = { ok = true }\n",
+    );
+    let r = render_all(&t, &[]);
+    assert_clean_exit(&r);
+    assert_eq!(r.unit("u")["inputs"]["ok"], true);
+    assert!(
+        r.has("read_terragrunt_config loop"),
+        "{:#?}",
+        r.diagnostics()
+    );
 }
