@@ -1,4 +1,5 @@
 //! End-to-end tests of the `tglint` binary on `fixtures/workspaces/*`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

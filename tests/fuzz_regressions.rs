@@ -2,6 +2,7 @@
 //! hand-picked seed set) and `fuzz/regressions/<target>/` (crashes found by the fuzzer and
 //! fixed) goes through the same driver the fuzz target runs, and must return, without a
 //! panic, within a time bound. See docs/fuzzing.md.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // The fuzz crate's driver file itself, compiled here as a module: the root workspace does
 // not depend on the fuzz workspace (nor on libFuzzer), yet runs exactly its logic.

@@ -3,6 +3,7 @@
 //!
 //! `cargo run --release -p tglint-hcl --example parse_time -- --object 100000`
 #![forbid(unsafe_code)]
+#![allow(clippy::expect_used, clippy::panic)] // a developer tool, not the product
 
 use std::time::Instant;
 use tglint_hcl::{FileId, parse_body};

@@ -1,4 +1,5 @@
 //! The per-field merge rules of spec §2.4 and errata 2, on in-memory trees.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{Value as J, json};
 use std::path::Path;

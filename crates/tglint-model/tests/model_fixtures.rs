@@ -1,5 +1,6 @@
 //! The resolved model of each case under `fixtures/model/` (one semantic point per case,
 //! described in its `CASE.md`), snapshotted as `render` output with the root redacted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
