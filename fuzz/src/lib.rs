@@ -8,10 +8,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::MemFs;
 use tglint_model::hcl::hcl_edit::structure::{Body, Structure};
 use tglint_model::hcl::{self, EvalCtx, FileId, MemFiles, Value, Vars};
+use tglint_model::terragrunt::context::Options;
 use tglint_model::{load, render};
 
 /// Parses `data` (when it is UTF-8) as an HCL file and evaluates every attribute, at the

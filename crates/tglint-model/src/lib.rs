@@ -3,16 +3,14 @@
 //! `Unit`/`Tree` model with its JSON view (see `docs/architecture.md`).
 #![forbid(unsafe_code)]
 
-pub mod config;
-pub mod context;
 pub mod diag;
 pub mod fs;
 pub mod load;
-pub mod merge;
 pub mod module;
 pub mod refs;
 pub mod render;
 pub mod source;
+pub mod terragrunt;
 pub mod tgfuncs;
 
 pub use tglint_hcl as hcl;

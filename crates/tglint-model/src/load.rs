@@ -1,12 +1,12 @@
 //! Loading a tree: discovery, resolving every unit (in parallel), the dependency graph and
 //! the tree-level diagnostics. Loading never fails: problems are diagnostics.
 
-use crate::config::{self, DepBlock, FileConfig, MergeStrategy, Resolved};
-use crate::context::{Options, Shared, TgCtx, UnitState};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
 use crate::module::{ModuleSource, parse_source};
 use crate::source::{BodyError, ReadError, Refusal, SourceCache, SourceFile};
+use crate::terragrunt::context::{Options, Shared, TgCtx, UnitState};
+use crate::terragrunt::{self, DepBlock, FileConfig, MergeStrategy, Resolved};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -697,7 +697,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
         diags: diags.clone(),
         unit: Arc::new(UnitState::new(shared.opts.limits)),
     };
-    let r: Resolved = config::resolve(ctx.clone(), &path);
+    let r: Resolved = terragrunt::resolve(ctx.clone(), &path);
     let dir_abs = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     let dir = relative(&dir_abs, shared.cache.root());
     let includes = r
@@ -719,7 +719,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
         .map(|(d, target): &(DepBlock, Option<PathBuf>)| {
             // A directory stands for the configuration file inside it.
             let file = target.as_ref().map(|t| match shared.cache.kind(t) {
-                Ok(Some(Kind::Dir)) => config::config_in_dir(&ctx, t),
+                Ok(Some(Kind::Dir)) => terragrunt::config_in_dir(&ctx, t),
                 // Leading out of the root through a link: not looked at, and said so.
                 Err(why @ Refusal::Link(_)) => {
                     let at = d

@@ -4,11 +4,11 @@
 //! Nothing here executes a command, calls a network or cloud API, decrypts, or reads outside
 //! the scanned root: what cannot be known statically is an unknown value with a reason.
 
-use crate::config::{ReadConfigError, config_in_dir, read_config_object};
-use crate::context::{IncludeRef, ParentSearch, TgCtx};
 use crate::diag::{Diagnostic, ids};
 use crate::fs::{Kind, clean, relative};
 use crate::source::{BodyError, ReadError, Refusal};
+use crate::terragrunt::context::{IncludeRef, ParentSearch, TgCtx};
+use crate::terragrunt::{ReadConfigError, config_in_dir, read_config_object};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -2048,9 +2048,9 @@ fn deep_merge(cx: &CallCtx<'_>, _: Vec<Value>) -> FnResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{Options, Shared, UnitState};
     use crate::fs::MemFs;
     use crate::source::SourceCache;
+    use crate::terragrunt::context::{Options, Shared, UnitState};
     use std::sync::{Arc, Mutex};
     use tglint_hcl::functions::CallError;
     use tglint_hcl::{FileId, Limits, Span};

@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, MemFs};
 use tglint_model::load::{self, Tree, WalkOptions};
 use tglint_model::render;
+use tglint_model::terragrunt::context::Options;
 
 const CANARY: &str = "CANARY-7f3a";
 

@@ -12,8 +12,8 @@ use common::*;
 use serde_json::{Value as J, json};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::MemFs;
+use tglint_model::terragrunt::context::Options;
 
 /// `<corpus>/terragrunt-fixtures/test/fixtures`, or `None` (skip) without a corpus.
 fn fixtures() -> Option<PathBuf> {

@@ -5,9 +5,9 @@ mod common;
 
 use std::path::Path;
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::MemFs;
 use tglint_model::load;
+use tglint_model::terragrunt::context::Options;
 
 fn tree(fs: MemFs) -> tglint_model::load::Tree {
     load::load(Arc::new(fs), Path::new("/r"), Options::default())

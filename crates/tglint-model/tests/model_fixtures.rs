@@ -5,10 +5,10 @@
 mod common;
 
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, clean};
 use tglint_model::load;
 use tglint_model::render;
+use tglint_model::terragrunt::context::Options;
 
 #[test]
 fn model_fixtures() {

@@ -7,10 +7,10 @@ mod common;
 use common::corpus;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::DiskFs;
 use tglint_model::load;
 use tglint_model::render;
+use tglint_model::terragrunt::context::Options;
 
 #[test]
 fn every_real_tree_resolves() {

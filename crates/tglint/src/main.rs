@@ -10,12 +10,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, Fs, Kind, clean};
 use tglint_model::hcl::{Limits, Resource};
 use tglint_model::load::{self, Discovered, Tree, WalkOptions};
 use tglint_model::render;
 use tglint_model::source::SourceCache;
+use tglint_model::terragrunt::context::Options;
 
 /// Exit codes (DESIGN §6).
 const EXIT_OK: u8 = 0;

@@ -5,10 +5,10 @@ use serde_json::Value as J;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tglint_model::context::Options;
 use tglint_model::fs::{DiskFs, Fs, FsError, Kind, MemFs};
 use tglint_model::load::{self, Discovered, Tree};
 use tglint_model::render;
+use tglint_model::terragrunt::context::Options;
 
 /// The shared corpus: `$TGLINT_CORPUS` (a relative path is taken from the workspace root),
 /// else `<workspace>/../shared/corpus`. A missing corpus fails the test — a test that

@@ -1,9 +1,9 @@
 //! Merging a parent's configuration under its child (spec §2.4): `shallow` and `deep`.
 //! The child always wins; merged values keep the origin of the side that won.
 
-use crate::config::{DepBlock, FileConfig, IncludeDecl};
-use crate::context::TgCtx;
 use crate::diag::{Diagnostic, Label, ids};
+use crate::terragrunt::context::TgCtx;
+use crate::terragrunt::{DepBlock, FileConfig, IncludeDecl};
 use std::sync::Arc;
 use tglint_hcl::{Data, SeqKind, Value};
 

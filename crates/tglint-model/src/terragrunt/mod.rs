@@ -1,0 +1,18 @@
+//! Terragrunt's semantics over `tglint-hcl`: the parsing context Terragrunt's functions see
+//! (`context`), the configuration schema (`schema`), the evaluated configuration of a file
+//! (`config`), the phases of one file (`file`), the include chain and merge of a unit
+//! (`resolve`, `merge`) and `read_terragrunt_config` (`read_config`). See
+//! `docs/architecture.md`.
+
+pub mod config;
+pub mod context;
+mod file;
+pub mod merge;
+pub mod read_config;
+pub mod resolve;
+pub mod schema;
+
+pub use config::{DepBlock, FileConfig, IncludeDecl, MergeStrategy, Resolved};
+pub use context::{IncludeRef, Options, Shared, TgCtx, UnitState};
+pub use read_config::{MAX_READ_DEPTH, ReadConfigError, config_as_value, read_config_object};
+pub use resolve::{config_in_dir, dependency_var, resolve, resolve_config_path};
