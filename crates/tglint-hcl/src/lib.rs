@@ -11,6 +11,7 @@ pub mod functions;
 pub mod json;
 pub mod parse;
 pub mod span;
+pub mod syntax;
 pub mod value;
 
 pub use budget::{Budget, Exceeded, Limits, Resource};

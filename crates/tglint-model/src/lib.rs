@@ -7,7 +7,6 @@ pub mod diag;
 pub mod fs;
 pub mod load;
 pub mod module;
-pub mod refs;
 pub mod render;
 pub mod source;
 pub mod terragrunt;

@@ -7,15 +7,15 @@ use super::context::TgCtx;
 use super::schema::{KNOWN_BLOCKS, OTHER_SCALARS, STRING_SCALARS};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::clean;
-use crate::refs::refs;
 use crate::source::{BodyError, CacheAccess, ReadError};
 use crate::tgfuncs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_hcl::hcl_edit::Span as _;
-use tglint_hcl::hcl_edit::expr::{Expression, TraversalOperator};
+use tglint_hcl::hcl_edit::expr::Expression;
 use tglint_hcl::hcl_edit::structure::{Block, Body, Structure};
+use tglint_hcl::syntax::{Ref, refs};
 use tglint_hcl::{Data, EvalCtx, FileId, Functions, Origin, Span, Value, Vars, eval};
 
 pub(super) fn functions() -> [&'static Functions; 2] {
@@ -214,25 +214,18 @@ impl FileEval {
     }
 
     fn check_no_dependency_inputs(&self, e: &Expression) {
-        walk_traversals(e, &mut |root, ops, span| {
-            if root != "dependency" {
-                return;
-            }
-            let second = match ops.get(1) {
-                Some(TraversalOperator::GetAttr(id)) => Some(id.value().as_str()),
-                _ => None,
-            };
-            if second == Some("inputs") {
+        for r in refs(e) {
+            if r.root == "dependency" && r.steps.get(1).is_some_and(|s| s == "inputs") {
                 self.ctx.report(
                     Diagnostic::at(
                         ids::EVAL_ERROR,
                         "Reading inputs from dependencies is no longer supported. To acquire values from dependencies, use outputs.",
-                        self.span(span),
+                        self.span(Some(r.range)),
                     )
                     .with_help("read `dependency.<name>.outputs.<output>` instead"),
                 );
             }
-        });
+        }
     }
 
     // ----- phase 1: include blocks -----
@@ -488,14 +481,14 @@ impl FileEval {
         let mut vars = self.vars_for_locals(&BTreeMap::new());
         let mut done: BTreeMap<String, Value> = BTreeMap::new();
         let mut remaining: Vec<usize> = (0..attrs.len()).collect();
-        let deps: Vec<Vec<crate::refs::Ref>> = attrs.iter().map(|(_, e, _)| refs(e)).collect();
+        let deps: Vec<Vec<Ref>> = attrs.iter().map(|(_, e, _)| refs(e)).collect();
         for _pass in 0..1000 {
             let mut progress = false;
             let mut next = Vec::new();
             for &i in &remaining {
                 let ready = deps[i].iter().all(|r| match r.root.as_str() {
                     "include" | "feature" | "values" => true,
-                    "local" => r.attr.as_ref().is_some_and(|a| done.contains_key(a)),
+                    "local" => r.attr().is_some_and(|a| done.contains_key(a)),
                     _ => false,
                 });
                 if !ready {
@@ -523,9 +516,9 @@ impl FileEval {
                     .iter()
                     .find_map(|r| match r.root.as_str() {
                         "include" | "feature" | "values" => None,
-                        "local" => match &r.attr {
+                        "local" => match r.attr() {
                             None => Some("This local var name can not be determined.".to_string()),
-                            Some(a) if !names.contains(a) => {
+                            Some(a) if !names.iter().any(|n| n == a) => {
                                 Some(format!("There is no local named \"{a}\" in this block."))
                             }
                             Some(a) if !done.contains_key(a) => Some(format!(
@@ -885,63 +878,4 @@ fn fill_terraform(mut v: Value) -> Value {
         }
     }
     v
-}
-
-type TraversalVisitor<'f> =
-    dyn FnMut(&str, &[&TraversalOperator], Option<std::ops::Range<usize>>) + 'f;
-
-/// Calls `f(root, operators, span)` for every traversal rooted at a variable.
-fn walk_traversals(e: &Expression, f: &mut TraversalVisitor<'_>) {
-    fn go(e: &Expression, f: &mut TraversalVisitor<'_>, depth: u32) {
-        if depth > 256 {
-            return;
-        }
-        let d = depth + 1;
-        match e {
-            Expression::Traversal(t) => {
-                if let Expression::Variable(v) = &t.expr {
-                    let ops: Vec<&TraversalOperator> =
-                        t.operators.iter().map(|o| o.value()).collect();
-                    f(v.value().as_str(), &ops, t.span());
-                } else {
-                    go(&t.expr, f, d);
-                }
-                for op in &t.operators {
-                    if let TraversalOperator::Index(ix) = op.value() {
-                        go(ix, f, d);
-                    }
-                }
-            }
-            Expression::Array(a) => a.iter().for_each(|x| go(x, f, d)),
-            Expression::Object(o) => o.iter().for_each(|(_, v)| go(v.expr(), f, d)),
-            Expression::Parenthesis(p) => go(p.inner(), f, d),
-            Expression::Conditional(c) => {
-                go(&c.cond_expr, f, d);
-                go(&c.true_expr, f, d);
-                go(&c.false_expr, f, d);
-            }
-            Expression::FuncCall(c) => c.args.iter().for_each(|a| go(a, f, d)),
-            Expression::UnaryOp(u) => go(&u.expr, f, d),
-            Expression::BinaryOp(b) => {
-                go(&b.lhs_expr, f, d);
-                go(&b.rhs_expr, f, d);
-            }
-            Expression::ForExpr(fe) => {
-                go(&fe.intro.collection_expr, f, d);
-                go(&fe.value_expr, f, d);
-                if let Some(k) = &fe.key_expr {
-                    go(k, f, d);
-                }
-            }
-            Expression::StringTemplate(t) => {
-                for el in t.iter() {
-                    if let tglint_hcl::hcl_edit::template::Element::Interpolation(i) = el {
-                        go(&i.expr, f, d);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    go(e, f, 0)
 }

@@ -1,19 +1,29 @@
-//! Which variables an expression refers to: the free roots (`local`, `include`,
-//! `dependency`, …) and, for each, the first attribute step (`local.foo.bar` → `foo`).
-//! Names bound by `for` expressions and template `for` directives are not free.
+//! The one walk over an expression's syntax tree: which variables it refers to. Every
+//! position is visited — object keys and values, heredocs and string templates with their
+//! interpolations and directives (`%{if}` conditions, `%{for}` collections), `for`
+//! collections, keys, values and conditions, function arguments, index expressions — and
+//! names bound by `for` expressions and template `for` directives are not free.
 
-use tglint_hcl::hcl_edit::expr::{Expression, TraversalOperator};
-use tglint_hcl::hcl_edit::template::{Directive, Element, Template};
-use tglint_hcl::hcl_edit::{Span as _, expr::ObjectKey};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::{Span as _, expr::ObjectKey};
 
-/// One free reference.
+/// One free reference: `local.foo.bar` is root `local` with steps `["foo", "bar"]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ref {
     pub root: String,
-    /// The first step after the root when it is an attribute.
-    pub attr: Option<String>,
+    /// The attribute steps right after the root, up to the first step that is not an
+    /// attribute (`local["name"]` has none: Terragrunt cannot tell which local it names).
+    pub steps: Vec<String>,
     /// Byte range of the reference.
     pub range: std::ops::Range<usize>,
+}
+
+impl Ref {
+    /// The first step after the root, when it is an attribute.
+    pub fn attr(&self) -> Option<&str> {
+        self.steps.first().map(String::as_str)
+    }
 }
 
 /// All free references in `e`, in source order.
@@ -34,11 +44,11 @@ struct Walker {
 }
 
 impl Walker {
-    fn free(&mut self, name: &str, attr: Option<String>, range: std::ops::Range<usize>) {
+    fn free(&mut self, name: &str, steps: Vec<String>, range: std::ops::Range<usize>) {
         if !self.bound.iter().any(|b| b == name) {
             self.out.push(Ref {
                 root: name.to_string(),
-                attr,
+                steps,
                 range,
             });
         }
@@ -75,7 +85,7 @@ impl Walker {
             Expression::HeredocTemplate(h) => self.template(&h.template),
             Expression::Parenthesis(p) => self.expr(p.inner()),
             Expression::Variable(v) => {
-                self.free(v.value().as_str(), None, v.span().unwrap_or(0..0));
+                self.free(v.value().as_str(), Vec::new(), v.span().unwrap_or(0..0));
             }
             Expression::Conditional(c) => {
                 self.expr(&c.cond_expr);
@@ -87,11 +97,15 @@ impl Walker {
                 if let Expression::Variable(v) = &t.expr {
                     // Only `root.name` names an attribute; `local["name"]` does not (Terragrunt:
                     // "This local var name can not be determined.").
-                    let attr = t.operators.first().and_then(|op| match op.value() {
-                        TraversalOperator::GetAttr(id) => Some(id.value().as_str().to_string()),
-                        _ => None,
-                    });
-                    self.free(v.value().as_str(), attr, t.span().unwrap_or(0..0));
+                    let steps = t
+                        .operators
+                        .iter()
+                        .map_while(|op| match op.value() {
+                            TraversalOperator::GetAttr(id) => Some(id.value().as_str().to_string()),
+                            _ => None,
+                        })
+                        .collect();
+                    self.free(v.value().as_str(), steps, t.span().unwrap_or(0..0));
                 } else {
                     self.expr(&t.expr);
                 }
@@ -163,12 +177,12 @@ impl Walker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tglint_hcl::{FileId, parse_expr};
+    use crate::{FileId, parse_expr};
 
     fn roots(src: &str) -> Vec<(String, Option<String>)> {
         refs(&parse_expr(FileId(0), src).unwrap())
             .into_iter()
-            .map(|r| (r.root, r.attr))
+            .map(|r| (r.root.clone(), r.attr().map(str::to_string)))
             .collect()
     }
 
@@ -190,5 +204,37 @@ mod tests {
         );
         assert_eq!(roots(r#"local["a"]"#), vec![("local".into(), None)]);
         assert_eq!(roots("upper(foo)"), vec![("foo".into(), None)]);
+    }
+
+    #[test]
+    fn every_position_is_visited() {
+        let src = r#"{
+  (local.key) = <<-EOT
+    %{ if dependency.a.inputs.x }${local.y}%{ endif }
+    %{ for i in local.list }${i}${dependency.b.outputs.z}%{ endfor }
+  EOT
+  w = [for k, v in local.m : v if v != dependency.c.inputs]
+  d = local.arr[local.idx]
+}"#;
+        let all: Vec<(String, Vec<String>)> = refs(&parse_expr(FileId(0), src).unwrap())
+            .into_iter()
+            .map(|r| (r.root, r.steps))
+            .collect();
+        let want: Vec<(&str, Vec<&str>)> = vec![
+            ("local", vec!["key"]),
+            ("dependency", vec!["a", "inputs", "x"]),
+            ("local", vec!["y"]),
+            ("local", vec!["list"]),
+            ("dependency", vec!["b", "outputs", "z"]),
+            ("local", vec!["m"]),
+            ("dependency", vec!["c", "inputs"]),
+            ("local", vec!["arr"]),
+            ("local", vec!["idx"]),
+        ];
+        let want: Vec<(String, Vec<String>)> = want
+            .into_iter()
+            .map(|(r, s)| (r.to_string(), s.into_iter().map(String::from).collect()))
+            .collect();
+        assert_eq!(all, want);
     }
 }
