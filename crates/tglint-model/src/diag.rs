@@ -54,18 +54,141 @@ impl Label {
     }
 }
 
-/// The reserved ids the model emits (DESIGN §5).
+/// A rule id: a built-in rule's (`deletion-protection`), a reserved one (`parse-error`),
+/// or the name of a user's `check` block. Cheap to clone; built-in and reserved ids are
+/// borrowed statics.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(std::borrow::Cow<'static, str>);
+
+impl RuleId {
+    pub const fn new_static(id: &'static str) -> RuleId {
+        RuleId(std::borrow::Cow::Borrowed(id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&'static str> for RuleId {
+    fn from(s: &'static str) -> RuleId {
+        RuleId::new_static(s)
+    }
+}
+
+impl From<String> for RuleId {
+    fn from(s: String) -> RuleId {
+        RuleId(std::borrow::Cow::Owned(s))
+    }
+}
+
+impl From<Reserved> for RuleId {
+    fn from(r: Reserved) -> RuleId {
+        RuleId::new_static(r.id())
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, o: &str) -> bool {
+        *self.0 == *o
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, o: &&str) -> bool {
+        *self.0 == **o
+    }
+}
+
+impl PartialEq<Reserved> for RuleId {
+    fn eq(&self, o: &Reserved) -> bool {
+        *self.0 == *o.id()
+    }
+}
+
+/// The ids reserved for what loading reports (DESIGN §5). Their severities are a default
+/// the engine may change from policy (`deprecated` and `unsupported` can be disabled;
+/// the others cannot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reserved {
+    /// A file that cannot be read or parsed, a directory that cannot be listed.
+    ParseError,
+    /// A missing included file, a nested include, a bad merge strategy.
+    IncludeError,
+    /// An expression that cannot be evaluated: unknown function, wrong types, cyclic
+    /// locals, a spent evaluation budget.
+    EvalError,
+    /// A policy file that cannot be loaded (`.tglint.hcl`, `--config`).
+    PolicyError,
+    /// What Terragrunt deprecates (a bare include, …).
+    Deprecated,
+    /// What tglint does not evaluate, or refuses to read.
+    Unsupported,
+}
+
+impl Reserved {
+    pub const ALL: [Reserved; 6] = [
+        Reserved::ParseError,
+        Reserved::IncludeError,
+        Reserved::EvalError,
+        Reserved::PolicyError,
+        Reserved::Deprecated,
+        Reserved::Unsupported,
+    ];
+
+    pub const fn id(self) -> &'static str {
+        match self {
+            Reserved::ParseError => "parse-error",
+            Reserved::IncludeError => "include-error",
+            Reserved::EvalError => "eval-error",
+            Reserved::PolicyError => "policy-error",
+            Reserved::Deprecated => "deprecated",
+            Reserved::Unsupported => "unsupported",
+        }
+    }
+
+    pub const fn default_severity(self) -> Severity {
+        match self {
+            Reserved::Deprecated => Severity::Warning,
+            Reserved::Unsupported => Severity::Info,
+            _ => Severity::Error,
+        }
+    }
+
+    /// Whether policy may disable it or change its severity.
+    pub const fn configurable(self) -> bool {
+        matches!(self, Reserved::Deprecated | Reserved::Unsupported)
+    }
+
+    /// The reserved id named `id`, if it is one.
+    pub fn from_id(id: &str) -> Option<Reserved> {
+        Reserved::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+/// The reserved ids by their constant names, as call sites name them.
 pub mod ids {
-    pub const PARSE_ERROR: &str = "parse-error";
-    pub const INCLUDE_ERROR: &str = "include-error";
-    pub const EVAL_ERROR: &str = "eval-error";
-    pub const DEPRECATED: &str = "deprecated";
-    pub const UNSUPPORTED: &str = "unsupported";
+    use super::Reserved;
+    pub const PARSE_ERROR: Reserved = Reserved::ParseError;
+    pub const INCLUDE_ERROR: Reserved = Reserved::IncludeError;
+    pub const EVAL_ERROR: Reserved = Reserved::EvalError;
+    pub const POLICY_ERROR: Reserved = Reserved::PolicyError;
+    pub const DEPRECATED: Reserved = Reserved::Deprecated;
+    pub const UNSUPPORTED: Reserved = Reserved::Unsupported;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
+    /// Set by whoever reports: the model gives its reserved ids their default, the rule
+    /// engine gives each finding the level the policy sets for its rule (and may change
+    /// the configurable reserved ones).
     pub severity: Severity,
     pub message: String,
     /// Where the user must edit.
@@ -76,12 +199,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, message: impl Into<String>, primary: Label) -> Diagnostic {
-        let severity = match rule {
-            ids::DEPRECATED => Severity::Warning,
-            ids::UNSUPPORTED => Severity::Info,
-            _ => Severity::Error,
-        };
+    /// A problem found while loading, under a reserved id with its default severity.
+    pub fn new(rule: Reserved, message: impl Into<String>, primary: Label) -> Diagnostic {
+        Diagnostic::finding(rule.into(), rule.default_severity(), message, primary)
+    }
+
+    /// `new` at a span.
+    pub fn at(rule: Reserved, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic::new(rule, message, Label::new(span))
+    }
+
+    /// A finding of a rule or a check, at the severity the engine decided.
+    pub fn finding(
+        rule: RuleId,
+        severity: Severity,
+        message: impl Into<String>,
+        primary: Label,
+    ) -> Diagnostic {
         Diagnostic {
             rule,
             severity,
@@ -92,10 +226,6 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(rule: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic::new(rule, message, Label::new(span))
-    }
-
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
@@ -104,5 +234,40 @@ impl Diagnostic {
     pub fn with_related(mut self, related: Vec<Label>) -> Diagnostic {
         self.related = related;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_ids_are_kebab_case_and_round_trip() {
+        for r in Reserved::ALL {
+            assert_eq!(Reserved::from_id(r.id()), Some(r));
+            assert!(
+                r.id()
+                    .split('-')
+                    .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())),
+                "{}",
+                r.id()
+            );
+            assert_eq!(RuleId::from(r), r);
+        }
+        assert!(!Reserved::EvalError.configurable());
+        assert!(Reserved::Unsupported.configurable());
+    }
+
+    #[test]
+    fn a_check_name_is_a_rule_id() {
+        let id = RuleId::from(String::from("rds-storage-floor"));
+        let d = Diagnostic::finding(
+            id.clone(),
+            Severity::Warning,
+            "too small",
+            Label::file_start(FileId(0)),
+        );
+        assert_eq!(d.rule, "rds-storage-floor");
+        assert_eq!(d.severity, Severity::Warning);
     }
 }

@@ -5,11 +5,13 @@
 
 pub mod diag;
 pub mod fs;
+pub mod graph;
 pub mod load;
 pub mod module;
 pub mod render;
 pub mod source;
 pub mod terragrunt;
 pub mod tgfuncs;
+pub mod unit;
 
 pub use tglint_hcl as hcl;

@@ -1,84 +1,23 @@
 //! Loading a tree: discovery, resolving every unit (in parallel), the dependency graph and
 //! the tree-level diagnostics. Loading never fails: problems are diagnostics.
 
-use crate::diag::{Diagnostic, Label, ids};
+use crate::diag::{Diagnostic, Label, Reserved, ids};
 use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
-use crate::module::{ModuleSource, parse_source};
+use crate::graph::Graph;
 use crate::source::{BodyError, ReadError, Refusal, SourceCache, SourceFile};
 use crate::terragrunt::context::{Options, Shared, TgCtx, UnitState};
-use crate::terragrunt::{self, DepBlock, FileConfig, MergeStrategy, Resolved};
+use crate::terragrunt::{self, DepBlock, FileConfig, Resolved};
+use crate::unit::{Dependency, Unit};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tglint_hcl::{FileId, Span, Value};
+use tglint_hcl::{FileId, Origin, Span, Value};
 
 /// Directories discovery never enters.
 pub const SKIPPED_DIRS: &[&str] = &[".terragrunt-cache", ".terraform", ".git"];
-
-#[derive(Clone, Debug)]
-pub struct IncludeInfo {
-    pub label: String,
-    /// Absolute.
-    pub path: PathBuf,
-    pub merge_strategy: MergeStrategy,
-    pub expose: bool,
-    /// The include block in the unit.
-    pub span: Span,
-    pub file: Option<FileId>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Dependency {
-    pub label: String,
-    pub config_path: Value,
-    /// The configuration file the block points at (absolute), when its path is known.
-    pub target: Option<PathBuf>,
-    /// The target unit's directory relative to the root, when it is a unit of the tree.
-    pub target_unit: Option<String>,
-    pub enabled: bool,
-    pub skip_outputs: bool,
-    pub mock_outputs: Option<Value>,
-    pub span: Span,
-}
-
-/// A resolved unit (DESIGN §3.2).
-#[derive(Clone, Debug)]
-pub struct Unit {
-    /// Relative to the root, `/`-separated (`.` for the root itself).
-    pub dir: String,
-    /// The unit file, absolute.
-    pub path: PathBuf,
-    pub file: Option<FileId>,
-    pub includes: Vec<IncludeInfo>,
-    /// The merged configuration (locals are the unit's own).
-    pub config: FileConfig,
-    pub dependencies: Vec<Dependency>,
-    pub module: Option<ModuleSource>,
-    /// Whether the unit file itself could not be read or parsed.
-    pub failed: bool,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Unit {
-    /// `dependencies.paths` ∪ the `config_path` of every enabled dependency block.
-    pub fn dependency_paths(&self) -> Vec<Value> {
-        let mut out: Vec<Value> = self
-            .config
-            .dependencies_paths
-            .as_ref()
-            .and_then(|v| v.as_seq().map(|s| s.to_vec()))
-            .unwrap_or_default();
-        for d in &self.dependencies {
-            if d.enabled && !out.iter().any(|x| x.same(&d.config_path)) {
-                out.push(d.config_path.clone());
-            }
-        }
-        out
-    }
-}
 
 pub struct Tree {
     pub root: PathBuf,
@@ -120,7 +59,7 @@ pub struct Discovered {
 pub struct WalkProblem {
     /// Absolute, as written (below the root).
     pub path: PathBuf,
-    pub rule: &'static str,
+    pub rule: Reserved,
     pub message: String,
     pub help: Option<String>,
 }
@@ -259,7 +198,7 @@ impl Walker<'_> {
         relative(p, &self.root)
     }
 
-    fn problem(&mut self, path: &Path, rule: &'static str, message: String, help: &str) {
+    fn problem(&mut self, path: &Path, rule: Reserved, message: String, help: &str) {
         self.out.problems.push(WalkProblem {
             path: path.to_path_buf(),
             rule,
@@ -630,7 +569,7 @@ pub fn sort_diagnostics(cache: &SourceCache, diags: &mut Vec<Diagnostic>) {
                 .unwrap_or_default(),
             d.primary.start,
             d.primary.end,
-            d.rule,
+            d.rule.clone(),
             d.message.clone(),
         )
     };
@@ -660,27 +599,31 @@ fn unrepresentable_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
     let path = clean(path);
     let f = shared.cache.file(&path);
     let dir_abs = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-    Unit {
-        dir: relative(&dir_abs, shared.cache.root()),
-        file: None,
-        includes: Vec::new(),
-        config: FileConfig::default(),
-        dependencies: Vec::new(),
-        module: None,
-        failed: true,
-        diagnostics: vec![
-            Diagnostic::new(
-                ids::UNSUPPORTED,
-                format!(
-                    "{}: the path is not valid UTF-8, so tglint does not evaluate this unit (Terragrunt's functions give paths to HCL as strings, which must be UTF-8)",
-                    f.rel
-                ),
-                Label::file_start(f.id),
-            )
-            .with_help("rename the directory to a UTF-8 name to have it checked"),
-        ],
+    let diagnostics = vec![
+        Diagnostic::new(
+            ids::UNSUPPORTED,
+            format!(
+                "{}: the path is not valid UTF-8, so tglint does not evaluate this unit (Terragrunt's functions give paths to HCL as strings, which must be UTF-8)",
+                f.rel
+            ),
+            Label::file_start(f.id),
+        )
+        .with_help("rename the directory to a UTF-8 name to have it checked"),
+    ];
+    Unit::new(
+        Arc::from(shared.cache.root()),
+        relative(&dir_abs, shared.cache.root()),
         path,
-    }
+        None,
+        Vec::new(),
+        Vec::new(),
+        FileConfig::default(),
+        FileConfig::default(),
+        Vec::new(),
+        Vec::new(),
+        true,
+        diagnostics,
+    )
 }
 
 fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
@@ -700,18 +643,6 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
     let r: Resolved = terragrunt::resolve(ctx.clone(), &path);
     let dir_abs = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     let dir = relative(&dir_abs, shared.cache.root());
-    let includes = r
-        .includes
-        .iter()
-        .map(|i| IncludeInfo {
-            label: i.label.clone(),
-            path: i.path.clone(),
-            merge_strategy: i.merge,
-            expose: i.expose,
-            span: i.span,
-            file: i.file,
-        })
-        .collect::<Vec<_>>();
     let mut refused_targets = Vec::new();
     let dependencies = r
         .dependencies
@@ -753,116 +684,52 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
                 skip_outputs: d.attr("skip_outputs").and_then(Value::as_bool) == Some(true),
                 mock_outputs: d.attr("mock_outputs").cloned(),
                 span: d.span,
+                value: Value::object(d.attrs.clone()).with_origin(Some(Origin::new(d.span))),
             }
         })
         .collect();
-    let module = r
-        .config
-        .terraform
-        .as_ref()
-        .and_then(|t| t.as_map())
-        .and_then(|m| m.get("source"))
-        .and_then(Value::as_str)
-        .map(parse_source);
     let mut diagnostics = std::mem::take(&mut *diags.lock().unwrap_or_else(|p| p.into_inner()));
     diagnostics.extend(refused_targets);
-    // Related labels: the include chain that carried the problem to this unit.
+    let reads = std::mem::take(&mut *ctx.unit.edges.lock().unwrap_or_else(|p| p.into_inner()));
+    let mut unit = Unit::new(
+        Arc::from(shared.cache.root()),
+        dir,
+        path,
+        r.file,
+        r.includes,
+        r.layers,
+        r.own,
+        r.config,
+        dependencies,
+        reads,
+        r.failed,
+        Vec::new(),
+    );
+    // Related labels: the chain of files that carried the problem to this unit.
     for d in &mut diagnostics {
-        if Some(d.primary.file) != r.file && d.related.is_empty() {
-            for inc in &includes {
-                if inc.file == Some(d.primary.file) {
-                    d.related.push(Label::new(inc.span).with_note(format!(
-                        "included here as \"{}\" (merge_strategy = {})",
-                        inc.label,
-                        inc.merge_strategy.as_str()
-                    )));
-                }
-            }
+        if Some(d.primary.file) != unit.file && d.related.is_empty() {
+            let at = Origin::new(Span::new(
+                d.primary.file,
+                d.primary.start as usize..d.primary.end as usize,
+            ));
+            d.related = unit.chain(&at).into_iter().skip(1).collect();
         }
     }
     sort_diagnostics(&shared.cache, &mut diagnostics);
-    Unit {
-        dir,
-        path,
-        file: r.file,
-        includes,
-        config: r.config,
-        dependencies,
-        module,
-        failed: r.failed,
-        diagnostics,
-    }
+    unit.diagnostics = diagnostics;
+    unit
 }
 
 /// Reports dependency cycles (Terragrunt's DependencyCycleError) on every unit in one.
 fn report_cycles(units: &mut [Unit]) {
-    let index: BTreeMap<String, usize> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.dir.clone(), i))
-        .collect();
-    let edges: Vec<Vec<(usize, Span)>> = units
-        .iter()
-        .map(|u| {
-            u.dependencies
-                .iter()
-                .filter(|d| d.enabled)
-                .filter_map(|d| {
-                    d.target_unit
-                        .as_ref()
-                        .and_then(|t| index.get(t))
-                        .map(|i| (*i, d.span))
-                })
-                .collect()
-        })
-        .collect();
-    // Iterative DFS with colours; each back edge closes a cycle.
-    let n = units.len();
-    let mut colour = vec![0u8; n];
-    let mut found: Vec<(usize, Vec<usize>, Span)> = Vec::new();
-    for start in 0..n {
-        if colour[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        let mut path: Vec<usize> = vec![start];
-        colour[start] = 1;
-        while let Some((node, next)) = stack.last().copied() {
-            if next < edges[node].len() {
-                if let Some(top) = stack.last_mut() {
-                    top.1 += 1;
-                }
-                let (to, span) = edges[node][next];
-                match colour[to] {
-                    0 => {
-                        colour[to] = 1;
-                        stack.push((to, 0));
-                        path.push(to);
-                    }
-                    1 => {
-                        if let Some(pos) = path.iter().position(|p| *p == to) {
-                            let mut cyc: Vec<usize> = path[pos..].to_vec();
-                            cyc.push(to);
-                            found.push((node, cyc, span));
-                        }
-                    }
-                    _ => {}
-                }
-            } else {
-                colour[node] = 2;
-                stack.pop();
-                path.pop();
-            }
-        }
-    }
-    for (node, cyc, span) in found {
-        let names: Vec<&str> = cyc.iter().map(|i| units[*i].dir.as_str()).collect();
+    for c in Graph::of(units).cycles() {
+        let names: Vec<&str> = c.nodes.iter().map(|i| units[*i].dir.as_str()).collect();
         let msg = format!(
             "Found a dependency cycle between modules: {}",
             names.join(" -> ")
         );
-        units[node].diagnostics.push(
-            Diagnostic::at(ids::EVAL_ERROR, msg, span)
+        units[c.closing.from].diagnostics.push(
+            Diagnostic::at(ids::EVAL_ERROR, msg, c.closing.span)
                 .with_help("remove one of the dependency blocks that close the cycle"),
         );
     }

@@ -2,8 +2,8 @@
 //! Internal types do not derive `Serialize`; this module builds the public shape.
 
 use crate::diag::{Diagnostic, Label};
-use crate::fs::relative;
-use crate::load::{Tree, Unit};
+use crate::load::Tree;
+use crate::unit::Unit;
 use serde_json::{Map, Value as J, json};
 use std::collections::BTreeMap;
 use tglint_hcl::value::is_identifier;
@@ -38,10 +38,6 @@ pub fn value_json(v: &Value) -> J {
         }
         Data::Unknown(u) => json!({ "$unknown": u.reason.to_string() }),
     }
-}
-
-fn opt_json(v: &Option<Value>) -> J {
-    v.as_ref().map(value_json).unwrap_or(J::Null)
 }
 
 /// `path` extended by a key, in HCL traversal syntax.
@@ -142,75 +138,36 @@ pub fn diagnostic_json(tree: &Tree, d: &Diagnostic, unit: Option<&str>) -> J {
     J::Object(m)
 }
 
-/// The render object of one unit.
+/// The render object of one unit: the keys of [`Unit::to_value`] that the render view
+/// shows (`path` shown as `unit`), with `version`, `origins` and `diagnostics`.
 pub fn unit_json(tree: &Tree, u: &Unit) -> J {
-    let c = &u.config;
-    // Structural paths are relative to the root; a path outside it stays absolute (so
-    // the output does not depend on where the root sits).
-    let rel = |p: &std::path::Path| {
-        if p.starts_with(&tree.root) {
-            relative(p, &tree.root)
-        } else {
-            p.display().to_string()
-        }
+    let view = u.to_value();
+    let part = |k: &str| {
+        view.as_map()
+            .and_then(|m| m.get(k))
+            .map(value_json)
+            .unwrap_or(J::Null)
     };
-    let includes: Vec<J> = u
-        .includes
-        .iter()
-        .map(|i| {
-            json!({
-                "label": i.label,
-                "path": rel(&i.path),
-                "merge_strategy": i.merge_strategy.as_str(),
-                "expose": i.expose,
-            })
-        })
-        .collect();
-    let dependencies: Vec<J> = u
-        .dependencies
-        .iter()
-        .map(|d| {
-            json!({
-                "name": d.label,
-                "config_path": value_json(&d.config_path),
-                "target": d.target_unit.clone().map(J::String).unwrap_or_else(|| {
-                    d.target.as_ref().map(|t| J::String(rel(t))).unwrap_or(J::Null)
-                }),
-                "enabled": d.enabled,
-                "skip_outputs": d.skip_outputs,
-                "mock_outputs": opt_json(&d.mock_outputs),
-            })
-        })
-        .collect();
-    let features: Map<String, J> = c
-        .features
-        .iter()
-        .map(|(k, v)| {
-            let default = v
-                .as_map()
-                .and_then(|m| m.get("default"))
-                .map(value_json)
-                .unwrap_or(J::Null);
-            (k.clone(), default)
-        })
-        .collect();
-    let generate = Value::object(c.generate.clone());
-    let locals = Value::object(c.locals.clone());
-
     let mut origins = Origins {
         tree,
         out: BTreeMap::new(),
     };
-    origins.walk("locals".into(), &locals, 0);
-    if let Some(v) = &c.inputs {
+    origins.walk("locals".into(), &Value::object(u.locals.clone()), 0);
+    if let Some(v) = &u.inputs {
         origins.walk("inputs".into(), v, 0);
     }
-    if let Some(v) = &c.terraform {
-        origins.walk("terraform".into(), v, 0);
+    if let Some(t) = &u.terraform {
+        origins.walk("terraform".into(), &t.value, 0);
     }
-    if let Some(v) = &c.remote_state {
-        origins.walk("remote_state".into(), v, 0);
+    if let Some(r) = &u.remote_state {
+        origins.walk("remote_state".into(), &r.value, 0);
     }
+    let generate = Value::object(
+        u.generate
+            .iter()
+            .map(|g| (g.label.clone(), g.value.clone()))
+            .collect(),
+    );
     origins.walk("generate".into(), &generate, 0);
     for d in &u.dependencies {
         if let Some(m) = &d.mock_outputs {
@@ -221,39 +178,32 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
             );
         }
     }
-    if let Some(v) = &c.exclude {
+    if let Some(v) = &u.exclude {
         origins.walk("exclude".into(), v, 0);
     }
-
     let diagnostics: Vec<J> = u
         .diagnostics
         .iter()
         .map(|d| diagnostic_json(tree, d, None))
         .collect();
-    let file = u.file.map(|f| tree.rel(f)).unwrap_or_else(|| rel(&u.path));
     let mut m = Map::new();
     m.insert("version".into(), J::from(RENDER_VERSION));
-    m.insert("unit".into(), J::String(u.dir.clone()));
-    m.insert("file".into(), J::String(file));
-    m.insert("includes".into(), J::Array(includes));
-    m.insert("locals".into(), value_json(&locals));
-    m.insert(
-        "inputs".into(),
-        c.inputs
-            .as_ref()
-            .map(value_json)
-            .unwrap_or_else(|| J::Object(Map::new())),
-    );
-    m.insert("terraform".into(), opt_json(&c.terraform));
-    m.insert("remote_state".into(), opt_json(&c.remote_state));
-    m.insert("generate".into(), value_json(&generate));
-    m.insert("dependencies".into(), J::Array(dependencies));
-    m.insert(
-        "dependency_paths".into(),
-        J::Array(u.dependency_paths().iter().map(value_json).collect()),
-    );
-    m.insert("features".into(), J::Object(features));
-    m.insert("exclude".into(), opt_json(&c.exclude));
+    m.insert("unit".into(), part("path"));
+    for k in [
+        "file",
+        "includes",
+        "locals",
+        "inputs",
+        "terraform",
+        "remote_state",
+        "generate",
+        "dependencies",
+        "dependency_paths",
+        "features",
+        "exclude",
+    ] {
+        m.insert(k.into(), part(k));
+    }
     m.insert(
         "origins".into(),
         J::Object(origins.out.into_iter().collect()),

@@ -63,7 +63,7 @@ fn tree_diags(t: &Tree) -> Vec<(String, String, String)> {
 
 fn local(t: &Tree, dir: &str, name: &str) -> tglint_hcl::Value {
     t.unit(dir)
-        .and_then(|u| u.config.locals.get(name).cloned())
+        .and_then(|u| u.locals.get(name).cloned())
         .unwrap_or_else(|| panic!("no local {name} in {dir}"))
 }
 

@@ -47,7 +47,7 @@ fn include_loop_through_read_terragrunt_config() {
     // The rest of the unit still resolves.
     let u = &t.units[0];
     assert_eq!(
-        u.config.inputs.as_ref().map(|v| v.to_string()),
+        u.inputs.as_ref().map(|v| v.to_string()),
         Some("{ x = 1 }".into())
     );
 }
@@ -117,7 +117,6 @@ fn run_cmd_is_never_executed() {
     assert!(!marker.exists(), "run_cmd must never run anything");
     let u = &t.units[0];
     let out = u
-        .config
         .inputs
         .as_ref()
         .and_then(|i| i.as_map())
@@ -136,7 +135,6 @@ fn reads_outside_the_root_are_refused() {
     let t = tree(fs);
     let u = &t.units[0];
     let s = u
-        .config
         .inputs
         .as_ref()
         .and_then(|i| i.as_map())
@@ -162,7 +160,6 @@ fn reads_outside_the_root_are_refused() {
     };
     let t = load::load(Arc::new(fs), Path::new("/r"), opts);
     let s = t.units[0]
-        .config
         .inputs
         .as_ref()
         .and_then(|i| i.as_map())

@@ -46,14 +46,14 @@ fn every_real_tree_resolves() {
             "{}: render is not deterministic",
             t.display()
         );
-        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
         for d in tree
             .units
             .iter()
             .flat_map(|u| u.diagnostics.iter())
             .chain(&tree.diagnostics)
         {
-            *by_rule.entry(d.rule).or_default() += 1;
+            *by_rule.entry(d.rule.to_string()).or_default() += 1;
             if d.message.contains("Call to unknown function") {
                 unknown_fn.push(format!("{}: {}", t.display(), d.message));
             }

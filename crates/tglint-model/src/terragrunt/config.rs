@@ -77,12 +77,24 @@ pub struct FileConfig {
     pub scalars: BTreeMap<String, Value>,
 }
 
+/// One included file's own evaluated configuration, as the unit's merge saw it.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub include: IncludeDecl,
+    pub config: FileConfig,
+}
+
 /// The outcome of resolving one top-level configuration (a unit, or a
 /// `read_terragrunt_config` target).
 pub struct Resolved {
     pub file: Option<FileId>,
     pub includes: Vec<IncludeDecl>,
+    /// The merged configuration (locals are the file's own).
     pub config: FileConfig,
+    /// The file's own configuration, before the merge.
+    pub own: FileConfig,
+    /// The included files that could be opened, each with its own configuration.
+    pub layers: Vec<Layer>,
     /// The merged dependency blocks with their resolved target paths.
     pub dependencies: Vec<(DepBlock, Option<PathBuf>)>,
     /// Whether loading failed badly enough that values are missing (parse error…).

@@ -3,10 +3,11 @@
 
 use crate::diag::Diagnostic;
 use crate::source::SourceCache;
+use crate::unit::{Read, Via};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tglint_hcl::{Budget, Limits, Value};
+use tglint_hcl::{Budget, Limits, Span, Value};
 
 /// What the user told tglint about the invocation (DESIGN §3.4, §6).
 #[derive(Clone, Debug, Default)]
@@ -33,7 +34,9 @@ pub struct Shared {
     pub opts: Options,
     /// `read_terragrunt_config` results that do not depend on the caller (see
     /// `config::read_config_object`), with the diagnostics reading them produced.
-    pub read_cache: Mutex<BTreeMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+    /// Each entry also keeps what reading the target read, so that a unit finding it here
+    /// still records those reads.
+    pub read_cache: Mutex<BTreeMap<PathBuf, CachedRead>>,
     /// `find_in_parent_folders` walks, by (starting directory, name): the same for every
     /// unit in a directory, so each is walked once per run.
     pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentSearch>>,
@@ -62,6 +65,10 @@ impl Shared {
         }
     }
 }
+
+/// A cached `read_terragrunt_config` result: the object, the diagnostics reading it
+/// produced, and the reads it made.
+pub type CachedRead = (Value, Vec<Diagnostic>, Vec<Read>);
 
 /// An include block as functions see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,7 +108,9 @@ pub struct TgCtx {
 /// once, and a chain of files that each read the next twice stays linear).
 pub struct UnitState {
     pub budget: Budget,
-    pub reads: Mutex<std::collections::HashMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+    pub read_memo: Mutex<std::collections::HashMap<PathBuf, (Value, Vec<Diagnostic>)>>,
+    /// Every file the resolution read or probed, from where, in order.
+    pub edges: Mutex<Vec<Read>>,
     /// How many `read_terragrunt_config` loops were found so far; a read during which
     /// one was found depends on where it was read from and is not remembered.
     pub loops: std::sync::atomic::AtomicUsize,
@@ -111,7 +120,8 @@ impl UnitState {
     pub fn new(limits: Limits) -> UnitState {
         UnitState {
             budget: Budget::new(limits),
-            reads: Mutex::new(Default::default()),
+            read_memo: Mutex::new(Default::default()),
+            edges: Mutex::new(Vec::new()),
             loops: Default::default(),
         }
     }
@@ -122,6 +132,22 @@ impl TgCtx {
     /// the working directory for relative paths of Terragrunt's functions).
     pub fn terragrunt_dir(&self) -> &Path {
         self.config_path.parent().unwrap_or(Path::new("/"))
+    }
+
+    /// Records that the expression at `from` read or probed `target`.
+    pub fn read(&self, from: Span, target: &Path, via: Via) {
+        let target = crate::fs::clean(target);
+        let target_file = self.shared.cache.file(&target).id;
+        self.unit
+            .edges
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Read {
+                from,
+                target,
+                target_file,
+                via,
+            });
     }
 
     pub fn root(&self) -> &Path {

@@ -7,6 +7,7 @@ use super::resolve::{dependency_var, resolve};
 use super::schema::STRING_SCALARS;
 use crate::diag::Diagnostic;
 use crate::fs::{Kind, clean};
+use crate::unit::{Read, Via};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -133,6 +134,7 @@ pub fn read_config_object(
     span: Span,
 ) -> Result<Value, ReadConfigError> {
     let target = clean(target);
+    ctx.read(span, &target, Via::ReadTerragruntConfig);
     let cache = &ctx.shared.cache;
     match cache.kind(&target) {
         Ok(None) => return Err(ReadConfigError::NotFound(target)),
@@ -163,7 +165,7 @@ pub fn read_config_object(
             "read_terragrunt_config nests more than {MAX_READ_DEPTH} levels deep"
         )));
     }
-    if let Some((v, diags)) = lock(&ctx.unit.reads).get(&target).cloned() {
+    if let Some((v, diags)) = lock(&ctx.unit.read_memo).get(&target).cloned() {
         for d in diags {
             ctx.report(d);
         }
@@ -172,10 +174,12 @@ pub fn read_config_object(
     // A target that reads nothing further, includes nothing and never asks for the
     // original directory resolves the same for every caller: resolve it once per run.
     let cacheable = is_self_contained(ctx, &target);
-    if cacheable && let Some((v, diags)) = lock(&ctx.shared.read_cache).get(&target).cloned() {
+    if cacheable && let Some((v, diags, reads)) = lock(&ctx.shared.read_cache).get(&target).cloned()
+    {
         for d in diags {
             ctx.report(d);
         }
+        lock(&ctx.unit.edges).extend(reads);
         return Ok(v);
     }
     ctx.unit
@@ -183,6 +187,7 @@ pub fn read_config_object(
         .charge(Resource::Reads, 1)
         .map_err(ReadConfigError::Budget)?;
     let loops_before = ctx.unit.loops.load(Ordering::Relaxed);
+    let edges_before = lock(&ctx.unit.edges).len();
     let mut stack = ctx.read_stack.clone();
     if stack.is_empty() {
         stack.push(ctx.config_path.clone());
@@ -212,10 +217,15 @@ pub fn read_config_object(
         ctx.report(d.clone());
     }
     if cacheable {
-        lock(&ctx.shared.read_cache).insert(target.clone(), (v.clone(), produced.clone()));
+        // What the target itself read, for the next unit that finds it in the cache.
+        let reads = lock(&ctx.unit.edges)
+            .get(edges_before..)
+            .map(<[Read]>::to_vec)
+            .unwrap_or_default();
+        lock(&ctx.shared.read_cache).insert(target.clone(), (v.clone(), produced.clone(), reads));
     }
     if ctx.unit.loops.load(Ordering::Relaxed) == loops_before {
-        lock(&ctx.unit.reads).insert(target, (v.clone(), produced));
+        lock(&ctx.unit.read_memo).insert(target, (v.clone(), produced));
     }
     Ok(v)
 }

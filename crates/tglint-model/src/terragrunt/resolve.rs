@@ -2,13 +2,14 @@
 //! its include chain, in Terragrunt's order (spec §2): parents opened, features, locals,
 //! exposed parents, dependency blocks merged, everything else, then the merge.
 
-use super::config::{DepBlock, FileConfig, MergeStrategy, Resolved};
+use super::config::{DepBlock, FileConfig, Layer, MergeStrategy, Resolved};
 use super::context::{IncludeRef, TgCtx};
 use super::file::{FileEval, blocks_named};
 use super::merge;
 use super::read_config::config_as_value;
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Kind, clean};
+use crate::unit::Via;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -91,6 +92,8 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
                 file: None,
                 includes: Vec::new(),
                 config: FileConfig::default(),
+                own: FileConfig::default(),
+                layers: Vec::new(),
                 dependencies: Vec::new(),
                 failed: true,
             };
@@ -111,6 +114,7 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     // Open every parent (even with no_merge, a broken parent breaks the unit).
     let mut parents: Vec<Option<FileEval>> = Vec::new();
     for inc in unit.includes.clone().iter_mut() {
+        unit.ctx.read(inc.span, &inc.path, Via::Include);
         let pctx = TgCtx {
             include_from_child: Some(IncludeRef {
                 label: inc.label.clone(),
@@ -251,6 +255,19 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     }
     unit.eval_rest(&dep_var);
 
+    let layers: Vec<Layer> = unit
+        .includes
+        .iter()
+        .zip(&parents)
+        .filter_map(|(inc, p)| {
+            p.as_ref().map(|p| Layer {
+                include: inc.clone(),
+                config: p.cfg.clone(),
+            })
+        })
+        .collect();
+    let own = unit.cfg.clone();
+
     // Merge: include[0] ⊕ … ⊕ include[n-1] ⊕ unit, folded from the last include.
     let own_locals = unit.cfg.locals.clone();
     let own_exclude = unit.cfg.exclude.clone();
@@ -288,6 +305,8 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         file: Some(unit.file),
         includes: unit.includes.clone(),
         config: base,
+        own,
+        layers,
         dependencies,
         failed: false,
     }

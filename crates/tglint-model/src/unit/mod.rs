@@ -1,0 +1,447 @@
+//! The resolved unit: what rules, policy and the render view stand on (DESIGN §3.2).
+//!
+//! A [`Unit`] is one `terragrunt.hcl` resolved with its include chain: typed parts
+//! (`terraform`, `remote_state`, `generate`, `dependencies`, …) that keep their values with
+//! the origin of each, the layers it merged (each included file's own evaluated
+//! configuration), and the files its resolution read. Three doors lead in:
+//!
+//! - [`Unit::get`]: a value by path (`inputs.tags["Name"]`), answered as missing, unknown
+//!   (with why) or known ([`Lookup`], with typed helpers);
+//! - [`Unit::chain`]: why a value applies here — where it was set, which file read it with
+//!   `read_terragrunt_config`, which include carried it to the unit — as labels for a
+//!   diagnostic; [`Unit::overridden`] names the definitions a later one replaced;
+//! - [`Unit::to_value`]: the unit as one HCL object, for the render view and for policy
+//!   `check` blocks (`unit.inputs.x`).
+
+mod lookup;
+mod reads;
+mod value;
+
+pub use lookup::{Lookup, PathError, Step, Typed, parse_path};
+pub use reads::{Read, Via};
+
+use crate::diag::{Diagnostic, Label};
+use crate::module::ModuleSource;
+use crate::terragrunt::{FileConfig, IncludeDecl, Layer, MergeStrategy};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tglint_hcl::{FileId, Origin, Span, Value};
+
+/// An include block of the unit: label, path, merge strategy, `expose`, where it is and
+/// which file it opened.
+pub type Include = IncludeDecl;
+
+/// How a unit was placed in an environment or a region (filled in by the policy's
+/// classification; `None` until then).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classified {
+    /// The name found (`prod-eu`, `us-east-1`).
+    pub name: String,
+    /// The policy's kind it matched (`prod`), if any.
+    pub kind: Option<String>,
+    /// How it was found, for `--explain-env` ("locals.environment in env.hcl").
+    pub because: String,
+    pub origin: Option<Origin>,
+}
+
+/// The merged `terraform` block.
+#[derive(Clone, Debug)]
+pub struct Terraform {
+    /// The whole block as an object (hooks and `extra_arguments` keyed by label).
+    pub value: Value,
+    pub source: Option<Value>,
+    /// `source` as a module address and version, when it is a known string.
+    pub module: Option<ModuleSource>,
+}
+
+/// The winning `remote_state` (never merged).
+#[derive(Clone, Debug)]
+pub struct RemoteState {
+    pub value: Value,
+    pub backend: Option<Value>,
+    pub config: Option<Value>,
+    pub generate: Option<Value>,
+}
+
+/// One `generate` block, with Terragrunt's defaults filled in.
+#[derive(Clone, Debug)]
+pub struct Generate {
+    pub label: String,
+    pub value: Value,
+    pub path: Option<Value>,
+    pub if_exists: Option<Value>,
+    pub contents: Option<Value>,
+}
+
+/// One merged `dependency` block.
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub label: String,
+    pub config_path: Value,
+    /// The configuration file the block points at (absolute), when its path is known.
+    pub target: Option<PathBuf>,
+    /// The target unit's directory relative to the root, when it is a unit of the tree.
+    pub target_unit: Option<String>,
+    pub enabled: bool,
+    pub skip_outputs: bool,
+    pub mock_outputs: Option<Value>,
+    /// The block.
+    pub span: Span,
+    /// The block's attributes as written (`config_path`, `mock_outputs`, …).
+    pub value: Value,
+}
+
+/// A resolved unit.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The scanned root (absolute), which the unit's relative paths are relative to.
+    pub root: Arc<Path>,
+    /// Relative to the root, `/`-separated (`.` for the root itself).
+    pub dir: String,
+    /// The unit file, absolute.
+    pub path: PathBuf,
+    pub file: Option<FileId>,
+    pub environment: Option<Classified>,
+    pub region: Option<Classified>,
+    pub includes: Vec<Include>,
+    /// Each included file's own evaluated configuration, in include order (only the
+    /// files that could be opened).
+    pub layers: Vec<Layer>,
+    /// The unit file's own configuration, before the merge.
+    pub own: FileConfig,
+    /// The unit file's own locals (locals never merge).
+    pub locals: BTreeMap<String, Value>,
+    /// The merged inputs; `None` when no file sets `inputs`.
+    pub inputs: Option<Value>,
+    pub terraform: Option<Terraform>,
+    pub remote_state: Option<RemoteState>,
+    /// In label order.
+    pub generate: Vec<Generate>,
+    pub dependencies: Vec<Dependency>,
+    /// `dependencies.paths`, when set.
+    pub dependencies_paths: Option<Value>,
+    /// Feature flag name → the `feature` block as an object (`default`, …).
+    pub features: BTreeMap<String, Value>,
+    pub exclude: Option<Value>,
+    pub errors: Option<Value>,
+    pub engine: Option<Value>,
+    pub catalog: Option<Value>,
+    /// The top-level attributes (`iam_role`, `prevent_destroy`, …).
+    pub attributes: BTreeMap<String, Value>,
+    /// What the resolution read or probed, in the order it did.
+    pub reads: Vec<Read>,
+    /// Whether the unit file itself could not be read or parsed.
+    pub failed: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Unit {
+    /// Assembles a unit from its merged configuration.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        root: Arc<Path>,
+        dir: String,
+        path: PathBuf,
+        file: Option<FileId>,
+        includes: Vec<Include>,
+        layers: Vec<Layer>,
+        own: FileConfig,
+        merged: FileConfig,
+        dependencies: Vec<Dependency>,
+        reads: Vec<Read>,
+        failed: bool,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Unit {
+        let FileConfig {
+            locals,
+            inputs,
+            terraform,
+            remote_state,
+            generate,
+            dependency_blocks: _,
+            dependencies_paths,
+            features,
+            exclude,
+            errors,
+            engine,
+            catalog,
+            scalars,
+        } = merged;
+        let field = |v: &Value, k: &str| v.as_map().and_then(|m| m.get(k)).cloned();
+        let terraform = terraform.map(|value| {
+            let source = field(&value, "source");
+            let module = source
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(crate::module::parse_source);
+            Terraform {
+                source,
+                module,
+                value,
+            }
+        });
+        let remote_state = remote_state.map(|value| RemoteState {
+            backend: field(&value, "backend"),
+            config: field(&value, "config"),
+            generate: field(&value, "generate"),
+            value,
+        });
+        let generate = generate
+            .into_iter()
+            .map(|(label, value)| Generate {
+                label,
+                path: field(&value, "path"),
+                if_exists: field(&value, "if_exists"),
+                contents: field(&value, "contents"),
+                value,
+            })
+            .collect();
+        Unit {
+            root,
+            dir,
+            path,
+            file,
+            environment: None,
+            region: None,
+            includes,
+            layers,
+            own,
+            locals,
+            inputs,
+            terraform,
+            remote_state,
+            generate,
+            dependencies,
+            dependencies_paths,
+            features,
+            exclude,
+            errors,
+            engine,
+            catalog,
+            attributes: scalars,
+            reads,
+            failed,
+            diagnostics,
+        }
+    }
+
+    /// The module `terraform.source` names, when it is known.
+    pub fn module(&self) -> Option<&ModuleSource> {
+        self.terraform.as_ref().and_then(|t| t.module.as_ref())
+    }
+
+    /// `dependencies.paths` ∪ the `config_path` of every enabled dependency block.
+    pub fn dependency_paths(&self) -> Vec<Value> {
+        let mut out: Vec<Value> = self
+            .dependencies_paths
+            .as_ref()
+            .and_then(|v| v.as_seq().map(|s| s.to_vec()))
+            .unwrap_or_default();
+        for d in &self.dependencies {
+            if d.enabled && !out.iter().any(|x| x.same(&d.config_path)) {
+                out.push(d.config_path.clone());
+            }
+        }
+        out
+    }
+
+    /// Every file the resolution read or probed (including the paths
+    /// `find_in_parent_folders` looked at and did not find), and the unit file itself:
+    /// what a change to the tree must touch to change this unit.
+    pub fn read_files(&self) -> BTreeSet<&Path> {
+        let mut out: BTreeSet<&Path> = self.reads.iter().map(|r| r.target.as_path()).collect();
+        out.insert(&self.path);
+        out
+    }
+
+    /// The value at `path` (see [`lookup`](self::Lookup)); a path that does not parse is
+    /// `Missing` (rules name their paths as literals; [`parse_path`] reports errors).
+    pub fn get(&self, path: &str) -> Lookup<'_> {
+        match parse_path(path) {
+            Ok(steps) => self.get_steps(&steps),
+            Err(_) => Lookup::Missing,
+        }
+    }
+
+    /// `get` with a parsed path.
+    pub fn get_steps(&self, steps: &[Step]) -> Lookup<'_> {
+        let Some((Step::Key(root), rest)) = steps.split_first() else {
+            return Lookup::Missing;
+        };
+        match self.part(root, rest) {
+            Some((v, rest)) => Lookup::walk(v, rest),
+            None => Lookup::Missing,
+        }
+    }
+
+    /// The value a path's first step (or first two, for labelled parts) names, with the
+    /// steps still to walk.
+    fn part<'s, 'p>(&'s self, root: &str, rest: &'p [Step]) -> Option<(&'s Value, &'p [Step])> {
+        let labelled = |rest: &'p [Step]| match rest.split_first() {
+            Some((Step::Key(l), more)) => Some((l.clone(), more)),
+            _ => None,
+        };
+        match root {
+            "inputs" => self.inputs.as_ref().map(|v| (v, rest)),
+            "locals" | "local" => {
+                let (name, more) = labelled(rest)?;
+                self.locals.get(&name).map(|v| (v, more))
+            }
+            "terraform" => self.terraform.as_ref().map(|t| (&t.value, rest)),
+            "remote_state" => self.remote_state.as_ref().map(|r| (&r.value, rest)),
+            "generate" => {
+                let (label, more) = labelled(rest)?;
+                self.generate
+                    .iter()
+                    .find(|g| g.label == label)
+                    .map(|g| (&g.value, more))
+            }
+            "dependency" => {
+                let (label, more) = labelled(rest)?;
+                self.dependencies
+                    .iter()
+                    .find(|d| d.label == label)
+                    .map(|d| (&d.value, more))
+            }
+            "feature" => {
+                let (name, more) = labelled(rest)?;
+                self.features.get(&name).map(|v| (v, more))
+            }
+            "exclude" => self.exclude.as_ref().map(|v| (v, rest)),
+            "errors" => self.errors.as_ref().map(|v| (v, rest)),
+            "engine" => self.engine.as_ref().map(|v| (v, rest)),
+            "catalog" => self.catalog.as_ref().map(|v| (v, rest)),
+            "dependencies" => match rest.split_first() {
+                Some((Step::Key(k), more)) if k == "paths" => {
+                    self.dependencies_paths.as_ref().map(|v| (v, more))
+                }
+                _ => None,
+            },
+            name => self.attributes.get(name).map(|v| (v, rest)),
+        }
+    }
+
+    /// Why a value defined at `origin` applies to this unit: `set here` at the origin,
+    /// then each file that carried it on — read with `read_terragrunt_config`, included
+    /// by the unit (with its label and merge strategy) — ending in the unit file. Empty
+    /// when the origin is in no file this unit's resolution reached.
+    pub fn chain(&self, origin: &Origin) -> Vec<Label> {
+        let mut out = vec![Label::new(origin.span).with_note(if origin.mock {
+            "set here, in mock_outputs"
+        } else {
+            "set here"
+        })];
+        let Some(unit) = self.file else {
+            return out;
+        };
+        let target = origin.span.file;
+        if target == unit {
+            return out;
+        }
+        // Breadth first from the unit file over the edges that carry configuration: the
+        // shortest way (and, among equals, the first in reading order) the file came in.
+        let mut came_by: HashMap<FileId, &Read> = HashMap::new();
+        let mut queue = VecDeque::from([unit]);
+        let mut seen = BTreeSet::from([unit]);
+        while let Some(f) = queue.pop_front() {
+            if f == target {
+                break;
+            }
+            for r in self
+                .reads
+                .iter()
+                .filter(|r| r.via.carries_config() && r.from.file == f)
+            {
+                if seen.insert(r.target_file) {
+                    came_by.insert(r.target_file, r);
+                    queue.push_back(r.target_file);
+                }
+            }
+        }
+        if !came_by.contains_key(&target) {
+            return Vec::new();
+        }
+        let mut at = target;
+        while let Some(r) = came_by.get(&at) {
+            out.push(self.edge_label(r));
+            at = r.from.file;
+        }
+        out
+    }
+
+    fn edge_label(&self, r: &Read) -> Label {
+        let note = match r.via {
+            Via::Include => match self.includes.iter().find(|i| i.span == r.from) {
+                Some(i) => format!(
+                    "included here as \"{}\" (merge_strategy = {})",
+                    i.label,
+                    i.merge.as_str()
+                ),
+                None => "included here".to_string(),
+            },
+            via => format!("read here with {}", via.describe()),
+        };
+        Label::new(r.from).with_note(note)
+    }
+
+    /// The definitions of `path` that the merge replaced: for each included file whose
+    /// own configuration sets the path to another value than the one that won, a label
+    /// there ("overridden by …"). Empty when only one file sets it.
+    pub fn overridden(&self, path: &str) -> Vec<Label> {
+        let Ok(steps) = parse_path(path) else {
+            return Vec::new();
+        };
+        let winner = self.get_steps(&steps).origin();
+        // Every file that took part in the merge, in merge order: the included files
+        // (no_merge ones contribute nothing), then the unit's own.
+        let files = self
+            .layers
+            .iter()
+            .filter(|l| l.include.merge != MergeStrategy::NoMerge)
+            .map(|l| (&l.config, Some(&l.include)))
+            .chain(std::iter::once((&self.own, None)));
+        let mut out = Vec::new();
+        for (cfg, include) in files {
+            let Some(found) = layer_lookup(cfg, &steps).and_then(Lookup::origin) else {
+                continue;
+            };
+            if Some(found) == winner {
+                continue;
+            }
+            let note = match include {
+                Some(i) => format!(
+                    "overridden: this value, from include \"{}\" (merge_strategy = {}), is replaced",
+                    i.label,
+                    i.merge.as_str()
+                ),
+                None => "overridden: this value is replaced by an included file's".to_string(),
+            };
+            out.push(Label::new(found.span).with_note(note));
+        }
+        out
+    }
+}
+
+/// A path in one file's own configuration (a layer, or the unit's `own`).
+fn layer_lookup<'a>(cfg: &'a FileConfig, steps: &[Step]) -> Option<Lookup<'a>> {
+    let (Step::Key(root), rest) = steps.split_first()? else {
+        return None;
+    };
+    let labelled = |rest: &[Step]| match rest.split_first() {
+        Some((Step::Key(l), more)) => Some((l.clone(), more.len())),
+        _ => None,
+    };
+    let (v, rest) = match root.as_str() {
+        "inputs" => (cfg.inputs.as_ref()?, rest),
+        "terraform" => (cfg.terraform.as_ref()?, rest),
+        "remote_state" => (cfg.remote_state.as_ref()?, rest),
+        "exclude" => (cfg.exclude.as_ref()?, rest),
+        "generate" => {
+            let (label, n) = labelled(rest)?;
+            (cfg.generate.get(&label)?, &rest[rest.len() - n..])
+        }
+        name => (cfg.scalars.get(name)?, rest),
+    };
+    Some(Lookup::walk(v, rest))
+}
