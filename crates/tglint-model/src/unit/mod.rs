@@ -324,26 +324,67 @@ impl Unit {
 
     /// Why a value defined at `origin` applies to this unit: `set here` at the origin,
     /// then each file that carried it on — read with `read_terragrunt_config`, included
-    /// by the unit (with its label and merge strategy) — ending in the unit file. Empty
-    /// when the origin is in no file this unit's resolution reached.
+    /// by the unit (with its label and merge strategy) — ending in the unit file. When
+    /// several ways lead to the origin's file, this is the shortest (the first in reading
+    /// order among equals); [`Unit::chain_at`] knows which include the merge took the
+    /// value from. Empty when the origin is in no file this unit's resolution reached.
     pub fn chain(&self, origin: &Origin) -> Vec<Label> {
+        match self.file {
+            Some(unit) => self.chain_from(unit, origin),
+            None => Vec::new(),
+        }
+    }
+
+    /// The chain of the value at `path`, through the file the merge took it from: the
+    /// unit's own configuration, or the last included file that set it to this value.
+    pub fn chain_at(&self, path: &str) -> Vec<Label> {
+        let Ok(steps) = parse_path(path) else {
+            return Vec::new();
+        };
+        let Some(origin) = self.get_steps(&steps).origin() else {
+            return Vec::new();
+        };
+        let merged_from_own = layer_lookup(&self.own, &steps).and_then(Lookup::origin);
+        if merged_from_own == Some(origin) {
+            return self.chain(&origin);
+        }
+        let carrier = self.layers.iter().rev().find(|l| {
+            l.include.merge != MergeStrategy::NoMerge
+                && layer_lookup(&l.config, &steps).and_then(Lookup::origin) == Some(origin)
+        });
+        match carrier.and_then(|l| l.include.file.map(|f| (l, f))) {
+            Some((layer, file)) => {
+                let mut out = self.chain_from(file, &origin);
+                if !out.is_empty()
+                    && let Some(edge) = self
+                        .reads
+                        .iter()
+                        .find(|r| r.via == Via::Include && r.from == layer.include.span)
+                {
+                    out.push(self.edge_label(edge));
+                }
+                out
+            }
+            None => self.chain(&origin),
+        }
+    }
+
+    /// The chain from the file `start` to the origin's file, ending with the edges that
+    /// lead from `start`.
+    fn chain_from(&self, start: FileId, origin: &Origin) -> Vec<Label> {
         let mut out = vec![Label::new(origin.span).with_note(if origin.mock {
             "set here, in mock_outputs"
         } else {
             "set here"
         })];
-        let Some(unit) = self.file else {
-            return out;
-        };
         let target = origin.span.file;
-        if target == unit {
+        if target == start {
             return out;
         }
-        // Breadth first from the unit file over the edges that carry configuration: the
-        // shortest way (and, among equals, the first in reading order) the file came in.
+        // Breadth first from `start` over the edges that carry configuration.
         let mut came_by: HashMap<FileId, &Read> = HashMap::new();
-        let mut queue = VecDeque::from([unit]);
-        let mut seen = BTreeSet::from([unit]);
+        let mut queue = VecDeque::from([start]);
+        let mut seen = BTreeSet::from([start]);
         while let Some(f) = queue.pop_front() {
             if f == target {
                 break;
