@@ -426,6 +426,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct CacheAccess<'a> {
     pub cache: &'a SourceCache,
     pub refused: Mutex<Vec<(PathBuf, Refusal)>>,
+    /// Every path read, probed or listed (refused ones too), in order: what the unit's
+    /// resolution depends on.
+    pub touched: Mutex<Vec<PathBuf>>,
 }
 
 impl<'a> CacheAccess<'a> {
@@ -433,7 +436,18 @@ impl<'a> CacheAccess<'a> {
         CacheAccess {
             cache,
             refused: Mutex::new(Vec::new()),
+            touched: Mutex::new(Vec::new()),
         }
+    }
+
+    fn touch(&self, path: &Path) -> PathBuf {
+        let p = clean(path);
+        lock(&self.touched).push(p.clone());
+        p
+    }
+
+    pub fn take_touched(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut *lock(&self.touched))
     }
 
     fn refuse(&self, path: PathBuf, why: Refusal) -> FileError {
@@ -456,7 +470,7 @@ fn entry_kind(k: Kind) -> EntryKind {
 
 impl FileAccess for CacheAccess<'_> {
     fn read(&self, path: &Path) -> Result<Arc<[u8]>, FileError> {
-        let p = clean(path);
+        let p = self.touch(path);
         if let Some(why) = self.cache.refusal(&p) {
             return Err(self.refuse(p, why));
         }
@@ -469,7 +483,7 @@ impl FileAccess for CacheAccess<'_> {
     }
 
     fn kind(&self, path: &Path) -> Result<Option<EntryKind>, FileError> {
-        let p = clean(path);
+        let p = self.touch(path);
         match self.cache.kind(&p) {
             Ok(k) => Ok(k.map(entry_kind)),
             Err(why) => Err(self.refuse(p, why)),
@@ -480,7 +494,7 @@ impl FileAccess for CacheAccess<'_> {
     /// link out of the root is listed as "other", so a function that needs to know what
     /// it is asks `kind` and is refused.
     fn list_dir(&self, path: &Path) -> Result<Vec<(String, EntryKind)>, FileError> {
-        let p = clean(path);
+        let p = self.touch(path);
         match self.cache.list(&p) {
             Ok(v) => Ok(v
                 .into_iter()

@@ -55,6 +55,9 @@ include "envcommon" {
   path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/data/rds.hcl"
   merge_strategy = "deep"
 }
+locals {
+  policy = file("policy.json")
+}
 dependency "vpc" {
   config_path  = "../vpc"
   mock_outputs = { vpc_id = "vpc-123" }
@@ -76,6 +79,7 @@ fn tree() -> Tree {
         .file("/r/environments/prod/env.hcl", ENV_HCL)
         .file("/r/_envcommon/data/rds.hcl", RDS_HCL)
         .file(format!("/r/{UNIT}/terragrunt.hcl"), UNIT_HCL)
+        .file(format!("/r/{UNIT}/policy.json"), "{}")
         .file(
             "/r/environments/prod/us-east-1/vpc/terragrunt.hcl",
             "inputs = {}\n",
@@ -204,7 +208,7 @@ fn chain_on_the_shapes_a_rule_meets() {
     // Set in the unit itself.
     assert_eq!(
         labels(&t, &u.chain_at("inputs.storage")),
-        [format!("{UNIT}/terragrunt.hcl:16 set here")]
+        [format!("{UNIT}/terragrunt.hcl:19 set here")]
     );
     // Inherited from _envcommon with a deep merge.
     assert_eq!(
@@ -242,7 +246,7 @@ fn chain_on_the_shapes_a_rule_meets() {
     assert_eq!(
         labels(&t, &u.chain_at("inputs.vpc_id")),
         [format!(
-            "{UNIT}/terragrunt.hcl:10 set here, in mock_outputs"
+            "{UNIT}/terragrunt.hcl:13 set here, in mock_outputs"
         )]
     );
     assert!(u.get("inputs.vpc_id").origin().is_some_and(|o| o.mock));
@@ -296,6 +300,7 @@ fn read_files_lists_what_the_resolution_read() {
         "/r/environments/prod/env.hcl",
         "/r/_envcommon/data/rds.hcl",
         "/r/environments/prod/us-east-1/rds/terragrunt.hcl",
+        "/r/environments/prod/us-east-1/rds/policy.json",
     ] {
         assert!(files.iter().any(|f| f == want), "{want} not in {files:#?}");
     }

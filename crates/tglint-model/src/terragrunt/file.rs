@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::clean;
 use crate::source::{BodyError, CacheAccess, ReadError};
 use crate::tgfuncs;
+use crate::unit::Via;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -118,6 +119,10 @@ impl FileEval {
             budget: Some(&self.ctx.unit.budget),
         };
         let r = eval(e, &cx);
+        let at = self.span(e.span());
+        for p in access.take_touched() {
+            self.ctx.read(at, &p, Via::FileFunction);
+        }
         for (p, why) in access.take_refused() {
             let msg = self.ctx.shared.cache.refusal_message(&p, &why);
             self.ctx.report(
