@@ -174,6 +174,32 @@ impl Walker {
     }
 }
 
+/// The candidate closest to `name`, as HCL suggests one ("Did you mean …?"): the first
+/// whose Levenshtein distance from `name` is under 3.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates.into_iter().find(|c| levenshtein(name, c) < 3)
+}
+
+/// Edit distance in characters, with one row of memory.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +230,17 @@ mod tests {
         );
         assert_eq!(roots(r#"local["a"]"#), vec![("local".into(), None)]);
         assert_eq!(roots("upper(foo)"), vec![("foo".into(), None)]);
+    }
+
+    #[test]
+    fn suggestions_are_within_two_edits() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "ab"), 2);
+        assert_eq!(
+            suggest("deletion_protecton", ["multi_az", "deletion_protection"]),
+            Some("deletion_protection")
+        );
+        assert_eq!(suggest("zzz", ["inputs"]), None);
     }
 
     #[test]

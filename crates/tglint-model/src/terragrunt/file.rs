@@ -4,7 +4,7 @@
 
 use super::config::{DepBlock, FileConfig, IncludeDecl, MergeStrategy};
 use super::context::TgCtx;
-use super::schema::{KNOWN_BLOCKS, OTHER_SCALARS, STRING_SCALARS};
+use super::schema::{self, DEPENDENCY, INCLUDE, TOP};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::clean;
 use crate::source::{BodyError, CacheAccess, ReadError};
@@ -174,18 +174,11 @@ impl FileEval {
                 Structure::Attribute(a) => {
                     self.check_no_dependency_inputs(&a.value);
                     let key = a.key.value().as_str();
-                    if key != "inputs"
-                        && key != "generate"
-                        && key != "remote_state"
-                        && !STRING_SCALARS.contains(&key)
-                        && !OTHER_SCALARS.contains(&key)
-                    {
+                    if !TOP.allows_attribute(key) {
                         self.ctx.report(
                             Diagnostic::at(
                                 ids::EVAL_ERROR,
-                                format!(
-                                    "Unsupported argument: An argument named \"{key}\" is not expected here."
-                                ),
+                                TOP.unknown_attribute(key),
                                 self.span(a.key.span()),
                             )
                             .with_help("remove it, or move it into `inputs` or `locals`"),
@@ -194,12 +187,10 @@ impl FileEval {
                 }
                 Structure::Block(b) => {
                     let name = b.ident.value().as_str();
-                    if !KNOWN_BLOCKS.contains(&name) {
+                    if !TOP.allows_block(name) {
                         self.ctx.report(Diagnostic::at(
                             ids::EVAL_ERROR,
-                            format!(
-                                "Unsupported block type: Blocks of type \"{name}\" are not expected here."
-                            ),
+                            TOP.unknown_block(name),
                             self.span(b.ident.span()),
                         ));
                     }
@@ -277,17 +268,17 @@ impl FileEval {
             for s in b.body.iter() {
                 if let Structure::Attribute(a) = s {
                     let k = a.key.value().as_str();
-                    if !matches!(k, "path" | "expose" | "merge_strategy") {
+                    if !INCLUDE.allows_attribute(k) {
                         self.ctx.report(Diagnostic::at(
                             ids::INCLUDE_ERROR,
-                            format!("Unsupported argument: An argument named \"{k}\" is not expected in an include block."),
+                            INCLUDE.unknown_attribute(k),
                             self.span(a.key.span()),
                         ));
                     }
                 } else if let Structure::Block(ib) = s {
                     self.ctx.report(Diagnostic::at(
                         ids::INCLUDE_ERROR,
-                        format!("Unsupported block type: Blocks of type \"{}\" are not expected in an include block.", ib.ident.value().as_str()),
+                        INCLUDE.unknown_block(ib.ident.value().as_str()),
                         self.span(ib.ident.span()),
                     ));
                 }
@@ -600,19 +591,10 @@ impl FileEval {
                 match s {
                     Structure::Attribute(a) => {
                         let k = a.key.value().as_str();
-                        if !matches!(
-                            k,
-                            "config_path"
-                                | "enabled"
-                                | "skip_outputs"
-                                | "mock_outputs"
-                                | "mock_outputs_allowed_terraform_commands"
-                                | "mock_outputs_merge_strategy_with_state"
-                                | "mock_outputs_merge_with_state"
-                        ) {
+                        if !DEPENDENCY.allows_attribute(k) {
                             self.ctx.report(Diagnostic::at(
                                 ids::EVAL_ERROR,
-                                format!("Unsupported argument: An argument named \"{k}\" is not expected in a dependency block."),
+                                DEPENDENCY.unknown_attribute(k),
                                 self.span(a.key.span()),
                             ));
                             continue;
@@ -687,7 +669,7 @@ impl FileEval {
                                 }
                             }
                         }
-                        k if STRING_SCALARS.contains(&k) || OTHER_SCALARS.contains(&k) => {
+                        k if schema::is_scalar(k) => {
                             let v = self.eval_or_unknown(&a.value, &vars, k);
                             self.cfg.scalars.insert(k.to_string(), v);
                         }
