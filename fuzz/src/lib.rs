@@ -202,14 +202,36 @@ pub fn model_tree(data: &[u8]) -> usize {
         };
     }
     let tree = load::load(Arc::new(fs), Path::new(ROOT), Options::default());
+    // Where every label points (what a reporter computes), for every unit and the tree.
+    let place = |l: &tglint_model::diag::Label| {
+        let _ = tree.cache.line_col(l.file, l.start);
+        let _ = tree.cache.line_col(l.file, l.end);
+        let _ = tree.rel(l.file);
+    };
     for u in &tree.units {
         let _ = render::unit_json(&tree, u).to_string();
+        let _ = u.to_value().to_string();
+        for path in [
+            "inputs",
+            "locals",
+            "remote_state.config",
+            "terraform.source",
+        ] {
+            if let Some(o) = u.get(path).origin() {
+                let _ = u.chain(&o);
+            }
+            let _ = u.chain_at(path);
+            let _ = u.overridden(path);
+        }
+        let _ = u.read_files();
         for d in &u.diagnostics {
-            let _ = render::diagnostic_json(&tree, d, Some(&u.dir)).to_string();
+            place(&d.primary);
+            d.related.iter().for_each(place);
         }
     }
     for d in &tree.diagnostics {
-        let _ = render::diagnostic_json(&tree, d, None).to_string();
+        place(&d.primary);
+        d.related.iter().for_each(place);
     }
     tree.units.len()
 }

@@ -1,7 +1,6 @@
-//! The model's stable JSON view (`tglint render`, DESIGN §3.5, `docs/render.md`).
+//! The model's stable JSON view of a unit (`tglint render`, DESIGN §3.5, `docs/render.md`).
 //! Internal types do not derive `Serialize`; this module builds the public shape.
 
-use crate::diag::{Diagnostic, Label};
 use crate::load::Tree;
 use crate::unit::Unit;
 use serde_json::{Map, Value as J, json};
@@ -91,55 +90,9 @@ impl Origins<'_> {
     }
 }
 
-fn label_json(tree: &Tree, l: &Label) -> Map<String, J> {
-    let mut m = Map::new();
-    let file = tree.rel(l.file);
-    let (line, column) = tree.cache.line_col(l.file, l.start);
-    let (end_line, end_column) = tree.cache.line_col(l.file, l.end);
-    m.insert("file".into(), J::String(file));
-    m.insert("line".into(), J::from(line));
-    m.insert("column".into(), J::from(column));
-    m.insert("end_line".into(), J::from(end_line));
-    m.insert("end_column".into(), J::from(end_column));
-    m
-}
-
-/// One diagnostic as JSON (the shape of DESIGN §6.1).
-pub fn diagnostic_json(tree: &Tree, d: &Diagnostic, unit: Option<&str>) -> J {
-    let mut m = Map::new();
-    m.insert("rule".into(), J::String(d.rule.to_string()));
-    m.insert(
-        "severity".into(),
-        J::String(d.severity.as_str().to_string()),
-    );
-    m.insert("message".into(), J::String(d.message.clone()));
-    if let Some(u) = unit {
-        m.insert("unit".into(), J::String(u.to_string()));
-    }
-    m.extend(label_json(tree, &d.primary));
-    let related: Vec<J> = d
-        .related
-        .iter()
-        .map(|l| {
-            let mut r = label_json(tree, l);
-            r.remove("end_line");
-            r.remove("end_column");
-            if let Some(n) = &l.note {
-                r.insert("message".into(), J::String(n.clone()));
-            }
-            J::Object(r)
-        })
-        .collect();
-    m.insert("related".into(), J::Array(related));
-    m.insert(
-        "help".into(),
-        d.help.clone().map(J::String).unwrap_or(J::Null),
-    );
-    J::Object(m)
-}
-
-/// The render object of one unit: the keys of [`Unit::to_value`] that the render view
-/// shows (`path` shown as `unit`), with `version`, `origins` and `diagnostics`.
+/// The render view of one unit: the keys of [`Unit::to_value`] that the view shows
+/// (`path` shown as `unit`), with `version` and `origins`. The unit's diagnostics are
+/// added by the command line's reporters, which own the diagnostics' JSON shape.
 pub fn unit_json(tree: &Tree, u: &Unit) -> J {
     let view = u.to_value();
     let part = |k: &str| {
@@ -181,11 +134,6 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
     if let Some(v) = &u.exclude {
         origins.walk("exclude".into(), v, 0);
     }
-    let diagnostics: Vec<J> = u
-        .diagnostics
-        .iter()
-        .map(|d| diagnostic_json(tree, d, None))
-        .collect();
     let mut m = Map::new();
     m.insert("version".into(), J::from(RENDER_VERSION));
     m.insert("unit".into(), part("path"));
@@ -208,24 +156,5 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
         "origins".into(),
         J::Object(origins.out.into_iter().collect()),
     );
-    m.insert("diagnostics".into(), J::Array(diagnostics));
     J::Object(m)
-}
-
-/// The last line of `render --all` when the tree has problems that belong to no unit (a
-/// directory that cannot be listed, a link not followed, a broken file nothing includes):
-/// `{"version": 1, "diagnostics": [...]}`, with no `unit` key. `None` when there are none.
-pub fn tree_json(tree: &Tree) -> Option<J> {
-    if tree.diagnostics.is_empty() {
-        return None;
-    }
-    let diagnostics: Vec<J> = tree
-        .diagnostics
-        .iter()
-        .map(|d| diagnostic_json(tree, d, None))
-        .collect();
-    let mut m = Map::new();
-    m.insert("version".into(), J::from(RENDER_VERSION));
-    m.insert("diagnostics".into(), J::Array(diagnostics));
-    Some(J::Object(m))
 }

@@ -3,11 +3,12 @@
 //! report. In memory (`MemFs::link`) and on the real disk.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::fs::{DiskFs, MemFs};
 use tglint_model::load::{self, Tree, WalkOptions};
-use tglint_model::render;
 use tglint_model::terragrunt::context::Options;
 
 const CANARY: &str = "CANARY-7f3a";
@@ -18,15 +19,7 @@ fn load_mem(fs: MemFs, opts: Options) -> Tree {
 
 /// Everything `render --all` would print: every unit and the tree's diagnostics.
 fn output(t: &Tree) -> String {
-    let mut lines: Vec<String> = t
-        .units
-        .iter()
-        .map(|u| render::unit_json(t, u).to_string())
-        .collect();
-    if let Some(j) = render::tree_json(t) {
-        lines.push(j.to_string());
-    }
-    lines.join("\n")
+    common::output(t)
 }
 
 fn assert_no_canary(t: &Tree) {
@@ -296,7 +289,7 @@ locals {
     assert_eq!(local(&t, "u", "dir").as_str(), Some("/r/u"));
     let u = t.unit("u").expect("u");
     assert_eq!(u.includes[0].path, PathBuf::from("/r/u/shared/root.hcl"));
-    let j = render::unit_json(&t, u);
+    let j = common::view(&t, u);
     assert_eq!(j["includes"][0]["path"], "u/shared/root.hcl");
     assert_eq!(j["inputs"]["from_root"], true);
     assert!(unit_diags(&t, "u").is_empty(), "{:?}", unit_diags(&t, "u"));
@@ -553,7 +546,7 @@ fn a_unit_whose_path_is_not_utf8_is_listed_failed_and_escaped() {
         .unit("caf\\xe9")
         .expect("the unit is listed under its escaped name");
     assert!(u.failed);
-    let j = render::unit_json(&t, u);
+    let j = common::view(&t, u);
     assert_eq!(j["file"], "caf\\xe9/terragrunt.hcl");
     let d = unit_diags(&t, "caf\\xe9");
     assert!(

@@ -298,13 +298,7 @@ fn load_is_deterministic() {
                 "include \"r\" { path = \"/r/nope.hcl\" }\n",
             )
     };
-    let render = |t: &tglint_model::load::Tree| {
-        t.units
-            .iter()
-            .map(|u| tglint_model::render::unit_json(t, u).to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let render = |t: &tglint_model::load::Tree| common::output(t);
     let a = render(&tree(mk()));
     let b = render(&tree(mk()));
     assert_eq!(a, b);

@@ -1,6 +1,8 @@
 //! The per-field merge rules of spec §2.4 and errata 2, on in-memory trees.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use serde_json::{Value as J, json};
 use std::path::Path;
 use std::sync::Arc;
@@ -84,7 +86,7 @@ fn render_with(strategy: &str) -> J {
         .file("/r/own/terragrunt.hcl", "");
     let tree = load::load(Arc::new(fs), Path::new("/r"), Options::default());
     let u = tree.unit("u").expect("unit u");
-    render::unit_json(&tree, u)
+    common::view(&tree, u)
 }
 
 #[test]

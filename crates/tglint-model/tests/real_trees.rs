@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use tglint_model::fs::DiskFs;
 use tglint_model::load;
-use tglint_model::render;
 use tglint_model::terragrunt::context::Options;
 
 #[test]
@@ -33,13 +32,7 @@ fn every_real_tree_resolves() {
     for t in &trees {
         let tree = load::load(Arc::new(DiskFs), t, Options::default());
         let again = load::load(Arc::new(DiskFs), t, Options::default());
-        let text = |tr: &load::Tree| {
-            tr.units
-                .iter()
-                .map(|u| render::unit_json(tr, u).to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let text = |tr: &load::Tree| common::output(tr);
         assert_eq!(
             text(&tree),
             text(&again),

@@ -4,6 +4,8 @@
 //! checks (`tglint check`, the default command of DESIGN §6) come with the rules.
 #![forbid(unsafe_code)]
 
+mod report;
+
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::Write;
@@ -13,7 +15,6 @@ use std::sync::Arc;
 use tglint_model::fs::{DiskFs, Fs, Kind, clean};
 use tglint_model::hcl::{Limits, Resource};
 use tglint_model::load::{self, Discovered, Tree, WalkOptions};
-use tglint_model::render;
 use tglint_model::source::SourceCache;
 use tglint_model::terragrunt::context::Options;
 
@@ -275,7 +276,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         let lines: Vec<String> = tree
             .units
             .par_iter()
-            .map(|u| render::unit_json(&tree, u).to_string())
+            .map(|u| report::json::render_unit(&tree, u).to_string())
             .collect();
         for line in &lines {
             if !write_line(&mut out, line)? {
@@ -291,7 +292,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             );
         }
         // Problems that belong to no unit: one last line, so the JSON holds every problem.
-        if let Some(j) = render::tree_json(&tree)
+        if let Some(j) = report::json::tree_line(&tree)
             && !write_line(&mut out, &j.to_string())?
         {
             return Ok(EXIT_OK);
@@ -340,7 +341,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     }
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
     for u in &tree.units {
-        let text = serde_json::to_string_pretty(&render::unit_json(&tree, u))
+        let text = serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
             .map_err(|e| e.to_string())?;
         if !write_line(&mut out, &text)? {
             return Ok(EXIT_OK);
@@ -384,13 +385,6 @@ fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
 
 fn report_tree_diagnostics(tree: &Tree) {
     for d in &tree.diagnostics {
-        let file = tree.rel(d.primary.file);
-        let (line, col) = tree.cache.line_col(d.primary.file, d.primary.start);
-        eprintln!(
-            "{file}:{line}:{col}: {} [{}]: {}",
-            d.severity.as_str(),
-            d.rule,
-            d.message
-        );
+        eprintln!("{}", report::text::line(tree, d));
     }
 }

@@ -5,10 +5,12 @@ use serde_json::Value as J;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tglint_model::diag::Diagnostic;
 use tglint_model::fs::{DiskFs, Fs, FsError, Kind, MemFs};
 use tglint_model::load::{self, Discovered, Tree};
 use tglint_model::render;
 use tglint_model::terragrunt::context::Options;
+use tglint_model::unit::Unit;
 
 /// The shared corpus: `$TGLINT_CORPUS` (a relative path is taken from the workspace root),
 /// else `<workspace>/../shared/corpus`. A missing corpus fails the test — a test that
@@ -114,7 +116,63 @@ pub fn render_unit(root: &Path, unit: &str) -> J {
 pub fn render_with(fs: Arc<dyn Fs>, root: &Path, unit: &str, opts: Options) -> J {
     let tree = load_with(fs, root, &[unit], opts);
     let u = tree.units.first().expect("one unit");
-    render::unit_json(&tree, u)
+    view(&tree, u)
+}
+
+/// The render view of a unit with its diagnostics summarised under `diagnostics` (rule,
+/// severity, message, file, line, column, help, related). The command line's reporters
+/// own the diagnostics' output shape; the model's tests look at the model's data.
+pub fn view(tree: &Tree, u: &Unit) -> J {
+    let mut j = render::unit_json(tree, u);
+    if let J::Object(m) = &mut j {
+        m.insert("diagnostics".into(), diagnostics(tree, &u.diagnostics));
+    }
+    j
+}
+
+/// `diagnostics` as JSON, as the model's tests read them.
+pub fn diagnostics(tree: &Tree, ds: &[Diagnostic]) -> J {
+    let at = |file, offset| {
+        let (line, column) = tree.cache.line_col(file, offset);
+        (tree.rel(file), line, column)
+    };
+    J::Array(
+        ds.iter()
+            .map(|d| {
+                let (file, line, column) = at(d.primary.file, d.primary.start);
+                let related: Vec<J> = d
+                    .related
+                    .iter()
+                    .map(|l| {
+                        let (file, line, _) = at(l.file, l.start);
+                        serde_json::json!({ "file": file, "line": line, "message": l.note })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "rule": d.rule.to_string(),
+                    "severity": d.severity.as_str(),
+                    "message": d.message,
+                    "file": file,
+                    "line": line,
+                    "column": column,
+                    "help": d.help,
+                    "related": related,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Every unit's view and the tree's own diagnostics, one JSON per line: everything the
+/// model would have a reporter print.
+pub fn output(tree: &Tree) -> String {
+    let mut lines: Vec<String> = tree
+        .units
+        .iter()
+        .map(|u| view(tree, u).to_string())
+        .collect();
+    lines.push(diagnostics(tree, &tree.diagnostics).to_string());
+    lines.join("\n")
 }
 
 /// Messages of the unit's diagnostics with the given rule.

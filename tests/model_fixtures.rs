@@ -1,0 +1,48 @@
+//! The resolved model of each case under `fixtures/model/` (one semantic point per case,
+//! described in its `CASE.md`), snapshotted as `tglint render --all` prints it (each unit
+//! pretty-printed, the root redacted; the tree's own diagnostics as `tree:` lines).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn model_fixtures() {
+    insta::glob!("../fixtures/model", "*/CASE.md", |case_md| {
+        let dir = std::fs::canonicalize(case_md.parent().unwrap_or(Path::new("."))).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_tglint"))
+            .args(["render", "--all"])
+            .arg(&dir)
+            .arg("--root")
+            .arg(&dir)
+            .output()
+            .expect("run tglint");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let root = dir.display().to_string();
+        let mut text = String::new();
+        let mut units = 0;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let j: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            if j.get("unit").is_some() {
+                units += 1;
+                let pretty = serde_json::to_string_pretty(&j).unwrap_or_default();
+                text.push_str(&pretty.replace(&root, "<ROOT>"));
+                text.push('\n');
+            } else {
+                for d in j["diagnostics"].as_array().into_iter().flatten() {
+                    text.push_str(&format!(
+                        "tree: {} {}\n",
+                        d["rule"].as_str().unwrap_or(""),
+                        d["message"].as_str().unwrap_or("")
+                    ));
+                }
+            }
+        }
+        assert!(units > 0, "{}: no units", dir.display());
+        insta::assert_snapshot!(text);
+    });
+}
