@@ -3,13 +3,13 @@
 //! pretty-printed, the root redacted; the tree's own diagnostics as `tree:` lines).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn model_fixtures() {
     insta::glob!("../fixtures/model", "*/CASE.md", |case_md| {
-        let dir = std::fs::canonicalize(case_md.parent().unwrap_or(Path::new("."))).unwrap();
+        let dir =
+            std::fs::canonicalize(case_md.parent().unwrap_or(std::path::Path::new("."))).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_tglint"))
             .args(["render", "--all"])
             .arg(&dir)
