@@ -7,8 +7,8 @@ use serde_json::{Value as J, json};
 use std::path::Path;
 use std::sync::Arc;
 use tglint_model::fs::MemFs;
+use tglint_model::load;
 use tglint_model::terragrunt::context::Options;
-use tglint_model::{load, render};
 
 const PARENT: &str = r#"
 terraform {
