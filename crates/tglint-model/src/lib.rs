@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod discover;
 pub mod fs;
 pub mod graph;
 pub mod load;

@@ -1,0 +1,432 @@
+//! Discovery: the walk that finds every unit and `.hcl` file under a directory, honouring
+//! the `.gitignore` files inside the root, and reports what it cannot enter or does not
+//! follow. It never leaves the root and never fails: problems are `WalkProblem`s.
+
+use crate::diag::{Reserved, ids};
+use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Directories discovery never enters.
+pub const SKIPPED_DIRS: &[&str] = &[".terragrunt-cache", ".terraform", ".git"];
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Unit files (`…/terragrunt.hcl`), sorted.
+    pub units: Vec<PathBuf>,
+    pub hcl_files: Vec<PathBuf>,
+    /// Files tglint does not evaluate yet: `terragrunt.hcl.json`, `terragrunt.stack.hcl`.
+    pub unsupported: Vec<PathBuf>,
+    /// What the walk could not enter or did not follow, each reported on its path.
+    pub problems: Vec<WalkProblem>,
+}
+
+/// A problem met while walking: a directory that cannot be listed, a link not followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkProblem {
+    /// Absolute, as written (below the root).
+    pub path: PathBuf,
+    pub rule: Reserved,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// How discovery walks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WalkOptions {
+    /// Walk directory links whose target lies inside the root (`--follow-links`).
+    pub follow_links: bool,
+}
+
+/// Walks `root` in sorted order, honouring the `.gitignore` files inside it.
+pub fn discover(fs: &dyn Fs, root: &Path) -> Discovered {
+    discover_in(fs, root, root, WalkOptions::default())
+}
+
+/// Walks `dir`, a directory inside `root`, honouring the `.gitignore` files inside `dir`.
+/// Nothing outside the root is listed or followed: the walk is iterative (however deep the
+/// tree, it cannot overflow the stack), directory links are reported and not followed
+/// unless `opts.follow_links`, and then only inside the root, each real directory at most
+/// once through links and never into a directory the walk is already inside.
+pub fn discover_in(fs: &dyn Fs, root: &Path, dir: &Path, opts: WalkOptions) -> Discovered {
+    let root = clean(root);
+    let dir = clean(dir);
+    let mut w = Walker {
+        fs,
+        real_root: fs.canonicalize(&root).unwrap_or_else(|| root.clone()),
+        root,
+        opts,
+        out: Discovered::default(),
+        through_links: HashMap::new(),
+    };
+    w.run(dir);
+    let mut out = w.out;
+    out.units.sort();
+    out.hcl_files.sort();
+    out.unsupported.sort();
+    out.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The `.gitignore` files above a directory of the walk, innermost first. A linked list,
+/// so every directory shares its parent's chain; dropped iteratively.
+struct Ignores {
+    g: Gitignore,
+    up: Option<Arc<Ignores>>,
+}
+
+impl Drop for Ignores {
+    fn drop(&mut self) {
+        let mut up = self.up.take();
+        while let Some(node) = up {
+            match Arc::try_unwrap(node) {
+                Ok(mut n) => up = n.up.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// The directories the walk is inside, innermost first, by identity: what link loops are
+/// detected by (only with `--follow-links`).
+struct Ancestors {
+    id: (u64, u64),
+    path: PathBuf,
+    up: Option<Arc<Ancestors>>,
+}
+
+impl Drop for Ancestors {
+    fn drop(&mut self) {
+        let mut up = self.up.take();
+        while let Some(node) = up {
+            match Arc::try_unwrap(node) {
+                Ok(mut n) => up = n.up.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// A directory waiting to be listed.
+struct Pending {
+    /// As written (what the model shows).
+    dir: PathBuf,
+    /// Where it really is.
+    real: PathBuf,
+    ignores: Option<Arc<Ignores>>,
+    ancestors: Option<Arc<Ancestors>>,
+    /// The directory's identity when it is entered through a link.
+    via_link: Option<(u64, u64)>,
+}
+
+struct Walker<'a> {
+    fs: &'a dyn Fs,
+    root: PathBuf,
+    real_root: PathBuf,
+    opts: WalkOptions,
+    out: Discovered,
+    /// Directories entered through a link, by identity, with the first link.
+    through_links: HashMap<(u64, u64), PathBuf>,
+}
+
+/// Whether the innermost `.gitignore` with an opinion ignores `path`.
+fn ignored(ignores: &Option<Arc<Ignores>>, path: &Path, is_dir: bool) -> bool {
+    let mut cur = ignores.as_deref();
+    while let Some(node) = cur {
+        match node.g.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+        cur = node.up.as_deref();
+    }
+    false
+}
+
+/// A directory's real location for messages: relative to the real root.
+fn target_name(real: &Path, real_root: &Path) -> String {
+    match relative(real, real_root) {
+        t if t == "." => "the scanned root itself".to_string(),
+        t => t,
+    }
+}
+
+fn is_named(name: &OsStr, s: &str) -> bool {
+    name == OsStr::new(s)
+}
+
+/// Whether a file of this name is something discovery lists (a configuration file).
+fn is_config_name(name: &OsStr) -> bool {
+    name.as_encoded_bytes().ends_with(b".hcl") || is_named(name, "terragrunt.hcl.json")
+}
+
+impl Walker<'_> {
+    fn rel(&self, p: &Path) -> String {
+        relative(p, &self.root)
+    }
+
+    fn problem(&mut self, path: &Path, rule: Reserved, message: String, help: &str) {
+        self.out.problems.push(WalkProblem {
+            path: path.to_path_buf(),
+            rule,
+            message,
+            help: (!help.is_empty()).then(|| help.to_string()),
+        });
+    }
+
+    fn ancestors(
+        &self,
+        up: &Option<Arc<Ancestors>>,
+        dir: &Path,
+        real: &Path,
+    ) -> Option<Arc<Ancestors>> {
+        if !self.opts.follow_links {
+            return None;
+        }
+        match self.fs.dir_id(real) {
+            Some(id) => Some(Arc::new(Ancestors {
+                id,
+                path: dir.to_path_buf(),
+                up: up.clone(),
+            })),
+            None => up.clone(),
+        }
+    }
+
+    fn run(&mut self, start: PathBuf) {
+        let rest = start.strip_prefix(&self.root).unwrap_or(Path::new(""));
+        let r = resolve_below(self.fs, &self.real_root, rest);
+        if !r.real.starts_with(&self.real_root) {
+            let msg = format!(
+                "{} resolves outside the scanned root through a symbolic link; tglint does not walk it",
+                self.rel(&start)
+            );
+            self.problem(
+                &start,
+                ids::UNSUPPORTED,
+                msg,
+                "point the link inside the root",
+            );
+            return;
+        }
+        let ancestors = self.ancestors(&None, &start, &r.real);
+        let mut stack = vec![Pending {
+            dir: start,
+            real: r.real,
+            ignores: None,
+            ancestors,
+            via_link: None,
+        }];
+        while let Some(p) = stack.pop() {
+            self.visit(p, &mut stack);
+        }
+    }
+
+    fn visit(&mut self, p: Pending, stack: &mut Vec<Pending>) {
+        // Each directory is walked at most once through links (in path order), so links
+        // between directories cannot multiply the walk.
+        if let Some(id) = p.via_link {
+            if let Some(first) = self.through_links.get(&id) {
+                let msg = format!(
+                    "{} leads to {}, which the walk already entered through {}; it is walked once",
+                    self.rel(&p.dir),
+                    target_name(&p.real, &self.real_root),
+                    self.rel(first)
+                );
+                self.problem(&p.dir, ids::UNSUPPORTED, msg, "");
+                return;
+            }
+            self.through_links.insert(id, p.dir.clone());
+        }
+        let entries = match self.fs.read_dir(&p.dir, Some(&self.real_root)) {
+            Ok(e) => e,
+            Err(FsError::Outside) => {
+                let msg = format!(
+                    "{} resolves outside the scanned root through a symbolic link; tglint does not walk it",
+                    self.rel(&p.dir)
+                );
+                self.problem(
+                    &p.dir,
+                    ids::UNSUPPORTED,
+                    msg,
+                    "point the link inside the root",
+                );
+                return;
+            }
+            Err(e) => {
+                let msg = format!(
+                    "cannot list directory {}: {e}; the units below it are not checked",
+                    self.rel(&p.dir)
+                );
+                self.problem(
+                    &p.dir,
+                    ids::PARSE_ERROR,
+                    msg,
+                    "make the directory readable, or list it in a .gitignore if tglint should skip it",
+                );
+                return;
+            }
+        };
+        let mut ignores = p.ignores.clone();
+        if entries
+            .iter()
+            .any(|(n, k)| is_named(n, ".gitignore") && *k != Kind::Dir)
+        {
+            let path = p.dir.join(".gitignore");
+            match self.fs.read(&path, Some(&self.real_root)) {
+                Ok(text) => {
+                    let mut b = GitignoreBuilder::new(&p.dir);
+                    for line in String::from_utf8_lossy(&text).lines() {
+                        // A malformed pattern is skipped, as git skips it.
+                        let _ = b.add_line(Some(path.clone()), line);
+                    }
+                    if let Ok(g) = b.build() {
+                        ignores = Some(Arc::new(Ignores { g, up: ignores }));
+                    }
+                }
+                Err(FsError::NotFound) => {}
+                Err(FsError::Outside) => {
+                    let msg = format!(
+                        "{} is a symbolic link that resolves outside the scanned root; its patterns are not read",
+                        self.rel(&path)
+                    );
+                    self.problem(
+                        &path,
+                        ids::UNSUPPORTED,
+                        msg,
+                        "point the link inside the root",
+                    );
+                }
+                Err(e) => {
+                    let msg = format!(
+                        "cannot read {}: {e}; its patterns are not applied",
+                        self.rel(&path)
+                    );
+                    self.problem(&path, ids::PARSE_ERROR, msg, "make it a readable file");
+                }
+            }
+        }
+        // Children are pushed so that they are listed in name order.
+        let mut children = Vec::new();
+        for (name, kind) in entries {
+            let path = p.dir.join(&name);
+            let through_link = kind == Kind::Link;
+            let (kind, real) = if through_link {
+                let r = resolve_below(self.fs, &p.real, Path::new(&name));
+                if !r.real.starts_with(&self.real_root) {
+                    self.link_out(&ignores, path, &name);
+                    continue;
+                }
+                match r.kind {
+                    Some(k) => (k, r.real),
+                    // A dangling link: a configuration file's name is still listed, so
+                    // that reading it reports it.
+                    None => (Kind::Other, r.real),
+                }
+            } else {
+                (kind, p.real.join(&name))
+            };
+            if ignored(&ignores, &path, kind == Kind::Dir) {
+                continue;
+            }
+            match kind {
+                Kind::Dir => {
+                    if SKIPPED_DIRS.iter().any(|d| is_named(&name, d)) {
+                        continue;
+                    }
+                    let via_link = if through_link {
+                        match self.enter_link(&p, &path, &real) {
+                            Some(id) => Some(id),
+                            None => continue,
+                        }
+                    } else {
+                        None
+                    };
+                    let ancestors = self.ancestors(&p.ancestors, &path, &real);
+                    children.push(Pending {
+                        dir: path,
+                        real,
+                        ignores: ignores.clone(),
+                        ancestors,
+                        via_link,
+                    });
+                }
+                Kind::File | Kind::Other | Kind::Link => self.file(path, &name),
+            }
+        }
+        stack.extend(children.into_iter().rev());
+    }
+
+    fn file(&mut self, path: PathBuf, name: &OsStr) {
+        if is_named(name, "terragrunt.hcl.json") || is_named(name, "terragrunt.stack.hcl") {
+            self.out.unsupported.push(path);
+        } else if name.as_encoded_bytes().ends_with(b".hcl") {
+            if is_named(name, "terragrunt.hcl") {
+                self.out.units.push(path.clone());
+            }
+            self.out.hcl_files.push(path);
+        }
+    }
+
+    /// A link whose target lies outside the root. A configuration file is listed (reading
+    /// it is refused, visibly); anything else is reported, never followed, and what it
+    /// points at is not looked at (not even whether it is a directory).
+    fn link_out(&mut self, ignores: &Option<Arc<Ignores>>, path: PathBuf, name: &OsStr) {
+        // A .gitignore that leads out is reported where its patterns are read.
+        if ignored(ignores, &path, false) || is_named(name, ".gitignore") {
+            return;
+        }
+        if is_config_name(name) || is_named(name, "terragrunt.stack.hcl") {
+            self.file(path, name);
+            return;
+        }
+        let msg = format!(
+            "{} is a symbolic link that resolves outside the scanned root; tglint never follows it",
+            self.rel(&path)
+        );
+        self.problem(
+            &path,
+            ids::UNSUPPORTED,
+            msg,
+            "nothing outside the root is read; point the link inside the root if tglint should check what it holds",
+        );
+    }
+
+    /// Whether to walk the directory link at `path` (really `real`, inside the root): the
+    /// directory's identity when so.
+    fn enter_link(&mut self, from: &Pending, path: &Path, real: &Path) -> Option<(u64, u64)> {
+        if !self.opts.follow_links {
+            let msg = format!(
+                "{} is a symbolic link to the directory {}; discovery does not follow directory links",
+                self.rel(path),
+                target_name(real, &self.real_root)
+            );
+            self.problem(
+                path,
+                ids::UNSUPPORTED,
+                msg,
+                "pass --follow-links to walk it",
+            );
+            return None;
+        }
+        let id = self.fs.dir_id(real)?;
+        let mut cur = from.ancestors.as_deref();
+        while let Some(a) = cur {
+            if a.id == id {
+                let msg = format!(
+                    "{} links back to {}, a directory it is inside; following it would loop, so tglint does not",
+                    self.rel(path),
+                    self.rel(&a.path)
+                );
+                self.problem(path, ids::UNSUPPORTED, msg, "");
+                return None;
+            }
+            cur = a.up.as_deref();
+        }
+        Some(id)
+    }
+}
