@@ -5,10 +5,10 @@
 use crate::context::{IncludeRef, TgCtx};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Kind, clean};
+use crate::functions;
 use crate::merge;
 use crate::refs::refs;
 use crate::source::{BodyError, CacheAccess, ReadError};
-use crate::tgfuncs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -151,7 +151,7 @@ pub struct Resolved {
 }
 
 fn functions() -> [&'static Functions; 2] {
-    [tgfuncs::terragrunt(), tglint_hcl::functions::terraform()]
+    [functions::terragrunt(), tglint_hcl::functions::terraform()]
 }
 
 /// One file being evaluated: its syntax, its context, and what has been computed so far.

@@ -7,12 +7,12 @@ pub mod config;
 pub mod context;
 pub mod diag;
 pub mod fs;
+pub mod functions;
 pub mod load;
 pub mod merge;
 pub mod module;
 pub mod refs;
 pub mod render;
 pub mod source;
-pub mod tgfuncs;
 
 pub use tglint_hcl as hcl;
