@@ -8,6 +8,7 @@
 use super::str_arg;
 use super::{Functions, Param};
 use crate::error::{FnError, FnResult};
+use crate::go;
 use crate::value::Value;
 
 pub(crate) fn register(f: &mut Functions) {
@@ -264,13 +265,13 @@ impl ParseError {
                 return if self.value_elem.is_empty() {
                     format!(
                         "not a valid RFC3339 timestamp: end of string where {} is expected",
-                        go_strconv_quote(self.layout_elem.as_bytes())
+                        go::quote_bytes(self.layout_elem.as_bytes())
                     )
                 } else {
                     format!(
                         "not a valid RFC3339 timestamp: found {} where {} is expected",
-                        go_strconv_quote(&self.value_elem),
-                        go_strconv_quote(self.layout_elem.as_bytes())
+                        go::quote_bytes(&self.value_elem),
+                        go::quote_bytes(self.layout_elem.as_bytes())
                     )
                 };
             }
@@ -281,7 +282,7 @@ impl ParseError {
         } else {
             format!(
                 "not a valid RFC3339 timestamp: cannot use {} as {what}",
-                go_strconv_quote(&self.value_elem)
+                go::quote_bytes(&self.value_elem)
             )
         }
     }
@@ -299,45 +300,6 @@ fn go_time_quote(s: &[u8]) -> String {
                 out.push('\\');
             }
             out.push(char::from(b));
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `%q` (strconv.Quote), close enough for messages: printable characters as they are,
-/// control characters escaped, invalid UTF-8 bytes as `\xNN`.
-fn go_strconv_quote(s: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for chunk in s.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\x07' => out.push_str("\\a"),
-                '\x08' => out.push_str("\\b"),
-                '\x0c' => out.push_str("\\f"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\x0b' => out.push_str("\\v"),
-                c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                    out.push_str(&format!("\\x{:02x}", c as u32))
-                }
-                c if c.is_control() => {
-                    let n = c as u32;
-                    if n <= 0xffff {
-                        out.push_str(&format!("\\u{n:04x}"));
-                    } else {
-                        out.push_str(&format!("\\U{n:08x}"));
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out.push('"');
@@ -671,7 +633,7 @@ fn formatdate(args: &[Value]) -> FnResult {
     let c = t.civil();
     let mut out: Vec<u8> = Vec::with_capacity(spec.len() + 16);
     let verb_err = |tok: &[u8], what: &str| {
-        let q = go_strconv_quote(tok);
+        let q = go::quote_bytes(tok);
         if what.is_empty() {
             FnError::arg(0, format!("invalid date format verb {q}"))
         } else {

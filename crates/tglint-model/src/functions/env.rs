@@ -1,7 +1,8 @@
 //! The functions whose answer depends on where and how Terragrunt runs (DESIGN §3.4):
 //! known from tglint's options, or unknown with the reason; nothing is ever run.
 
-use super::{go_quote, outside_root, ps, resolve, strings, tg, wrong_params};
+use super::{outside_root, ps, resolve, strings, tg, wrong_params};
+use tglint_hcl::go;
 use tglint_hcl::{CallCtx, Data, FnError, FnResult, Value};
 
 const COMMANDS_NEED_VARS: &[&str] = &[
@@ -176,7 +177,7 @@ pub(super) fn sops_decrypt_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
         Ok(None) => {
             return Err(FnError::call(format!(
                 "could not read file {}: no such file or directory",
-                go_quote(&ps(&path))
+                go::quote(&ps(&path))
             )));
         }
     }
@@ -430,6 +431,18 @@ mod tests {
             "sops_decrypt_file",
             vec![s("/etc/shadow")],
             "outside the scanned root",
+        );
+    }
+
+    /// Paths in messages are quoted as Go's `%q` quotes them: runes Go does not print are
+    /// escaped (this copy used to leave everything beyond ASCII as it was).
+    #[test]
+    fn messages_quote_paths_as_go_does() {
+        let t = empty();
+        t.err(
+            "sops_decrypt_file",
+            vec![s("a\u{a0}b\u{feff}é.yaml")],
+            r#"could not read file \"/r/a/a\\u00a0b\\ufeffé.yaml\": no such file"#,
         );
     }
 }

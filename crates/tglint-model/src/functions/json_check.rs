@@ -1,7 +1,7 @@
 //! The JSON validator of `read_tfvars_file`: Go's `json.Unmarshal` into a map, as far as
 //! accepting or refusing the text and the wording of its errors go.
 
-use super::push_go_escaped;
+use tglint_hcl::go;
 
 /// Checks `b` is JSON that `json.Unmarshal` accepts into a `map[string]any` (an object or
 /// `null`), with Go's error wording.
@@ -23,25 +23,6 @@ pub(super) fn json_check_object(b: &[u8]) -> Result<(), String> {
     }
 }
 
-fn json_char(c: u8) -> String {
-    let ch = char::from(c);
-    if c == b'\'' {
-        return "'\\''".to_string();
-    }
-    if c == b'"' {
-        return "'\"'".to_string();
-    }
-    let mut s = String::from("'");
-    if c >= 0x80 {
-        // A byte of a multi-byte character: Go prints the rune; the byte is close enough.
-        s.push_str(&format!("\\x{c:02x}"));
-    } else {
-        push_go_escaped(&mut s, ch, '\'');
-    }
-    s.push('\'');
-    s
-}
-
 const JSON_MAX_DEPTH: usize = 10_000;
 
 /// Validates a JSON text (iteratively: no recursion on nesting) and returns the first byte
@@ -54,7 +35,7 @@ fn json_validate(b: &[u8]) -> Result<u8, String> {
         }
         i
     };
-    let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", json_char(c));
+    let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", go::json_quote_char(c));
     let string = |mut i: usize| -> Result<usize, String> {
         i += 1;
         loop {
@@ -127,7 +108,10 @@ fn json_validate(b: &[u8]) -> Result<u8, String> {
                 Some(&c) if c != want => {
                     return Err(bad(
                         c,
-                        &format!("in literal {word} (expecting {})", json_char(want)),
+                        &format!(
+                            "in literal {word} (expecting {})",
+                            go::json_quote_char(want)
+                        ),
                     ));
                 }
                 Some(_) => {}
@@ -274,6 +258,20 @@ mod tests {
             json_check_object(b"\"s\"")
                 .unwrap_err()
                 .contains("unmarshal string")
+        );
+    }
+
+    /// A byte from 0x80 on is named as Go's `quoteChar` names it: read as the rune of the
+    /// same number (this copy used to write `'\xc3'`).
+    #[test]
+    fn json_validation_names_bytes_as_go_does() {
+        assert_eq!(
+            json_validate("{é}".as_bytes()).unwrap_err(),
+            "invalid character 'Ã' looking for beginning of object key string"
+        );
+        assert_eq!(
+            json_validate(b"[\x85]").unwrap_err(),
+            "invalid character '\\u0085' looking for beginning of value"
         );
     }
 }

@@ -4,12 +4,13 @@
 use super::glob::{Tok, glob_compile, glob_match};
 use super::json_check::json_check_object;
 use super::paths::repo_root;
-use super::{go_quote, outside_root, ps, resolve, strings, tg, wrong_params};
+use super::{outside_root, ps, resolve, strings, tg, wrong_params};
 use crate::config::{ReadConfigError, config_in_dir, read_config_object};
 use crate::fs::{Kind, clean};
 use crate::source::{BodyError, ReadError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use tglint_hcl::go;
 use tglint_hcl::{CallCtx, EvalCtx, FnError, FnResult, NoFiles, Value, Vars, eval};
 
 // ---------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ pub(super) fn read_terragrunt_config(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
             Some(d) => Ok(d),
             None => Err(FnError::call(format!(
                 "You attempted to run terragrunt in a folder that does not contain a terragrunt.hcl file. Please add a terragrunt.hcl file and try again.\n\nPath: {}",
-                go_quote(&ps(&p))
+                go::quote(&ps(&p))
             ))),
         },
         Err(ReadConfigError::Failed(m)) => Err(FnError::call(m)),
@@ -78,7 +79,7 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
         Err(e) => {
             return Err(FnError::call(format!(
                 "could not read file {}: {e}",
-                go_quote(&shown)
+                go::quote(&shown)
             )));
         }
     };
@@ -90,7 +91,7 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             FnError::call(format!(
                 "could not read file {}: the file is not valid UTF-8 (first bad byte at offset {})",
-                go_quote(&shown),
+                go::quote(&shown),
                 e.valid_up_to()
             ))
         })?;
@@ -98,7 +99,7 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     }
     let body = cache.body(&sf).map_err(|e| match e {
         BodyError::Read(r) => {
-            FnError::call(format!("could not read file {}: {r}", go_quote(&shown)))
+            FnError::call(format!("could not read file {}: {r}", go::quote(&shown)))
         }
         BodyError::Parse(p) => {
             FnError::call(format!("{shown}:{},{}: {}", p.line, p.column, p.message))
@@ -273,7 +274,7 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
         ps(&clean(Path::new(&format!("{}/{raw}", wd.display()))))
     };
     let expand_err =
-        |m: &str| FnError::call(format!("could not expand glob {}: {m}", go_quote(raw)));
+        |m: &str| FnError::call(format!("could not expand glob {}: {m}", go::quote(raw)));
 
     // The literal directory the walk starts from.
     let segments: Vec<&str> = pattern.split('/').skip(1).collect();
@@ -296,7 +297,7 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     if !start.starts_with(&boundary) {
         return Err(expand_err(&format!(
             "the pattern starts outside the Terragrunt boundary {}",
-            go_quote(&ps(&boundary))
+            go::quote(&ps(&boundary))
         )));
     }
     if !ctx.shared.cache.allows(&start) {

@@ -1,7 +1,8 @@
 //! `timecmp`: two RFC 3339 timestamps compared as instants.
 
-use super::{go_quote, strings, tg};
+use super::{strings, tg};
 use std::cmp::Ordering;
+use tglint_hcl::go;
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
 pub(super) fn timecmp(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
@@ -15,13 +16,13 @@ pub(super) fn timecmp(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     let ta = parse_rfc3339(a).map_err(|m| {
         FnError::call(format!(
             "could not parse first parameter {}: {m}",
-            go_quote(a)
+            go::quote(a)
         ))
     })?;
     let tb = parse_rfc3339(b).map_err(|m| {
         FnError::call(format!(
             "could not parse second parameter {}: {m}",
-            go_quote(b)
+            go::quote(b)
         ))
     })?;
     Ok(Value::int(match ta.cmp(&tb) {
@@ -64,7 +65,7 @@ fn parse_rfc3339(s: &str) -> Result<(i64, u32), String> {
         } else {
             format!(
                 "not a valid RFC3339 timestamp: cannot use {} as {what}",
-                go_quote(&r)
+                go::quote(&r)
             )
         }
     };
@@ -84,7 +85,7 @@ fn parse_rfc3339(s: &str) -> Result<(i64, u32), String> {
         } else {
             format!(
                 "not a valid RFC3339 timestamp: found {} where \"{c}\" is expected",
-                go_quote(&r)
+                go::quote(&r)
             )
         })
     };
@@ -185,7 +186,7 @@ fn parse_rfc3339(s: &str) -> Result<(i64, u32), String> {
     if i < b.len() {
         return Err(format!(
             "not a valid RFC3339 timestamp: extra text: {}",
-            go_quote(&rest(i))
+            go::quote(&rest(i))
         ));
     }
     if day < 1 || day > days_in_month(year, month) {

@@ -1,8 +1,9 @@
 //! `constraint_check` with hashicorp/go-version's semantics: versions, constraints and
 //! their ordering, with go-version's error wording.
 
-use super::{go_quote, strings, tg, wrong_params};
+use super::{strings, tg, wrong_params};
 use std::cmp::Ordering;
+use tglint_hcl::go;
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ fn parse_version(v: &str, semver: bool) -> Result<Version, VersionError> {
         let n = text.parse::<i64>().map_err(|_| {
             VersionError::Other(format!(
                 "error parsing version: strconv.ParseInt: parsing {}: value out of range",
-                go_quote(&text)
+                go::quote(&text)
             ))
         })?;
         segments.push(n);
