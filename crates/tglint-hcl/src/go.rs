@@ -7,8 +7,18 @@
 //!
 //! - Quoting: [`quote`] and [`quote_bytes`] (`strconv.Quote`), [`quote_rune`]
 //!   (`strconv.QuoteRune`), [`json_quote_char`] (`encoding/json`'s `quoteChar`).
+//! - JSON strings: [`json_string_go1_16`] and [`json_string_current`] (`encoding/json`'s
+//!   string encoder before and after Go 1.22, see [`Release`]).
 
 use std::fmt::Write as _;
+
+/// The Go releases whose behaviour differs where tglint mirrors it: Go 1.16 built
+/// Terraform v0.15.3; a current Go (1.22 or later) builds the tools maintained today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    Go1_16,
+    Current,
+}
 
 // ---------------------------------------------------------------------------------------
 // Quoting
@@ -111,6 +121,48 @@ fn is_print(c: char) -> bool {
         || u >= 0xF0000)
 }
 
+// ---------------------------------------------------------------------------------------
+// encoding/json strings
+// ---------------------------------------------------------------------------------------
+
+/// `encoding/json.Marshal` of a string as Go 1.16 writes it (Terraform v0.15.3's
+/// `jsonencode`): HTML-safe, so `<`, `>`, `&`, U+2028 and U+2029 are `\u00XX`/`\u20XX`, as
+/// is every control character other than `\n`, `\r` and `\t`.
+pub fn json_string_go1_16(s: &str, out: &mut String) {
+    json_string(s, out, Release::Go1_16);
+}
+
+/// `encoding/json.Marshal` of a string as a current Go writes it (Terragrunt's
+/// marshalling): [`json_string_go1_16`], except that Go 1.22 and later write U+0008 and
+/// U+000C as `\b` and `\f`.
+pub fn json_string_current(s: &str, out: &mut String) {
+    json_string(s, out, Release::Current);
+}
+
+fn json_string(s: &str, out: &mut String, go: Release) {
+    let short_b_f = go == Release::Current;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' if short_b_f => out.push_str("\\b"),
+            '\u{c}' if short_b_f => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +222,30 @@ mod tests {
         assert_eq!(json_quote_char(0xc3), "'Ã'");
         assert_eq!(json_quote_char(0x85), r"'\u0085'");
         assert_eq!(json_quote_char(0xa0), r"'\u00a0'");
+    }
+
+    fn json(f: fn(&str, &mut String), s: &str) -> String {
+        let mut out = String::new();
+        f(s, &mut out);
+        out
+    }
+
+    /// The two copies this replaced differed on purpose: Terraform's (Go 1.16) writes
+    /// U+0008 and U+000C as `\u0008` and `\u000c`, Terragrunt's (a current Go) as `\b` and
+    /// `\f`. Everything else is the same.
+    #[test]
+    fn json_strings_by_go_release() {
+        let s = "<a href=\"x\">&\u{2028}\u{2029}\\\n\r\t\u{1}\u{8}\u{c}é</a>";
+        assert_eq!(
+            json(json_string_go1_16, s),
+            r#""\u003ca href=\"x\"\u003e\u0026\u2028\u2029\\\n\r\t\u0001\u0008\u000cé\u003c/a\u003e""#
+        );
+        assert_eq!(
+            json(json_string_current, s),
+            r#""\u003ca href=\"x\"\u003e\u0026\u2028\u2029\\\n\r\t\u0001\b\fé\u003c/a\u003e""#
+        );
+        // DEL is not a control character to encoding/json.
+        assert_eq!(json(json_string_go1_16, "\u{7f}"), "\"\u{7f}\"");
+        assert_eq!(json(json_string_current, "\u{7f}"), "\"\u{7f}\"");
     }
 }

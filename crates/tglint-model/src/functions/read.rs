@@ -146,11 +146,12 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
 }
 
 /// `encoding/json.Marshal` of the value as Terragrunt round-trips it (numbers through
-/// float64, keys sorted, HTML-safe escapes, `${` in strings escaped to `$${`).
+/// float64, keys sorted, a current Go's HTML-safe escapes, `${` in strings escaped to
+/// `$${`).
 const GO_MARSHAL: tglint_hcl::json::Style = tglint_hcl::json::Style {
     number: |n| go_json_float(n.as_f64()),
-    string: |s, out| go_json_string(&escape_interpolation(s), out),
-    key: go_json_string,
+    string: |s, out| go::json_string_current(&escape_interpolation(s), out),
+    key: go::json_string_current,
     unknown: Some("null"),
 };
 
@@ -172,27 +173,6 @@ fn go_json_float(f: f64) -> Result<String, String> {
     } else {
         Ok(format!("{f}"))
     }
-}
-
-fn go_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Terragrunt's `EscapeInterpolationInString`: `${` not already preceded by `$` becomes
