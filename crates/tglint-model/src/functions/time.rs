@@ -1,8 +1,9 @@
-//! `timecmp`: two RFC 3339 timestamps compared as instants.
+//! `timecmp`: two RFC 3339 timestamps compared as instants, parsed as a current Go parses
+//! them (`tglint_hcl::go::parse_rfc3339`).
 
 use super::{strings, tg};
 use std::cmp::Ordering;
-use tglint_hcl::go;
+use tglint_hcl::go::{self, Release, TimeParseError};
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
 pub(super) fn timecmp(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
@@ -13,188 +14,67 @@ pub(super) fn timecmp(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
             "function can take only two parameters: timestamp_a and timestamp_b",
         ));
     };
-    let ta = parse_rfc3339(a).map_err(|m| {
+    let ta = go::parse_rfc3339(a, Release::Current).map_err(|e| {
         FnError::call(format!(
-            "could not parse first parameter {}: {m}",
-            go::quote(a)
+            "could not parse first parameter {}: {}",
+            go::quote(a),
+            parse_message(&e)
         ))
     })?;
-    let tb = parse_rfc3339(b).map_err(|m| {
+    let tb = go::parse_rfc3339(b, Release::Current).map_err(|e| {
         FnError::call(format!(
-            "could not parse second parameter {}: {m}",
-            go::quote(b)
+            "could not parse second parameter {}: {}",
+            go::quote(b),
+            parse_message(&e)
         ))
     })?;
-    Ok(Value::int(match ta.cmp(&tb) {
-        Ordering::Less => -1,
-        Ordering::Equal => 0,
-        Ordering::Greater => 1,
-    }))
+    Ok(Value::int(
+        match (ta.secs, ta.nanos).cmp(&(tb.secs, tb.nanos)) {
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
+            Ordering::Greater => 1,
+        },
+    ))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+/// Why a timestamp does not parse, in the words of Terragrunt's `ParseTimestamp` (which are
+/// cty's), except that a value out of range and text after the offset say so themselves
+/// (`month out of range`, `extra text: "x"`) where Terragrunt names the element instead.
+fn parse_message(e: &TimeParseError) -> String {
+    const NOT_RFC3339: &str = "not a valid RFC3339 timestamp";
+    let rest = String::from_utf8_lossy(&e.value_elem);
+    if e.layout_elem.is_empty() && !rest.is_empty() {
+        return format!("{NOT_RFC3339}: extra text: {}", go::quote(&rest));
     }
-}
-
-/// Go's `time.Parse(time.RFC3339, s)` as an instant `(seconds, nanoseconds)`, with the
-/// messages Terragrunt's `ParseTimestamp` gives.
-fn parse_rfc3339(s: &str) -> Result<(i64, u32), String> {
-    let b = s.as_bytes();
-    let mut i = 0usize;
-    let rest = |i: usize| String::from_utf8_lossy(b.get(i..).unwrap_or(&[])).into_owned();
-    let elem = |i: usize, what: &str| -> String {
-        let r = rest(i);
-        if r.is_empty() {
-            format!("not a valid RFC3339 timestamp: end of string before {what}")
-        } else {
-            format!(
-                "not a valid RFC3339 timestamp: cannot use {} as {what}",
-                go::quote(&r)
-            )
-        }
-    };
-    let lit = |i: usize, c: u8| -> Result<(), String> {
-        if b.get(i) == Some(&c) {
-            return Ok(());
-        }
-        if c == b'T' {
-            return Err(
-                "not a valid RFC3339 timestamp: missing required time introducer 'T'".into(),
-            );
-        }
-        let r = rest(i);
-        let c = char::from(c);
-        Err(if r.is_empty() {
-            format!("not a valid RFC3339 timestamp: end of string where \"{c}\" is expected")
-        } else {
-            format!(
-                "not a valid RFC3339 timestamp: found {} where \"{c}\" is expected",
-                go::quote(&r)
-            )
-        })
-    };
-    let digit = |i: usize| {
-        b.get(i)
-            .filter(|c| c.is_ascii_digit())
-            .map(|c| i64::from(c - b'0'))
-    };
-    // A number of exactly `n` digits (or 1..=2 when `n` is 0).
-    let num = |i: &mut usize, n: usize, what: &str| -> Result<i64, String> {
-        let want = if n == 0 { 2 } else { n };
-        let mut v = 0i64;
-        let mut k = 0;
-        while k < want {
-            match digit(*i + k) {
-                Some(d) => v = v * 10 + d,
-                None if n == 0 && k == 1 => break,
-                None => return Err(elem(*i, what)),
-            }
-            k += 1;
-        }
-        *i += k;
-        Ok(v)
-    };
-    let range = |what: &str| format!("not a valid RFC3339 timestamp: {what} out of range");
-
-    let year = num(&mut i, 4, "year")?;
-    lit(i, b'-')?;
-    i += 1;
-    let month = num(&mut i, 2, "month")?;
-    if !(1..=12).contains(&month) {
-        return Err(range("month"));
+    if !e.message.is_empty() {
+        return format!("{NOT_RFC3339}{}", e.message);
     }
-    lit(i, b'-')?;
-    i += 1;
-    let day = num(&mut i, 2, "day of month")?;
-    lit(i, b'T')?;
-    i += 1;
-    let hour = num(&mut i, 0, "hour")?;
-    if hour >= 24 {
-        return Err(range("hour"));
-    }
-    lit(i, b':')?;
-    i += 1;
-    let minute = num(&mut i, 2, "minute")?;
-    if minute >= 60 {
-        return Err(range("minute"));
-    }
-    lit(i, b':')?;
-    i += 1;
-    let second = num(&mut i, 2, "second")?;
-    if second >= 60 {
-        return Err(range("second"));
-    }
-    let mut nanos = 0u32;
-    if matches!(b.get(i), Some(b'.' | b',')) && digit(i + 1).is_some() {
-        i += 1;
-        let mut scale = 100_000_000u32;
-        while let Some(d) = digit(i) {
-            if scale > 0 {
-                nanos += u32::try_from(d).unwrap_or(0) * scale;
-                scale /= 10;
-            }
-            i += 1;
-        }
-    }
-    let offset = match b.get(i) {
-        Some(b'Z') => {
-            i += 1;
-            0
-        }
-        _ => {
-            let sign = match b.get(i) {
-                Some(b'+') => 1,
-                Some(b'-') => -1,
-                _ => return Err(elem(i, "UTC offset")),
+    let what = match e.layout_elem {
+        "2006" => "year",
+        "01" => "month",
+        "02" => "day of month",
+        "15" => "hour",
+        "04" => "minute",
+        "05" => "second",
+        "Z07:00" => "UTC offset",
+        "T" => return format!("{NOT_RFC3339}: missing required time introducer 'T'"),
+        literal => {
+            let expected = go::quote(literal);
+            return if rest.is_empty() {
+                format!("{NOT_RFC3339}: end of string where {expected} is expected")
+            } else {
+                format!(
+                    "{NOT_RFC3339}: found {} where {expected} is expected",
+                    go::quote(&rest)
+                )
             };
-            let (Some(h1), Some(h2), Some(b':'), Some(m1), Some(m2)) = (
-                digit(i + 1),
-                digit(i + 2),
-                b.get(i + 3),
-                digit(i + 4),
-                digit(i + 5),
-            ) else {
-                return Err(elem(i, "UTC offset"));
-            };
-            let (hh, mm) = (h1 * 10 + h2, m1 * 10 + m2);
-            if hh > 24 {
-                return Err(range("time zone offset hour"));
-            }
-            if mm > 60 {
-                return Err(range("time zone offset minute"));
-            }
-            i += 6;
-            sign * (hh * 3600 + mm * 60)
         }
     };
-    if i < b.len() {
-        return Err(format!(
-            "not a valid RFC3339 timestamp: extra text: {}",
-            go::quote(&rest(i))
-        ));
+    if rest.is_empty() {
+        format!("{NOT_RFC3339}: end of string before {what}")
+    } else {
+        format!("{NOT_RFC3339}: cannot use {} as {what}", go::quote(&rest))
     }
-    if day < 1 || day > days_in_month(year, month) {
-        return Err("not a valid RFC3339 timestamp: day out of range".into());
-    }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    Ok((secs, nanos))
 }
 
 #[cfg(test)]
@@ -251,6 +131,34 @@ mod tests {
             "timecmp",
             vec![s("x")],
             "function can take only two parameters: timestamp_a and timestamp_b",
+        );
+    }
+
+    /// A current Go checks an offset's ranges before its sign and its minutes after its
+    /// hours; this copy used to check the sign first and the hours last.
+    #[test]
+    fn timecmp_checks_offsets_as_go_does() {
+        let t = empty();
+        let z = s("2017-11-22T00:00:00Z");
+        t.err(
+            "timecmp",
+            vec![s("2017-11-22T00:00:00+25:61"), z.clone()],
+            "not a valid RFC3339 timestamp: time zone offset minute out of range",
+        );
+        t.err(
+            "timecmp",
+            vec![s("2017-11-22T00:00:00x25:00"), z.clone()],
+            "not a valid RFC3339 timestamp: time zone offset hour out of range",
+        );
+        t.err(
+            "timecmp",
+            vec![s("2017-11-22T00:00:00x01:00"), z.clone()],
+            r#"not a valid RFC3339 timestamp: cannot use \"x01:00\" as UTC offset"#,
+        );
+        assert_eq!(
+            t.ok("timecmp", vec![s("2017-11-22T00:00:00,5Z"), z])
+                .to_string(),
+            "1"
         );
     }
 }
