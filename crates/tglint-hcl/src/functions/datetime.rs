@@ -157,8 +157,9 @@ fn go_int2(x: i64) -> String {
 // cty's words for a timestamp Go cannot parse
 // ---------------------------------------------------------------------------------------
 
-/// cty's friendlier rewording (what `formatdate` reports).
-fn cty_message(e: &TimeParseError) -> String {
+/// cty's `parseTimestamp` wording of a timestamp Go cannot parse (what `formatdate`
+/// reports): the layout's elements by name rather than by Go's example values.
+pub fn parse_timestamp_message(e: &TimeParseError) -> String {
     if e.layout_elem.is_empty() && e.value_elem.is_empty() && !e.message.is_empty() {
         return format!("not a valid RFC3339 timestamp{}", e.message);
     }
@@ -368,8 +369,8 @@ fn date_format_tokens(spec: &[u8]) -> Vec<&[u8]> {
 fn formatdate(args: &[Value]) -> FnResult {
     let spec = str_arg(args, 0)?;
     let ts = str_arg(args, 1)?;
-    let t =
-        go::parse_rfc3339(&ts, Release::Go1_16).map_err(|e| FnError::arg(1, cty_message(&e)))?;
+    let t = go::parse_rfc3339(&ts, Release::Go1_16)
+        .map_err(|e| FnError::arg(1, parse_timestamp_message(&e)))?;
     let c = t.civil();
     let mut out: Vec<u8> = Vec::with_capacity(spec.len() + 16);
     let verb_err = |tok: &[u8], what: &str| {

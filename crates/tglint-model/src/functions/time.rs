@@ -3,6 +3,7 @@
 
 use super::{strings, tg};
 use std::cmp::Ordering;
+use tglint_hcl::functions::parse_timestamp_message;
 use tglint_hcl::go::{self, Release, TimeParseError};
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
@@ -37,44 +38,20 @@ pub(super) fn timecmp(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
     ))
 }
 
-/// Why a timestamp does not parse, in the words of Terragrunt's `ParseTimestamp` (which are
-/// cty's), except that a value out of range and text after the offset say so themselves
-/// (`month out of range`, `extra text: "x"`) where Terragrunt names the element instead.
+/// Why a timestamp does not parse. Terragrunt's `ParseTimestamp` words it as cty's
+/// `parseTimestamp` does (`tglint_hcl::functions::parse_timestamp_message`), except here:
+/// a value out of range and text after the offset say so themselves (`month out of
+/// range`, `extra text: "x"`) where cty names the element they stand in.
 fn parse_message(e: &TimeParseError) -> String {
     const NOT_RFC3339: &str = "not a valid RFC3339 timestamp";
-    let rest = String::from_utf8_lossy(&e.value_elem);
-    if e.layout_elem.is_empty() && !rest.is_empty() {
-        return format!("{NOT_RFC3339}: extra text: {}", go::quote(&rest));
+    if e.layout_elem.is_empty() && !e.value_elem.is_empty() {
+        let extra = go::quote_bytes(&e.value_elem);
+        return format!("{NOT_RFC3339}: extra text: {extra}");
     }
     if !e.message.is_empty() {
         return format!("{NOT_RFC3339}{}", e.message);
     }
-    let what = match e.layout_elem {
-        "2006" => "year",
-        "01" => "month",
-        "02" => "day of month",
-        "15" => "hour",
-        "04" => "minute",
-        "05" => "second",
-        "Z07:00" => "UTC offset",
-        "T" => return format!("{NOT_RFC3339}: missing required time introducer 'T'"),
-        literal => {
-            let expected = go::quote(literal);
-            return if rest.is_empty() {
-                format!("{NOT_RFC3339}: end of string where {expected} is expected")
-            } else {
-                format!(
-                    "{NOT_RFC3339}: found {} where {expected} is expected",
-                    go::quote(&rest)
-                )
-            };
-        }
-    };
-    if rest.is_empty() {
-        format!("{NOT_RFC3339}: end of string before {what}")
-    } else {
-        format!("{NOT_RFC3339}: cannot use {} as {what}", go::quote(&rest))
-    }
+    parse_timestamp_message(e)
 }
 
 #[cfg(test)]
