@@ -1,9 +1,9 @@
-//! Go's standard library where tglint must behave as it does. Terraform and Terragrunt are
-//! Go programs: their messages quote with `strconv`, their JSON is `encoding/json`'s, their
-//! timestamps go through `time.Parse`. The one copy of each lives here, used by the
-//! Terraform functions of this crate and by Terragrunt's functions in `tglint-model`. Only
-//! Go's behaviour belongs here, never HCL's or Terragrunt's; each item names the Go
-//! function it mirrors and, where the Go release matters, which one.
+//! Go's standard library where tglint must behave as it does. The programs tglint mirrors
+//! are written in Go: their messages quote with `strconv`, their JSON is `encoding/json`'s,
+//! their timestamps go through `time.Parse`. The one copy of each lives here, used by the
+//! functions of this crate and by those of `tglint-model`. Only Go's behaviour belongs
+//! here, never HCL's, cty's or a tool's own; each item names the Go function it mirrors
+//! and, where the Go release matters, which one.
 //!
 //! - Quoting: [`quote`] and [`quote_bytes`] (`strconv.Quote`), [`quote_rune`]
 //!   (`strconv.QuoteRune`), [`json_quote_char`] (`encoding/json`'s `quoteChar`).
@@ -29,8 +29,8 @@ pub enum Release {
 
 /// Go's `strconv.Quote`, which `%q` of a string uses: in double quotes, `\a \b \f \n \r \t
 /// \v \\ \"` escaped, printable runes (Go's `IsPrint`, approximated) as they are, other
-/// runes as `\xNN` (below U+0080), `\uNNNN` or `\UNNNNNNNN`. The messages of Terraform's
-/// functions (cty) and of Terragrunt quote with it.
+/// runes as `\xNN` (below U+0080), `\uNNNN` or `\UNNNNNNNN`. Every `%q` in a Go message
+/// is this.
 pub fn quote(s: &str) -> String {
     quote_bytes(s.as_bytes())
 }
@@ -155,9 +155,8 @@ pub fn json_string_go1_16(s: &str, out: &mut String) {
     json_string(s, out, Release::Go1_16);
 }
 
-/// `encoding/json.Marshal` of a string as a current Go writes it (Terragrunt's
-/// marshalling): [`json_string_go1_16`], except that Go 1.22 and later write U+0008 and
-/// U+000C as `\b` and `\f`.
+/// `encoding/json.Marshal` of a string as a current Go writes it: [`json_string_go1_16`],
+/// except that Go 1.22 and later write U+0008 and U+000C as `\b` and `\f`.
 pub fn json_string_current(s: &str, out: &mut String) {
     json_string(s, out, Release::Current);
 }
@@ -207,8 +206,8 @@ pub struct Time {
     pub offset: i64,
 }
 
-/// Go's `time.ParseError` for the RFC 3339 layout. Callers word it their own way (cty and
-/// Terragrunt rename the layout elements); [`TimeParseError::go_message`] is Go's own.
+/// Go's `time.ParseError` for the RFC 3339 layout. Callers may word it their own way (cty
+/// names the layout's elements); [`TimeParseError::go_message`] is Go's own.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TimeParseError {
     /// The whole input.
@@ -557,7 +556,7 @@ mod tests {
     }
 
     /// The two copies this replaced differed on purpose: Terraform's (Go 1.16) writes
-    /// U+0008 and U+000C as `\u0008` and `\u000c`, Terragrunt's (a current Go) as `\b` and
+    /// U+0008 and U+000C as `\u0008` and `\u000c`, tglint-model's (a current Go) as `\b` and
     /// `\f`. Everything else is the same.
     #[test]
     fn json_strings_by_go_release() {
