@@ -2,6 +2,7 @@
 //! numbers, strings and unknowns print is the caller's [`Style`]: Terraform's
 //! `jsonencode` is [`TERRAFORM`], Terragrunt's Go-side marshalling brings its own.
 
+use crate::go;
 use crate::value::{Data, Number, Value};
 
 /// How the scalars of a JSON document print.
@@ -17,8 +18,8 @@ pub struct Style {
 /// unknowns refused.
 pub const TERRAFORM: Style = Style {
     number: terraform_number,
-    string: html_safe_string,
-    key: html_safe_string,
+    string: go::json_string_go1_16,
+    key: go::json_string_go1_16,
     unknown: None,
 };
 
@@ -27,32 +28,6 @@ fn terraform_number(n: Number) -> Result<String, String> {
         return Err("cannot serialize infinity as JSON".into());
     }
     Ok(n.to_string())
-}
-
-/// Go 1.16's `json.Marshal` of a string: HTML characters, U+2028/U+2029 and control
-/// characters other than `\n`, `\r`, `\t` as `\u00XX`.
-pub fn html_safe_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => {
-                let b = c as u32;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(b >> 4) as usize & 0xF]));
-                out.push(char::from(HEX[b as usize & 0xF]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Writes `v` as compact JSON in `style`.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod eval;
 pub mod files;
 pub mod functions;
+pub mod go;
 pub mod json;
 pub mod parse;
 pub mod span;

@@ -6,13 +6,13 @@
 pub mod diag;
 pub mod discover;
 pub mod fs;
+pub mod functions;
 pub mod graph;
 pub mod load;
 pub mod module;
 pub mod render;
 pub mod source;
 pub mod terragrunt;
-pub mod tgfuncs;
 pub mod unit;
 
 pub use tglint_hcl as hcl;

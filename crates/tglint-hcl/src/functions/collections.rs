@@ -6,10 +6,11 @@
 //! `list(any)`, `map(list(string))`, ...) get HCL's implicit conversion first, with cty's
 //! messages ("element 0: bool required"); see [`super::conversion`].
 
-use super::conversion::{Ty, convert, elem_ty, friendly, go_quote, make_set, ty_of, unify};
+use super::conversion::{Ty, convert, elem_ty, friendly, make_set, ty_of, unify};
 use super::{Functions, Param};
 use crate::budget::Resource;
 use crate::error::{FnError, FnResult};
+use crate::go;
 use crate::value::{Data, MapKind, Number, SeqKind, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -534,7 +535,7 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         (MapKind::Object, None) if !m.contains_key(&key) => {
             return Err(FnError::arg(
                 0,
-                format!("the given object has no attribute {}", go_quote(&key)),
+                format!("the given object has no attribute {}", go::quote(&key)),
             ));
         }
         (_, d) => d,
@@ -547,7 +548,7 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     {
         return Ok(v.clone());
     }
-    default.ok_or_else(|| FnError::call(format!("lookup failed to find key {}", go_quote(&key))))
+    default.ok_or_else(|| FnError::call(format!("lookup failed to find key {}", go::quote(&key))))
 }
 
 fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -597,7 +598,7 @@ fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         if !a.is_null() && !matches!(a.data, Data::Map(..)) {
             return Err(FnError::call(format!(
                 "arguments must be maps or objects, got {}",
-                go_quote(&friendly(&ty_of(a)))
+                go::quote(&friendly(&ty_of(a)))
             )));
         }
     }

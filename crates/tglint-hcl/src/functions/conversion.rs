@@ -14,6 +14,7 @@
 
 use super::{Functions, Param};
 use crate::error::{FnError, FnResult};
+use crate::go;
 use crate::value::{Data, MapKind, Number, SeqKind, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -440,10 +441,10 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
                     None if kind == MapKind::Map => {
                         return Err(format!(
                             "map has no element for required attribute {}",
-                            go_quote(name)
+                            go::quote(name)
                         ));
                     }
-                    None => return Err(format!("attribute {} is required", go_quote(name))),
+                    None => return Err(format!("attribute {} is required", go::quote(name))),
                 }
             }
             Ok(Value::object(out).with_origin(if kind == MapKind::Object {
@@ -529,20 +530,20 @@ pub(crate) fn mismatch_message(got: &Ty, want: &Ty) -> String {
             let missing: Vec<&String> = wa.keys().filter(|k| !ga.contains_key(*k)).collect();
             match missing.as_slice() {
                 [] => {}
-                [one] => return format!("attribute {} is required", go_quote(one)),
+                [one] => return format!("attribute {} is required", go::quote(one)),
                 [a, b] => {
                     return format!(
                         "attributes {} and {} are required",
-                        go_quote(a),
-                        go_quote(b)
+                        go::quote(a),
+                        go::quote(b)
                     );
                 }
                 [init @ .., last] => {
-                    let init: Vec<String> = init.iter().map(|k| go_quote(k)).collect();
+                    let init: Vec<String> = init.iter().map(|k| go::quote(k)).collect();
                     return format!(
                         "attributes {}, and {} are required",
                         init.join(", "),
-                        go_quote(last)
+                        go::quote(last)
                     );
                 }
             }
@@ -550,7 +551,11 @@ pub(crate) fn mismatch_message(got: &Ty, want: &Ty) -> String {
                 if let Some(gt) = ga.get(name)
                     && !can_convert(gt, wt)
                 {
-                    return format!("attribute {}: {}", go_quote(name), mismatch_message(gt, wt));
+                    return format!(
+                        "attribute {}: {}",
+                        go::quote(name),
+                        mismatch_message(gt, wt)
+                    );
                 }
             }
             "incorrect object attributes".into()
@@ -577,7 +582,7 @@ pub(crate) fn mismatch_message(got: &Ty, want: &Ty) -> String {
                 if !can_convert(a, want_e) {
                     return format!(
                         "element {}: {}",
-                        go_quote(name),
+                        go::quote(name),
                         mismatch_message(a, want_e)
                     );
                 }
@@ -597,8 +602,6 @@ pub(crate) fn mismatch_message(got: &Ty, want: &Ty) -> String {
         _ => required(),
     }
 }
-
-pub(crate) use super::numeric::go_quote;
 
 /// Registers `tostring`, `tonumber`, `tobool`, `tolist`, `toset` and `tomap`.
 pub(crate) fn register(f: &mut Functions) {
@@ -632,7 +635,7 @@ fn convert_explicitly(v: Value, want: &Ty) -> FnResult {
     if !can_convert(&got, want) {
         return Err(cannot());
     }
-    let quoted = v.as_str().map(go_quote);
+    let quoted = v.as_str().map(go::quote);
     conv(v, want).map_err(|_| match (quoted, want) {
         (Some(q), Ty::Bool) => FnError::arg(
             0,
@@ -915,11 +918,5 @@ mod tests {
             convert(tup(vec![tup(vec![]), s("a")]), &Ty::list(Ty::Dynamic)).unwrap_err(),
             "all list elements must have the same type"
         );
-    }
-
-    #[test]
-    fn go_quote_escapes_like_go() {
-        assert_eq!(go_quote("a\"b\\c\n\u{1}"), r#""a\"b\\c\n\x01""#);
-        assert_eq!(go_quote("é"), "\"é\"");
     }
 }

@@ -3,10 +3,11 @@
 //! whose results are unknown (they differ on every run).
 
 use super::encoding::{base64_encode, go_base64_decode};
-use super::numeric::{go_quote, whole_i64};
+use super::numeric::whole_i64;
 use super::{Functions, Param};
 use super::{hex, str_arg};
 use crate::error::FnError;
+use crate::go;
 use crate::value::Value;
 use md5::Md5;
 use sha1::Sha1;
@@ -50,7 +51,7 @@ fn parse_uuid(s: &str) -> Result<[u8; 16], String> {
             if !prefix.eq_ignore_ascii_case(b"urn:uuid:") {
                 return Err(format!(
                     "invalid urn prefix: {}",
-                    go_quote(&String::from_utf8_lossy(prefix))
+                    go::quote(&String::from_utf8_lossy(prefix))
                 ));
             }
             b.get(9..).unwrap_or(b)
@@ -173,7 +174,7 @@ pub(crate) fn register(f: &mut Functions) {
                     0,
                     format!(
                         "failed to decode input {}: cipher text must be base64-encoded",
-                        go_quote(&ct_text)
+                        go::quote(&ct_text)
                     ),
                 )
             })?;
@@ -275,7 +276,7 @@ mod rsa_key {
             "OPENSSH PRIVATE KEY" => parse_openssh(&pem.body),
             other => Err(format!(
                 "invalid private key: ssh: unsupported key type {}",
-                super::go_quote(other)
+                crate::go::quote(other)
             )),
         }
     }

@@ -10,6 +10,7 @@
 use super::strings::{MAX_RESULT_LEN, graphemes, too_large};
 use super::{Functions, Param, unknown_in};
 use crate::error::FnError;
+use crate::go;
 use crate::value::{Data, Number, Value};
 use std::fmt::Write as _;
 
@@ -183,7 +184,7 @@ fn format_values(spec: &str, a: &[&Value]) -> Result<String, Fail> {
             .unwrap_or('\u{fffd}');
         Fail::Call(format!(
             "unrecognized format character {} at offset {p}",
-            go_quote_rune(c)
+            go::quote_rune(c)
         ))
     };
     while p < b.len() {
@@ -284,7 +285,7 @@ fn too_large_msg() -> String {
 }
 
 fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fail> {
-    let raw = go_quote(verb.raw);
+    let raw = go::quote(verb.raw);
     let off = verb.offset;
     let Some(arg) = verb.arg_num.checked_sub(1).and_then(|i| a.get(i)) else {
         return Err(Fail::Call(format!(
@@ -372,7 +373,7 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
         }
         m => Err(Fail::Call(format!(
             "unsupported format verb {} in {raw} at offset {off}",
-            go_quote_rune(m)
+            go::quote_rune(m)
         ))),
     }
 }
@@ -755,65 +756,6 @@ fn go_format_float(verb: &Verb<'_>, n: Number, out: &mut String) {
         out.push_str(sign);
         out.push_str(body);
     }
-}
-
-// ---- JSON and Go quoting --------------------------------------------------------------
-
-/// Roughly Go's `strconv.IsPrint`.
-fn go_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'))
-}
-
-fn go_escape(c: char, quote: char, out: &mut String) {
-    match c {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        '\\' => out.push_str("\\\\"),
-        c if c == quote => {
-            out.push('\\');
-            out.push(c);
-        }
-        c if go_printable(c) => out.push(c),
-        c if (c as u32) < 0x20 || c == '\u{7f}' => {
-            let _ = write!(out, "\\x{:02x}", c as u32);
-        }
-        c if (c as u32) < 0x10000 => {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        }
-        c => {
-            let _ = write!(out, "\\U{:08x}", c as u32);
-        }
-    }
-}
-
-/// Go's `%q` of a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        go_escape(c, '"', &mut out);
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `%q` of a rune.
-fn go_quote_rune(c: char) -> String {
-    let mut out = String::from("'");
-    go_escape(c, '\'', &mut out);
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]

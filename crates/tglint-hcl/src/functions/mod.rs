@@ -30,6 +30,8 @@ mod network;
 mod numeric;
 mod strings;
 
+pub use datetime::parse_timestamp_message;
+
 /// One parameter of a function.
 #[derive(Clone, Copy, Debug)]
 pub struct Param {

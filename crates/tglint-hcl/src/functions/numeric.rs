@@ -6,6 +6,7 @@
 
 use super::{Functions, Param};
 use crate::error::FnError;
+use crate::go;
 use crate::value::{Data, Number, Value};
 
 /// gocty's message when a number does not fit a Go `int`.
@@ -46,51 +47,6 @@ pub(super) fn whole_i128(n: Number) -> Result<i128, bool> {
             }
         }
     }
-}
-
-/// Quotes a string as Go's `%q` (strconv.Quote) does.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if go_is_print(c) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint`: letters, marks, numbers, punctuation,
-/// symbols and the ASCII space; not controls, other spaces, format or private-use
-/// characters.
-fn go_is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    let u = c as u32;
-    !(c.is_control()
-        || c.is_whitespace()
-        || u == 0xAD
-        || (0x200B..=0x200F).contains(&u)
-        || (0x202A..=0x202E).contains(&u)
-        || (0x2060..=0x206F).contains(&u)
-        || u == 0xFEFF
-        || (0xFFF9..=0xFFFB).contains(&u)
-        || (0xE000..=0xF8FF).contains(&u)
-        || u >= 0xF0000)
 }
 
 fn num_arg(args: &[Value], i: usize) -> Result<Number, FnError> {
@@ -272,7 +228,7 @@ pub(crate) fn register(f: &mut Functions) {
                 Some(n) => Ok(Value::number(n)),
                 None => Err(FnError::arg(
                     0,
-                    format!("cannot parse {} as a base {base} integer", go_quote(s)),
+                    format!("cannot parse {} as a base {base} integer", go::quote(s)),
                 )),
             }
         },
@@ -452,12 +408,5 @@ mod tests {
             &ok("parseint", vec![s("-9223372036854775808"), n(10)]),
             "-9223372036854775808",
         );
-    }
-
-    #[test]
-    fn go_quote_escapes_like_go() {
-        use super::go_quote;
-        assert_eq!(go_quote("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\x01é\"");
-        assert_eq!(go_quote("\u{feff}"), "\"\\ufeff\"");
     }
 }

@@ -7,8 +7,8 @@ use super::context::TgCtx;
 use super::schema::{self, DEPENDENCY, INCLUDE, TOP};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::clean;
+use crate::functions;
 use crate::source::{BodyError, CacheAccess, ReadError};
-use crate::tgfuncs;
 use crate::unit::Via;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ use tglint_hcl::syntax::{Ref, refs};
 use tglint_hcl::{Data, EvalCtx, FileId, Functions, Origin, Span, Value, Vars, eval};
 
 pub(super) fn functions() -> [&'static Functions; 2] {
-    [tgfuncs::terragrunt(), tglint_hcl::functions::terraform()]
+    [functions::terragrunt(), tglint_hcl::functions::terraform()]
 }
 
 /// One file being evaluated: its syntax, its context, and what has been computed so far.

@@ -138,10 +138,7 @@ pub(super) fn decode(src: &str) -> Result<Value, String> {
     };
     for (i, h) in headers.iter().enumerate() {
         if headers[..i].contains(h) {
-            return Err(format!(
-                "duplicate column name {}",
-                super::super::numeric::go_quote(h)
-            ));
+            return Err(format!("duplicate column name {}", crate::go::quote(h)));
         }
     }
     let mut rows = Vec::new();

@@ -8,6 +8,7 @@
 //! Encoding writes compact JSON with keys in lexical order and Go's escaping, which also
 //! escapes `<`, `>`, `&`, U+2028 and U+2029.
 
+use crate::go;
 use crate::value::{Number, Value};
 use std::collections::BTreeMap;
 
@@ -33,20 +34,8 @@ enum Tok {
     Null,
 }
 
-/// Go's `quoteChar`: a byte in single quotes, escaped as `strconv.Quote` would.
-fn quote_char(c: u8) -> String {
-    match c {
-        b'\'' => "'\\''".into(),
-        b'"' => "'\"'".into(),
-        _ => {
-            let q = super::super::numeric::go_quote(&char::from(c).to_string());
-            format!("'{}'", q.trim_matches('"'))
-        }
-    }
-}
-
 fn invalid(c: u8, context: &str) -> String {
-    format!("invalid character {} {context}", quote_char(c))
+    format!("invalid character {} {context}", go::json_quote_char(c))
 }
 
 const UNEXPECTED_EOF: &str = "unexpected EOF";
@@ -99,7 +88,7 @@ impl Decoder<'_> {
             State::ObjectColon => "after object key",
             State::ObjectComma => "after object key:value pair",
             // Go's tokenError has no wording for this state.
-            State::ObjectStart => return format!("invalid character {}", quote_char(c)),
+            State::ObjectStart => return format!("invalid character {}", go::json_quote_char(c)),
         };
         invalid(c, context)
     }
@@ -215,7 +204,10 @@ impl Decoder<'_> {
             if c != want {
                 return Err(invalid(
                     c,
-                    &format!("in literal {name} (expecting {})", quote_char(want)),
+                    &format!(
+                        "in literal {name} (expecting {})",
+                        go::json_quote_char(want)
+                    ),
                 ));
             }
         }
@@ -375,7 +367,7 @@ impl Decoder<'_> {
                     m.insert(key, v);
                 }
             }
-            Tok::Close(c) => Err(format!("unexpected token {}", quote_char(c))),
+            Tok::Close(c) => Err(format!("unexpected token {}", go::json_quote_char(c))),
         }
     }
 }

@@ -491,7 +491,7 @@ impl Charset {
         }
         Err(format!(
             "{} is not a supported IANA encoding name or alias in this Terraform version",
-            super::super::numeric::go_quote(name)
+            crate::go::quote(name)
         ))
     }
 

@@ -12,7 +12,7 @@
 //! columns, and `...` after a document that ends in a plain scalar.
 
 use super::go_base64_decode;
-use crate::functions::numeric::go_quote;
+use crate::go;
 use crate::value::{Data, Number, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use yaml_rust2::parser::{Event, Parser, Tag};
@@ -300,7 +300,7 @@ fn resolve_scalar(tag: &str, src: &str, quoted: bool) -> Result<Scalar, String> 
         "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | NULL_TAG | TIMESTAMP_TAG | BINARY_TAG
     );
     if !resolvable {
-        return Err(format!("unsupported tag {}", go_quote(tag)));
+        return Err(format!("unsupported tag {}", go::quote(tag)));
     }
     let mut tag = tag;
     let hint = match src.as_bytes().first() {
@@ -350,7 +350,7 @@ fn resolve_scalar(tag: &str, src: &str, quoted: bool) -> Result<Scalar, String> 
     if tag.is_empty() && src == "<<" {
         return Ok(Scalar::Merge);
     }
-    let cannot = || format!("cannot parse {} as {tag}", go_quote(src));
+    let cannot = || format!("cannot parse {} as {tag}", go::quote(src));
     match tag {
         STR_TAG => Ok(Scalar::Val(Value::string(src))),
         BINARY_TAG => {
@@ -436,7 +436,7 @@ impl<'a> Loader<'a> {
                 let name = self.anchor_name(m.index());
                 return at(
                     m,
-                    format!("reference to undefined anchor {}", go_quote(&name)),
+                    format!("reference to undefined anchor {}", go::quote(&name)),
                 );
             }
             // libyaml reports the problem without yaml-rust2's "while ..." context.
@@ -490,7 +490,7 @@ impl<'a> Loader<'a> {
     }
 
     fn alias(&self, id: usize, mark: &Marker) -> Result<Value, String> {
-        let name = || go_quote(&self.anchor_name(mark.index()));
+        let name = || go::quote(&self.anchor_name(mark.index()));
         if self.pending.contains(&id) {
             return Err(at(
                 mark,
