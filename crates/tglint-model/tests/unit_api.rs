@@ -9,7 +9,7 @@ use tglint_model::diag::Label;
 use tglint_model::fs::MemFs;
 use tglint_model::load::{self, Tree};
 use tglint_model::terragrunt::context::Options;
-use tglint_model::unit::{Lookup, Typed, Unit};
+use tglint_model::unit::{Lookup, Typed, Unit, Via};
 
 const ROOT_HCL: &str = r#"locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl"))
@@ -304,6 +304,25 @@ fn read_files_lists_what_the_resolution_read() {
     ] {
         assert!(files.iter().any(|f| f == want), "{want} not in {files:#?}");
     }
+    // find_in_parent_folders("env.hcl") looked in us-east-1/ first, where there is none:
+    // a file created there would change the unit, so it counts.
+    assert!(
+        files
+            .iter()
+            .any(|f| f == "/r/environments/prod/us-east-1/env.hcl"),
+        "{files:#?}"
+    );
+    let probes: Vec<&str> = u
+        .reads
+        .iter()
+        .filter(|r| r.via == Via::FindInParentFolders)
+        .filter_map(|r| r.target.to_str())
+        .collect();
+    assert!(
+        probes.contains(&"/r/environments/prod/us-east-1/root.hcl"),
+        "{probes:#?}"
+    );
+    assert!(probes.contains(&"/r/environments/root.hcl"), "{probes:#?}");
     let vpc = t.unit("environments/prod/us-east-1/vpc").unwrap();
     assert_eq!(vpc.read_files().len(), 1, "{:?}", vpc.read_files());
 }

@@ -6,7 +6,9 @@ use crate::diag::{Diagnostic, ids};
 use crate::fs::relative;
 use crate::terragrunt::config_in_dir;
 use crate::terragrunt::context::{IncludeRef, ParentSearch, TgCtx};
+use crate::unit::Via;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
 /// `MaxFoldersToCheck` (Terragrunt's default).
@@ -53,7 +55,7 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
         .lock()
         .ok()
         .and_then(|m| m.get(&key).cloned());
-    let outcome = match cached {
+    let (outcome, looked_at) = match cached {
         Some(o) => o,
         None => {
             let o = search_parents(ctx, start, name);
@@ -63,6 +65,11 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
             o
         }
     };
+    // Every candidate looked at, found or not: a file created at one of them later would
+    // change this unit.
+    for p in looked_at.iter() {
+        ctx.read(cx.span, p, Via::FindInParentFolders);
+    }
     match outcome {
         ParentSearch::Found(p) => Ok(Value::string(ps(&p))),
         ParentSearch::Outside(p) => Ok(outside_root(ctx, cx, &p)),
@@ -82,8 +89,20 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
     }
 }
 
-/// The walk of `find_in_parent_folders` from the parent of `start`.
-fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
+/// The walk of `find_in_parent_folders` from the parent of `start`, with the candidates it
+/// looked at.
+fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> (ParentSearch, Arc<[PathBuf]>) {
+    let mut looked_at = Vec::new();
+    let outcome = walk_parents(ctx, start, name, &mut looked_at);
+    (outcome, looked_at.into())
+}
+
+fn walk_parents(
+    ctx: &TgCtx,
+    start: &Path,
+    name: &str,
+    looked_at: &mut Vec<PathBuf>,
+) -> ParentSearch {
     let cache = &ctx.shared.cache;
     let root = ctx.root();
     // The scanned root stands for the filesystem root; a unit outside it (only with
@@ -100,6 +119,7 @@ fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentSearch {
         } else {
             go_join(&current, name)
         };
+        looked_at.push(candidate.clone());
         match cache.kind(&candidate) {
             Err(_) => return ParentSearch::Outside(candidate),
             Ok(Some(_)) => return ParentSearch::Found(candidate),

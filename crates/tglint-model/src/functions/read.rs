@@ -8,6 +8,7 @@ use super::{outside_root, ps, resolve, strings, tg, wrong_params};
 use crate::fs::{Kind, clean};
 use crate::source::{BodyError, ReadError};
 use crate::terragrunt::{ReadConfigError, config_in_dir, read_config_object};
+use crate::unit::Via;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tglint_hcl::go;
@@ -62,6 +63,7 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
         return Err(wrong_params("read_tfvars_file", "1", params.len()));
     };
     let path = resolve(ctx.terragrunt_dir(), file);
+    ctx.read(cx.span, &path, Via::ReadTfvarsFile);
     let shown = ps(&path);
     if !ctx.shared.cache.allows(&path) {
         return Ok(outside_root(ctx, cx, &path));

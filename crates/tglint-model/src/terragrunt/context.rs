@@ -39,7 +39,9 @@ pub struct Shared {
     pub read_cache: Mutex<BTreeMap<PathBuf, CachedRead>>,
     /// `find_in_parent_folders` walks, by (starting directory, name): the same for every
     /// unit in a directory, so each is walked once per run.
-    pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentSearch>>,
+    /// With the candidates each walk looked at (recorded as reads of every unit).
+    pub parent_search:
+        Mutex<std::collections::HashMap<(PathBuf, String), (ParentSearch, Arc<[PathBuf]>)>>,
 }
 
 /// Where a `find_in_parent_folders` walk ended.
