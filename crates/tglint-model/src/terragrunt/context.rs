@@ -40,9 +40,11 @@ pub struct Shared {
     /// `find_in_parent_folders` walks, by (starting directory, name): the same for every
     /// unit in a directory, so each is walked once per run.
     /// With the candidates each walk looked at (recorded as reads of every unit).
-    pub parent_search:
-        Mutex<std::collections::HashMap<(PathBuf, String), (ParentSearch, Arc<[PathBuf]>)>>,
+    pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentWalk>>,
 }
+
+/// A `find_in_parent_folders` walk: where it ended, and every candidate it looked at.
+pub type ParentWalk = (ParentSearch, Arc<[PathBuf]>);
 
 /// Where a `find_in_parent_folders` walk ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
