@@ -4,8 +4,9 @@
 use super::{go_join, outside_root, ps, strings, tg, wrong_params};
 use crate::diag::{Diagnostic, ids};
 use crate::fs::relative;
+use crate::terragrunt::Include;
 use crate::terragrunt::config_in_dir;
-use crate::terragrunt::context::{IncludeRef, ParentSearch, TgCtx};
+use crate::terragrunt::context::{ParentSearch, TgCtx};
 use crate::unit::Via;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,10 +144,7 @@ fn parent_not_found(ctx: &TgCtx, file: &str, cause: &str) -> FnError {
 
 /// Terragrunt's `getSelectedIncludeBlock`: in a parent, the include that pulled it in; in
 /// the child, its only include, or the one named by the label when there are several.
-fn selected_include<'a>(
-    ctx: &'a TgCtx,
-    params: &[String],
-) -> Result<Option<&'a IncludeRef>, FnError> {
+fn selected_include<'a>(ctx: &'a TgCtx, params: &[String]) -> Result<Option<&'a Include>, FnError> {
     if let Some(inc) = &ctx.include_from_child {
         return Ok(Some(inc));
     }
@@ -174,7 +172,7 @@ fn selected_include<'a>(
     }
 }
 
-fn include_dir(inc: &IncludeRef) -> PathBuf {
+fn include_dir(inc: &Include) -> PathBuf {
     inc.path.parent().unwrap_or(Path::new("/")).to_path_buf()
 }
 

@@ -5,7 +5,8 @@ use super::terragrunt;
 use crate::diag::Diagnostic;
 use crate::fs::MemFs;
 use crate::source::SourceCache;
-use crate::terragrunt::context::{IncludeRef, Options, Shared, TgCtx, UnitState};
+use crate::terragrunt::context::{Options, Shared, TgCtx, UnitState};
+use crate::terragrunt::{Include, MergeStrategy};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tglint_hcl::functions::CallError;
@@ -35,10 +36,15 @@ pub(super) fn tree_with(fs: MemFs, root: &str, config: &str, opts: Options) -> T
     T { ctx }
 }
 
-pub(super) fn inc(label: &str, path: &str) -> IncludeRef {
-    IncludeRef {
+pub(super) fn inc(label: &str, path: &str) -> Include {
+    Include {
         label: label.into(),
+        bare: label.is_empty(),
         path: PathBuf::from(path),
+        expose: false,
+        merge: MergeStrategy::Shallow,
+        span: tglint_hcl::Span::default(),
+        file: None,
     }
 }
 

@@ -22,9 +22,12 @@ impl MergeStrategy {
     }
 }
 
-/// An include block as declared.
-#[derive(Clone, Debug)]
-pub struct IncludeDecl {
+/// An include block: as declared (label, path, strategy, `expose`, where), and which file
+/// it opened. The one include type: the unit keeps its includes, each layer its own, and
+/// the parsing context hands them to Terragrunt's functions (`path_relative_to_include`,
+/// `get_parent_terragrunt_dir`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Include {
     /// `""` for a bare include.
     pub label: String,
     pub bare: bool,
@@ -80,7 +83,7 @@ pub struct FileConfig {
 /// One included file's own evaluated configuration, as the unit's merge saw it.
 #[derive(Clone, Debug)]
 pub struct Layer {
-    pub include: IncludeDecl,
+    pub include: Include,
     pub config: FileConfig,
 }
 
@@ -88,7 +91,7 @@ pub struct Layer {
 /// `read_terragrunt_config` target).
 pub struct Resolved {
     pub file: Option<FileId>,
-    pub includes: Vec<IncludeDecl>,
+    pub includes: Vec<Include>,
     /// The merged configuration (locals are the file's own).
     pub config: FileConfig,
     /// The file's own configuration, before the merge.

@@ -1,6 +1,7 @@
 //! Terragrunt's parsing context (spec §0): what Terragrunt's functions see while a file is
 //! evaluated. It travels to them as `CallCtx::ext`.
 
+use super::config::Include;
 use crate::diag::Diagnostic;
 use crate::source::SourceCache;
 use crate::unit::{Read, Via};
@@ -74,15 +75,6 @@ impl Shared {
 /// produced, and the reads it made.
 pub type CachedRead = (Value, Vec<Diagnostic>, Vec<Read>);
 
-/// An include block as functions see it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IncludeRef {
-    /// `""` for a bare include.
-    pub label: String,
-    /// Absolute, cleaned path of the included file.
-    pub path: PathBuf,
-}
-
 /// The parsing context of one evaluation.
 #[derive(Clone)]
 pub struct TgCtx {
@@ -95,9 +87,9 @@ pub struct TgCtx {
     /// The file whose expressions are being evaluated right now.
     pub current_file: PathBuf,
     /// When a parent is being evaluated: the include block of the child that pulled it in.
-    pub include_from_child: Option<IncludeRef>,
+    pub include_from_child: Option<Include>,
     /// The include blocks of the file at `config_path` (the child).
-    pub includes: Vec<IncludeRef>,
+    pub includes: Vec<Include>,
     /// Files being read through `read_terragrunt_config`, outermost first (cycle check).
     pub read_stack: Vec<PathBuf>,
     /// Where functions report what they cannot do (deprecations, refused reads).

@@ -2,7 +2,7 @@
 //! feature flags, the locals fixed point, dependency blocks, everything else — each filling
 //! the file's [`FileConfig`].
 
-use super::config::{DepBlock, FileConfig, IncludeDecl, MergeStrategy};
+use super::config::{DepBlock, FileConfig, Include, MergeStrategy};
 use super::context::TgCtx;
 use super::schema::{self, DEPENDENCY, INCLUDE, TOP};
 use crate::diag::{Diagnostic, Label, ids};
@@ -32,7 +32,7 @@ pub(super) struct FileEval {
     /// The value bound as `include` (exposed parents).
     pub(super) include_var: Value,
     pub(super) feature_var: Value,
-    pub(super) includes: Vec<IncludeDecl>,
+    pub(super) includes: Vec<Include>,
 }
 
 impl FileEval {
@@ -257,7 +257,7 @@ impl FileEval {
                     .with_help("give the include a label, e.g. `include \"root\" { … }`"),
                 );
             }
-            if !bare && out.iter().any(|i: &IncludeDecl| i.label == label) {
+            if !bare && out.iter().any(|i: &Include| i.label == label) {
                 self.ctx.report(Diagnostic::at(
                     ids::INCLUDE_ERROR,
                     format!("duplicate include label \"{label}\""),
@@ -381,7 +381,7 @@ impl FileEval {
                     }
                 }
             };
-            out.push(IncludeDecl {
+            out.push(Include {
                 label,
                 bare,
                 path,

@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Label, ids};
 use crate::terragrunt::context::TgCtx;
-use crate::terragrunt::{DepBlock, FileConfig, IncludeDecl};
+use crate::terragrunt::{DepBlock, FileConfig, Include};
 use std::sync::Arc;
 use tglint_hcl::{Data, SeqKind, Value};
 
@@ -235,12 +235,7 @@ fn paths_deep(
 }
 
 /// `parent ⊕ child` with the shallow strategy.
-pub fn shallow(
-    ctx: &TgCtx,
-    parent: FileConfig,
-    child: FileConfig,
-    inc: &IncludeDecl,
-) -> FileConfig {
+pub fn shallow(ctx: &TgCtx, parent: FileConfig, child: FileConfig, inc: &Include) -> FileConfig {
     let mut out = parent;
     merge_scalars(&mut out, &child);
     out.inputs = match (out.inputs.take(), child.inputs) {

@@ -12,7 +12,7 @@ pub mod read_config;
 pub mod resolve;
 pub mod schema;
 
-pub use config::{DepBlock, FileConfig, IncludeDecl, Layer, MergeStrategy, Resolved};
-pub use context::{IncludeRef, Options, Shared, TgCtx, UnitState};
+pub use config::{DepBlock, FileConfig, Include, Layer, MergeStrategy, Resolved};
+pub use context::{Options, Shared, TgCtx, UnitState};
 pub use read_config::{MAX_READ_DEPTH, ReadConfigError, config_as_value, read_config_object};
 pub use resolve::{config_in_dir, dependency_var, resolve, resolve_config_path};

@@ -3,7 +3,7 @@
 //! exposed parents, dependency blocks merged, everything else, then the merge.
 
 use super::config::{DepBlock, FileConfig, Layer, MergeStrategy, Resolved};
-use super::context::{IncludeRef, TgCtx};
+use super::context::TgCtx;
 use super::file::{FileEval, blocks_named};
 use super::merge;
 use super::read_config::config_as_value;
@@ -101,25 +101,14 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     };
     unit.precheck();
     unit.eval_includes();
-    let include_refs: Vec<IncludeRef> = unit
-        .includes
-        .iter()
-        .map(|i| IncludeRef {
-            label: i.label.clone(),
-            path: i.path.clone(),
-        })
-        .collect();
-    unit.ctx.includes = include_refs;
+    unit.ctx.includes = unit.includes.clone();
 
     // Open every parent (even with no_merge, a broken parent breaks the unit).
     let mut parents: Vec<Option<FileEval>> = Vec::new();
     for inc in unit.includes.clone().iter_mut() {
         unit.ctx.read(inc.span, &inc.path, Via::Include);
         let pctx = TgCtx {
-            include_from_child: Some(IncludeRef {
-                label: inc.label.clone(),
-                path: inc.path.clone(),
-            }),
+            include_from_child: Some(inc.clone()),
             ..unit.ctx.clone()
         };
         match FileEval::open(pctx, &inc.path, Some(inc.span), "Include configuration") {

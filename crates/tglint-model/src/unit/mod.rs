@@ -22,15 +22,12 @@ pub use reads::{Read, Via};
 
 use crate::diag::{Diagnostic, Label};
 use crate::module::ModuleSource;
-use crate::terragrunt::{FileConfig, IncludeDecl, Layer, MergeStrategy};
+pub use crate::terragrunt::Include;
+use crate::terragrunt::{FileConfig, Layer, MergeStrategy};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_hcl::{FileId, Origin, Span, Value};
-
-/// An include block of the unit: label, path, merge strategy, `expose`, where it is and
-/// which file it opened.
-pub type Include = IncludeDecl;
 
 /// How a unit was placed in an environment or a region (filled in by the policy's
 /// classification; `None` until then).
