@@ -354,3 +354,87 @@ fn to_value_is_the_object_policy_checks_see() {
         Some("deep")
     );
 }
+
+/// A rule written the way every rule will be: look up, match on the answer, report at the
+/// origin with the chain. It touches no `Value` internals and no strings of the model.
+fn deletion_protection(u: &Unit) -> Vec<tglint_model::diag::Diagnostic> {
+    use tglint_model::diag::{Diagnostic, Label, RuleId, Severity};
+    let rule = RuleId::new_static("deletion-protection");
+    let path = "inputs.deletion_protection";
+    let at_inputs = || {
+        u.inputs
+            .as_ref()
+            .and_then(|v| v.origin)
+            .map(|o| Label::new(o.span))
+    };
+    match u.get(path).bool() {
+        Typed::Known { value: true, .. } => Vec::new(),
+        Typed::Known { value: false, at } => {
+            let o = at.origin.expect("an origin");
+            vec![
+                Diagnostic::finding(
+                    rule,
+                    Severity::Error,
+                    "deletion_protection = false",
+                    Label::new(o.span),
+                )
+                .with_related(u.chain_at(path).into_iter().skip(1).collect()),
+            ]
+        }
+        Typed::Unknown { reason, origin } => vec![Diagnostic::finding(
+            rule,
+            Severity::Info,
+            format!("cannot verify deletion_protection because {reason}"),
+            origin
+                .map(|o| Label::new(o.span))
+                .or_else(at_inputs)
+                .expect("a place"),
+        )],
+        Typed::Missing | Typed::Null(_) => vec![Diagnostic::finding(
+            rule,
+            Severity::Error,
+            "deletion_protection is not set; the module default is false",
+            at_inputs().expect("inputs"),
+        )],
+        Typed::WrongType { value, .. } => vec![Diagnostic::finding(
+            rule,
+            Severity::Error,
+            "deletion_protection must be a bool",
+            Label::new(value.origin.expect("an origin").span),
+        )],
+    }
+}
+
+#[test]
+fn a_rule_stands_on_the_api_alone() {
+    let t = tree();
+    let found = deletion_protection(unit(&t));
+    assert_eq!(found.len(), 1);
+    let d = &found[0];
+    assert_eq!(d.rule, "deletion-protection");
+    // Reported where the value was defined, with the way it came to the unit.
+    assert_eq!(
+        labels(&t, &[d.primary.clone()]),
+        ["environments/prod/env.hcl:3 "]
+    );
+    assert_eq!(
+        labels(&t, &d.related),
+        [
+            "_envcommon/data/rds.hcl:2 read here with read_terragrunt_config".to_string(),
+            format!(
+                "{UNIT}/terragrunt.hcl:4 included here as \"envcommon\" (merge_strategy = deep)"
+            ),
+        ]
+    );
+    // A unit that does not set it: the module default, at the inputs that lack it.
+    let vpc = t.unit("environments/prod/us-east-1/vpc").unwrap();
+    let found = deletion_protection(vpc);
+    assert_eq!(
+        found[0].message,
+        "deletion_protection is not set; the module default is false"
+    );
+    assert_eq!(
+        labels(&t, &[found[0].primary.clone()]),
+        ["environments/prod/us-east-1/vpc/terragrunt.hcl:1 "]
+    );
+}
