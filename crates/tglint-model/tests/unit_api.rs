@@ -414,7 +414,7 @@ fn a_rule_stands_on_the_api_alone() {
     assert_eq!(d.rule, "deletion-protection");
     // Reported where the value was defined, with the way it came to the unit.
     assert_eq!(
-        labels(&t, &[d.primary.clone()]),
+        labels(&t, std::slice::from_ref(&d.primary)),
         ["environments/prod/env.hcl:3 "]
     );
     assert_eq!(
@@ -434,7 +434,7 @@ fn a_rule_stands_on_the_api_alone() {
         "deletion_protection is not set; the module default is false"
     );
     assert_eq!(
-        labels(&t, &[found[0].primary.clone()]),
+        labels(&t, std::slice::from_ref(&found[0].primary)),
         ["environments/prod/us-east-1/vpc/terragrunt.hcl:1 "]
     );
 }
