@@ -2,9 +2,9 @@
 //! evaluated. It travels to them as `CallCtx::ext`.
 
 use super::config::Include;
+use super::reads::{Read, Via};
 use crate::diag::Diagnostic;
 use crate::source::SourceCache;
-use crate::unit::{Read, Via};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -4,12 +4,12 @@
 
 use super::config::{DepBlock, FileConfig, Include, MergeStrategy};
 use super::context::TgCtx;
+use super::reads::Via;
 use super::schema::{self, DEPENDENCY, INCLUDE, TOP};
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::clean;
 use crate::functions;
 use crate::source::{BodyError, CacheAccess, ReadError};
-use crate::unit::Via;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -9,10 +9,12 @@ pub mod context;
 mod file;
 pub mod merge;
 pub mod read_config;
+pub mod reads;
 pub mod resolve;
 pub mod schema;
 
 pub use config::{DepBlock, FileConfig, Include, Layer, MergeStrategy, Resolved};
 pub use context::{Options, Shared, TgCtx, UnitState};
 pub use read_config::{MAX_READ_DEPTH, ReadConfigError, config_as_value, read_config_object};
+pub use reads::{Read, Via};
 pub use resolve::{config_in_dir, dependency_var, resolve, resolve_config_path};

@@ -3,11 +3,11 @@
 
 use super::config::{DepBlock, FileConfig};
 use super::context::TgCtx;
+use super::reads::{Read, Via};
 use super::resolve::{dependency_var, resolve};
 use super::schema::STRING_SCALARS;
 use crate::diag::Diagnostic;
 use crate::fs::{Kind, clean};
-use crate::unit::{Read, Via};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -14,11 +14,10 @@
 //!   `check` blocks (`unit.inputs.x`).
 
 mod lookup;
-mod reads;
 mod value;
 
+pub use crate::terragrunt::{Read, Via};
 pub use lookup::{Lookup, PathError, Step, Typed, parse_path};
-pub use reads::{Read, Via};
 
 use crate::diag::{Diagnostic, Label};
 use crate::module::ModuleSource;
