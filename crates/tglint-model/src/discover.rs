@@ -72,14 +72,21 @@ pub fn discover_in(fs: &dyn Fs, root: &Path, dir: &Path, opts: WalkOptions) -> D
     out
 }
 
-/// The `.gitignore` files above a directory of the walk, innermost first. A linked list,
-/// so every directory shares its parent's chain; dropped iteratively.
-struct Ignores {
-    g: Gitignore,
-    up: Option<Arc<Ignores>>,
+/// A list shared from its tail, innermost first: each directory of the walk extends its
+/// parent's. Dropped iteratively, so however deep the walk went, dropping cannot overflow
+/// the stack.
+struct Chain<T> {
+    item: T,
+    up: Option<Arc<Chain<T>>>,
 }
 
-impl Drop for Ignores {
+impl<T> Chain<T> {
+    fn iter(this: &Option<Arc<Chain<T>>>) -> impl Iterator<Item = &T> {
+        std::iter::successors(this.as_deref(), |c| c.up.as_deref()).map(|c| &c.item)
+    }
+}
+
+impl<T> Drop for Chain<T> {
     fn drop(&mut self) {
         let mut up = self.up.take();
         while let Some(node) = up {
@@ -91,25 +98,12 @@ impl Drop for Ignores {
     }
 }
 
-/// The directories the walk is inside, innermost first, by identity: what link loops are
-/// detected by (only with `--follow-links`).
-struct Ancestors {
-    id: (u64, u64),
-    path: PathBuf,
-    up: Option<Arc<Ancestors>>,
-}
+/// The `.gitignore` files above a directory of the walk.
+type Ignores = Chain<Gitignore>;
 
-impl Drop for Ancestors {
-    fn drop(&mut self) {
-        let mut up = self.up.take();
-        while let Some(node) = up {
-            match Arc::try_unwrap(node) {
-                Ok(mut n) => up = n.up.take(),
-                Err(_) => break,
-            }
-        }
-    }
-}
+/// The directories the walk is inside, by identity (device, inode) with their paths: what
+/// link loops are detected by (only with `--follow-links`).
+type Ancestors = Chain<((u64, u64), PathBuf)>;
 
 /// A directory waiting to be listed.
 struct Pending {
@@ -135,14 +129,12 @@ struct Walker<'a> {
 
 /// Whether the innermost `.gitignore` with an opinion ignores `path`.
 fn ignored(ignores: &Option<Arc<Ignores>>, path: &Path, is_dir: bool) -> bool {
-    let mut cur = ignores.as_deref();
-    while let Some(node) = cur {
-        match node.g.matched(path, is_dir) {
+    for g in Chain::iter(ignores) {
+        match g.matched(path, is_dir) {
             ignore::Match::Ignore(_) => return true,
             ignore::Match::Whitelist(_) => return false,
             ignore::Match::None => {}
         }
-        cur = node.up.as_deref();
     }
     false
 }
@@ -188,9 +180,8 @@ impl Walker<'_> {
             return None;
         }
         match self.fs.dir_id(real) {
-            Some(id) => Some(Arc::new(Ancestors {
-                id,
-                path: dir.to_path_buf(),
+            Some(id) => Some(Arc::new(Chain {
+                item: (id, dir.to_path_buf()),
                 up: up.clone(),
             })),
             None => up.clone(),
@@ -285,7 +276,10 @@ impl Walker<'_> {
                         let _ = b.add_line(Some(path.clone()), line);
                     }
                     if let Ok(g) = b.build() {
-                        ignores = Some(Arc::new(Ignores { g, up: ignores }));
+                        ignores = Some(Arc::new(Chain {
+                            item: g,
+                            up: ignores,
+                        }));
                     }
                 }
                 Err(FsError::NotFound) => {}
@@ -414,18 +408,14 @@ impl Walker<'_> {
             return None;
         }
         let id = self.fs.dir_id(real)?;
-        let mut cur = from.ancestors.as_deref();
-        while let Some(a) = cur {
-            if a.id == id {
-                let msg = format!(
-                    "{} links back to {}, a directory it is inside; following it would loop, so tglint does not",
-                    self.rel(path),
-                    self.rel(&a.path)
-                );
-                self.problem(path, ids::UNSUPPORTED, msg, "");
-                return None;
-            }
-            cur = a.up.as_deref();
+        if let Some((_, above)) = Chain::iter(&from.ancestors).find(|(a, _)| *a == id) {
+            let msg = format!(
+                "{} links back to {}, a directory it is inside; following it would loop, so tglint does not",
+                self.rel(path),
+                self.rel(above)
+            );
+            self.problem(path, ids::UNSUPPORTED, msg, "");
+            return None;
         }
         Some(id)
     }

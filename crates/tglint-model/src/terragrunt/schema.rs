@@ -9,14 +9,20 @@ pub use tglint_hcl::syntax::suggest;
 pub struct Schema {
     /// What the diagnostics call the place ("here", "in an include block").
     pub place: &'static str,
-    pub attributes: &'static [&'static str],
+    /// In groups, so that lists kept elsewhere (the scalars) are named once.
+    pub attributes: &'static [&'static [&'static str]],
     /// Nested blocks; `None`: any (their contents are not checked here).
     pub blocks: Option<&'static [&'static str]>,
 }
 
 impl Schema {
     pub fn allows_attribute(&self, name: &str) -> bool {
-        self.attributes.contains(&name)
+        self.attributes().any(|a| a == name)
+    }
+
+    /// Every attribute, in order.
+    pub fn attributes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.attributes.iter().flat_map(|g| g.iter().copied())
     }
 
     pub fn allows_block(&self, name: &str) -> bool {
@@ -29,7 +35,7 @@ impl Schema {
         format!(
             "Unsupported argument: An argument named \"{name}\" is not expected {}.{}",
             self.place,
-            did_you_mean(name, self.attributes)
+            did_you_mean(name, self.attributes())
         )
     }
 
@@ -38,14 +44,14 @@ impl Schema {
         format!(
             "Unsupported block type: Blocks of type \"{name}\" are not expected {}.{}",
             self.place,
-            did_you_mean(name, self.blocks.unwrap_or(&[]))
+            did_you_mean(name, self.blocks.unwrap_or(&[]).iter().copied())
         )
     }
 }
 
 /// ` Did you mean "x"?` when a candidate is close enough, else nothing.
-pub fn did_you_mean(name: &str, candidates: &[&str]) -> String {
-    match suggest(name, candidates.iter().copied()) {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match suggest(name, candidates) {
         Some(s) => format!(" Did you mean \"{s}\"?"),
         None => String::new(),
     }
@@ -81,22 +87,9 @@ pub fn is_scalar(name: &str) -> bool {
 pub const TOP: Schema = Schema {
     place: "here",
     attributes: &[
-        "inputs",
-        "generate",
-        "remote_state",
-        "terraform_binary",
-        "terraform_version_constraint",
-        "terragrunt_version_constraint",
-        "download_dir",
-        "iam_role",
-        "iam_assume_role_session_name",
-        "iam_web_identity_token",
-        "iam_assume_role_duration",
-        "prevent_destroy",
-        "skip",
-        "retryable_errors",
-        "retry_max_attempts",
-        "retry_sleep_interval_sec",
+        &["inputs", "generate", "remote_state"],
+        STRING_SCALARS,
+        OTHER_SCALARS,
     ],
     blocks: Some(&[
         "include",
@@ -117,14 +110,14 @@ pub const TOP: Schema = Schema {
 /// An `include` block.
 pub const INCLUDE: Schema = Schema {
     place: "in an include block",
-    attributes: &["path", "expose", "merge_strategy"],
+    attributes: &[&["path", "expose", "merge_strategy"]],
     blocks: Some(&[]),
 };
 
 /// A `dependency` block.
 pub const DEPENDENCY: Schema = Schema {
     place: "in a dependency block",
-    attributes: &[
+    attributes: &[&[
         "config_path",
         "enabled",
         "skip_outputs",
@@ -132,7 +125,7 @@ pub const DEPENDENCY: Schema = Schema {
         "mock_outputs_allowed_terraform_commands",
         "mock_outputs_merge_strategy_with_state",
         "mock_outputs_merge_with_state",
-    ],
+    ]],
     blocks: None,
 };
 
@@ -141,10 +134,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_top_level_lists_every_scalar() {
+    fn the_top_level_allows_every_scalar() {
         for s in STRING_SCALARS.iter().chain(OTHER_SCALARS) {
             assert!(TOP.allows_attribute(s), "{s}");
+            assert!(is_scalar(s));
         }
+        assert!(TOP.allows_attribute("inputs") && !is_scalar("inputs"));
+        assert!(!TOP.allows_attribute("locals"));
     }
 
     #[test]
