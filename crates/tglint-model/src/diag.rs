@@ -130,16 +130,23 @@ pub enum Reserved {
     Deprecated,
     /// What tglint does not evaluate, or refuses to read.
     Unsupported,
+    /// A unit whose environment cannot be told (its environment-dependent rules are
+    /// skipped).
+    Unclassified,
+    /// A suppression comment that is malformed, expired or unused.
+    Suppression,
 }
 
 impl Reserved {
-    pub const ALL: [Reserved; 6] = [
+    pub const ALL: [Reserved; 8] = [
         Reserved::ParseError,
         Reserved::IncludeError,
         Reserved::EvalError,
         Reserved::PolicyError,
         Reserved::Deprecated,
         Reserved::Unsupported,
+        Reserved::Unclassified,
+        Reserved::Suppression,
     ];
 
     pub const fn id(self) -> &'static str {
@@ -150,20 +157,28 @@ impl Reserved {
             Reserved::PolicyError => "policy-error",
             Reserved::Deprecated => "deprecated",
             Reserved::Unsupported => "unsupported",
+            Reserved::Unclassified => "unclassified",
+            Reserved::Suppression => "suppression",
         }
     }
 
     pub const fn default_severity(self) -> Severity {
         match self {
-            Reserved::Deprecated => Severity::Warning,
-            Reserved::Unsupported => Severity::Info,
+            Reserved::Deprecated | Reserved::Suppression => Severity::Warning,
+            Reserved::Unsupported | Reserved::Unclassified => Severity::Info,
             _ => Severity::Error,
         }
     }
 
     /// Whether policy may disable it or change its severity.
     pub const fn configurable(self) -> bool {
-        matches!(self, Reserved::Deprecated | Reserved::Unsupported)
+        matches!(
+            self,
+            Reserved::Deprecated
+                | Reserved::Unsupported
+                | Reserved::Unclassified
+                | Reserved::Suppression
+        )
     }
 
     /// The reserved id named `id`, if it is one.
@@ -181,6 +196,8 @@ pub mod ids {
     pub const POLICY_ERROR: Reserved = Reserved::PolicyError;
     pub const DEPRECATED: Reserved = Reserved::Deprecated;
     pub const UNSUPPORTED: Reserved = Reserved::Unsupported;
+    pub const UNCLASSIFIED: Reserved = Reserved::Unclassified;
+    pub const SUPPRESSION: Reserved = Reserved::Suppression;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -340,6 +340,35 @@ impl SourceCache {
         f
     }
 
+    /// A file that is not on any file system (the policy embedded in the binary): its
+    /// text is given, and `rel` is how reports name it.
+    pub fn add_text(&self, path: &Path, rel: &str, text: &str) -> Arc<SourceFile> {
+        let path = clean(path);
+        let mut by_path = lock(&self.by_path);
+        let mut files = lock(&self.files);
+        if let Some(id) = by_path.get(&path)
+            && let Some(f) = files.get(id.0 as usize)
+        {
+            return f.clone();
+        }
+        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
+        let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
+        let text: Arc<str> = Arc::from(text);
+        let lines = Arc::new(LineIndex::new(&text));
+        let f = Arc::new(SourceFile {
+            id,
+            path: path.clone(),
+            rel: rel.to_string(),
+            bytes: OnceLock::from(Ok(bytes)),
+            text: OnceLock::from(Ok((text, lines))),
+            body: OnceLock::new(),
+            parses: AtomicUsize::new(0),
+        });
+        files.push(f.clone());
+        by_path.insert(path, id);
+        f
+    }
+
     pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
         lock(&self.files).get(id.0 as usize).cloned()
     }

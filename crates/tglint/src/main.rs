@@ -1,9 +1,8 @@
-//! The `tglint` command line.
-//!
-//! Today it has `render`: the static, side-effect-free view of resolved units. The policy
-//! checks (`tglint check`, the default command of DESIGN §6) come with the rules.
+//! The `tglint` command line: `check` (the default command: every unit against the
+//! policy) and `render` (the static, side-effect-free view of resolved units).
 #![forbid(unsafe_code)]
 
+mod check;
 mod report;
 
 use clap::{Args, Parser, Subcommand};
@@ -19,8 +18,8 @@ use tglint_model::source::SourceCache;
 use tglint_model::terragrunt::context::Options;
 
 /// Exit codes (DESIGN §6).
-const EXIT_OK: u8 = 0;
-const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_USAGE: u8 = 2;
 const EXIT_INTERNAL: u8 = 3;
 
 #[derive(Parser, Debug)]
@@ -29,8 +28,9 @@ const EXIT_INTERNAL: u8 = 3;
     version,
     about = "Policy-as-code linter for Terragrunt trees",
     long_about = "tglint resolves every Terragrunt unit exactly as Terragrunt would — statically, \
-executing nothing, reading nothing outside the scanned root — and keeps what it cannot know \
-as unknown.\n\nExamples:\n  tglint render live/prod/us-east-1/vpc\n  tglint render --all live/ | jq .inputs\n  tglint render --all --set-env AWS_REGION=us-east-1 ."
+executing nothing, reading nothing outside the scanned root — keeps what it cannot know as \
+unknown, and checks every unit against policy: the reference architecture's invariants out of \
+the box, and your own in .tglint.hcl.\n\n`tglint` alone is `tglint check .`.\n\nExamples:\n  tglint\n  tglint check environments/prod --format json\n  tglint check . --config policy.hcl --fail-on warning\n  tglint render live/prod/us-east-1/vpc\n  tglint render --all live/ | jq .inputs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +39,19 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check every unit under PATHS against the policy (the default command).
+    ///
+    /// The policy is the embedded reference-architecture pack, extended by .tglint.hcl at
+    /// the root (or --config). Each finding points at the line that defines the value, with
+    /// the include chain that carried it to the unit. Exit codes: 0 nothing at or above
+    /// --fail-on, 1 findings, 2 usage or policy error, 3 internal error.
+    ///
+    /// Examples:
+    ///   tglint check
+    ///   tglint check environments/prod --format json > findings.json
+    ///   tglint check . --unknown warning --fail-on warning
+    ///   tglint check --explain-env environments/prod/us-east-1/02-data/rds
+    Check(check::CheckArgs),
     /// Print the resolved configuration of units as JSON, each value with its origin.
     ///
     /// The static replacement for `terragrunt render --json`: run_cmd, sops and cloud
@@ -67,7 +80,7 @@ struct RenderArgs {
 }
 
 #[derive(Args, Debug)]
-struct CommonArgs {
+pub(crate) struct CommonArgs {
     /// The scanned root: what tglint may read and what paths are relative to. Default: the
     /// git work tree holding the target, else the current directory.
     #[arg(long, value_name = "DIR")]
@@ -106,8 +119,23 @@ struct CommonArgs {
     follow_links: bool,
 }
 
+/// The arguments, with `check` inserted when no command is named (`tglint` alone,
+/// `tglint --format json .`).
+fn arguments() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    let named = matches!(
+        first.as_deref(),
+        Some("check" | "render" | "help" | "--help" | "-h" | "--version" | "-V")
+    );
+    if !named {
+        args.insert(1.min(args.len()), "check".into());
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(arguments()) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -127,18 +155,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
-    match cli.command {
-        Command::Render(args) => match render_cmd(args) {
-            Ok(code) => code,
-            Err(msg) => {
-                eprintln!("tglint: {msg}");
-                if msg.starts_with("cannot write output") {
-                    EXIT_INTERNAL
-                } else {
-                    EXIT_USAGE
-                }
+    let r = match cli.command {
+        Command::Check(args) => check::check_cmd(args),
+        Command::Render(args) => render_cmd(args),
+    };
+    match r {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("tglint: {msg}");
+            if msg.starts_with("cannot write output") {
+                EXIT_INTERNAL
+            } else {
+                EXIT_USAGE
             }
-        },
+        }
     }
 }
 
@@ -161,7 +191,7 @@ fn parse_pairs(
     Ok(out)
 }
 
-fn options(c: &CommonArgs) -> Result<Options, String> {
+pub(crate) fn options(c: &CommonArgs) -> Result<Options, String> {
     Ok(Options {
         env: parse_pairs(&c.set_env, "--set-env")?,
         inherit_env: c.inherit_env,
@@ -192,7 +222,7 @@ fn limits(items: &[String]) -> Result<Limits, String> {
     Ok(out)
 }
 
-fn absolute(p: &Path) -> Result<PathBuf, String> {
+pub(crate) fn absolute(p: &Path) -> Result<PathBuf, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     Ok(clean(&cwd.join(p)))
@@ -200,7 +230,11 @@ fn absolute(p: &Path) -> Result<PathBuf, String> {
 
 /// The root: `--root`, else the git work tree holding `target`, else the current
 /// directory when it holds `target`, else `target`'s own directory.
-fn find_root(fs: &dyn Fs, explicit: Option<&Path>, target: &Path) -> Result<PathBuf, String> {
+pub(crate) fn find_root(
+    fs: &dyn Fs,
+    explicit: Option<&Path>,
+    target: &Path,
+) -> Result<PathBuf, String> {
     if let Some(r) = explicit {
         let r = absolute(r)?;
         if fs.kind(&r) != Some(Kind::Dir) {
@@ -353,7 +387,12 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
 
 /// A target named on the command line that leads out of the root through a symbolic link
 /// is a usage error, like a target outside the root (nothing there is looked at).
-fn confined(fs: &Arc<dyn Fs>, root: &Path, target: &Path, opts: &Options) -> Result<(), String> {
+pub(crate) fn confined(
+    fs: &Arc<dyn Fs>,
+    root: &Path,
+    target: &Path,
+    opts: &Options,
+) -> Result<(), String> {
     let check = SourceCache::new(fs.clone(), root, opts.allow_outside_root);
     match check.refusal(target) {
         Some(why) => Err(format!(
@@ -371,11 +410,11 @@ fn write_line(out: &mut impl Write, line: &str) -> Result<bool, String> {
 }
 
 /// Flushes. `Ok(false)`: the reader went away.
-fn flush(out: &mut impl Write) -> Result<bool, String> {
+pub(crate) fn flush(out: &mut impl Write) -> Result<bool, String> {
     outcome(out.flush())
 }
 
-fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
+pub(crate) fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
     match r {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),

@@ -91,3 +91,38 @@ pub fn tree_line(tree: &Tree) -> Option<J> {
     m.insert("diagnostics".into(), J::Array(diagnostics));
     Some(J::Object(m))
 }
+
+/// The report of `tglint check --format json` (DESIGN §6.1): a summary and every
+/// diagnostic, sorted by (file, line, column, rule, unit).
+pub fn check(tree: &Tree, outcome: &tglint_rules::engine::Outcome) -> J {
+    use tglint_model::diag::Severity;
+    let mut summary = Map::new();
+    summary.insert("units".into(), J::from(outcome.units));
+    summary.insert("files".into(), J::from(outcome.files));
+    summary.insert("errors".into(), J::from(outcome.count(Severity::Error)));
+    summary.insert("warnings".into(), J::from(outcome.count(Severity::Warning)));
+    summary.insert("infos".into(), J::from(outcome.count(Severity::Info)));
+    summary.insert("suppressed".into(), J::from(outcome.suppressed));
+    let diagnostics: Vec<J> = outcome
+        .reported
+        .iter()
+        .map(|r| {
+            let mut j = diagnostic(tree, &r.diagnostic, r.unit.as_deref());
+            if let J::Object(m) = &mut j {
+                m.insert(
+                    "environment".into(),
+                    r.environment.clone().map(J::String).unwrap_or(J::Null),
+                );
+                if !m.contains_key("unit") {
+                    m.insert("unit".into(), J::Null);
+                }
+            }
+            j
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("version".into(), J::from(1));
+    m.insert("summary".into(), J::Object(summary));
+    m.insert("diagnostics".into(), J::Array(diagnostics));
+    J::Object(m)
+}

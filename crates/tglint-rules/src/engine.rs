@@ -1,0 +1,375 @@
+//! The engine: classifies every unit, runs the rules (per-unit rules in parallel, tree
+//! rules on the whole tree), the user's checks, applies suppressions and severities, and
+//! returns the findings sorted.
+
+use crate::context::{Ctx, Finding, Kind};
+use crate::policy::{Policy, classify};
+use crate::rule::{Level, Rule, Scope};
+use crate::suppress::{self, Suppression};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use tglint_model::diag::{Diagnostic, Label, Reserved, Severity, ids};
+use tglint_model::load::Tree;
+use tglint_model::unit::Unit;
+
+/// How a run reports.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The level of "cannot verify" findings (`--unknown`; `Off` drops them).
+    pub unknown: Level,
+    /// Only these rules (`--rule`), when given.
+    pub only_rules: Option<BTreeSet<String>>,
+    /// Only units of these environment kinds or names (`--env`), when given.
+    pub environments: Option<BTreeSet<String>>,
+    /// Today, `YYYY-MM-DD`, for `expires=` of suppressions.
+    pub today: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            unknown: Level::Info,
+            only_rules: None,
+            environments: None,
+            today: today(),
+        }
+    }
+}
+
+/// Today's date in UTC.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (y, m, d) = tglint_model::hcl::go::civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// One reported diagnostic with the unit and environment it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reported {
+    pub diagnostic: Diagnostic,
+    pub unit: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// What a run found.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub reported: Vec<Reported>,
+    /// Units checked.
+    pub units: usize,
+    /// Files read.
+    pub files: usize,
+    /// Findings a suppression covered.
+    pub suppressed: usize,
+}
+
+impl Outcome {
+    pub fn count(&self, s: Severity) -> usize {
+        self.reported
+            .iter()
+            .filter(|r| r.diagnostic.severity == s)
+            .count()
+    }
+}
+
+/// Fills each unit's environment and region from the policy; returns the
+/// `unclassified` diagnostics and the errors of the policy's `classify` expressions.
+pub fn classify_units(units: &mut [Unit], policy: &Policy) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for u in units.iter_mut() {
+        let mut errs = Vec::new();
+        let env = classify::environment(policy, u, &mut errs);
+        let region = classify::region(policy, u, &mut errs);
+        errors.extend(
+            errs.into_iter()
+                .map(|e| Diagnostic::at(ids::POLICY_ERROR, e.message, e.span)),
+        );
+        u.region = match region {
+            classify::Found::Name(c) => Some(c),
+            _ => None,
+        };
+        let why = match env {
+            classify::Found::Name(c) if c.kind.is_some() => {
+                u.environment = Some(c);
+                continue;
+            }
+            classify::Found::Name(c) => {
+                let msg = format!(
+                    "environment `{}` (from {}) matches no environment kind of the policy",
+                    c.name, c.because
+                );
+                u.environment = Some(c);
+                msg
+            }
+            classify::Found::Unknown(why) => why,
+            classify::Found::Nothing => {
+                "no environment name was found (no inputs.environment or locals.environment, and the path has no environments/<name>/ segment)".to_string()
+            }
+        };
+        let at = Label::file_start(u.file.unwrap_or_default());
+        findings.push(Finding {
+            diagnostic: Diagnostic::new(
+                ids::UNCLASSIFIED,
+                format!("cannot tell the environment of {}: {why}; the rules that depend on it are skipped", u.dir),
+                at,
+            )
+            .with_help("set locals.environment, give the policy an `environment` block whose `match` covers the name, or a `classify` expression"),
+            kind: Kind::Violation,
+            unit: Some(u.dir.clone()),
+        });
+    }
+    (findings, errors)
+}
+
+/// Runs `rules` and the policy's checks over `tree`. `extra` are diagnostics to report
+/// alongside (the policy's own errors).
+pub fn run(
+    tree: &mut Tree,
+    rules: &[&dyn Rule],
+    policy: &Policy,
+    opts: &RunOptions,
+    extra: Vec<Diagnostic>,
+) -> Outcome {
+    let (mut findings, mut errors) = classify_units(&mut tree.units, policy);
+    errors.extend(extra);
+    let units: Vec<&Unit> = tree
+        .units
+        .iter()
+        .filter(|u| !policy.excluded(&u.dir))
+        .filter(|u| selected_env(u, opts))
+        .collect();
+    let wanted = |id: &str| opts.only_rules.as_ref().is_none_or(|s| s.contains(id));
+    let active: Vec<(&dyn Rule, Level)> = rules
+        .iter()
+        .map(|r| (*r, policy.level(*r)))
+        .filter(|(r, l)| *l != Level::Off && wanted(r.meta().id))
+        .collect();
+
+    // Per-unit rules and checks, in parallel.
+    let per_unit: Vec<(Vec<Finding>, Vec<Diagnostic>)> = units
+        .par_iter()
+        .map(|u| {
+            let mut out = Vec::new();
+            for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Unit) {
+                let mut cx = Ctx::new(r.meta(), policy, Some(u));
+                r.check(u, &mut cx);
+                out.extend(cx.into_findings());
+            }
+            if opts.only_rules.is_none() {
+                let (f, e) = crate::checks::run(&policy.checks, u);
+                out.extend(f);
+                return (out, e);
+            }
+            (out, Vec::new())
+        })
+        .collect();
+    for (f, e) in per_unit {
+        findings.extend(f);
+        errors.extend(e);
+    }
+    // Tree rules, on the sorted units.
+    for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Tree) {
+        let mut cx = Ctx::new(r.meta(), policy, None);
+        r.check_tree(&units, &mut cx);
+        findings.extend(cx.into_findings());
+    }
+    // What loading found, for the units checked and the tree.
+    let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
+    for u in &units {
+        for d in &u.diagnostics {
+            findings.push(Finding {
+                diagnostic: d.clone(),
+                kind: Kind::Violation,
+                unit: Some(u.dir.clone()),
+            });
+        }
+    }
+    for d in tree.diagnostics.iter().chain(&errors) {
+        findings.push(Finding {
+            diagnostic: d.clone(),
+            kind: Kind::Violation,
+            unit: None,
+        });
+    }
+    findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
+    // With --rule, only those rules — and what makes a run meaningless (broken files,
+    // policy errors) — are reported.
+    if let Some(only) = &opts.only_rules {
+        findings.retain(|f| {
+            let id = f.diagnostic.rule.to_string();
+            only.contains(&id)
+                || matches!(
+                    Reserved::from_id(&id),
+                    Some(
+                        Reserved::ParseError
+                            | Reserved::IncludeError
+                            | Reserved::EvalError
+                            | Reserved::PolicyError
+                    )
+                )
+        });
+    }
+
+    // Severities.
+    let levels: BTreeMap<&str, Level> = active.iter().map(|(r, l)| (r.meta().id, *l)).collect();
+    let mut reported: Vec<(Reported, Kind)> = Vec::new();
+    for f in findings {
+        let id = f.diagnostic.rule.to_string();
+        let base = match Reserved::from_id(&id) {
+            Some(r) if r.configurable() => match policy.reserved_level(&id) {
+                Some(l) => l,
+                None => level_of(f.diagnostic.severity),
+            },
+            Some(_) => level_of(f.diagnostic.severity),
+            // A user check: its own severity, set when it was made.
+            None if !levels.contains_key(id.as_str()) => level_of(f.diagnostic.severity),
+            None => levels.get(id.as_str()).copied().unwrap_or(Level::Off),
+        };
+        let level = match f.kind {
+            Kind::Violation => base,
+            Kind::CannotVerify if base == Level::Off => Level::Off,
+            Kind::CannotVerify => opts.unknown,
+            Kind::Note(l) => l.min(base),
+        };
+        let Some(sev) = level.severity() else {
+            continue;
+        };
+        let mut d = f.diagnostic;
+        d.severity = sev;
+        let environment = f
+            .unit
+            .as_deref()
+            .and_then(|dir| tree.unit(dir))
+            .and_then(|u| u.environment.as_ref())
+            .and_then(|c| c.kind.clone());
+        reported.push((
+            Reported {
+                diagnostic: d,
+                unit: f.unit,
+                environment,
+            },
+            f.kind,
+        ));
+    }
+
+    // Suppressions.
+    let (reported, suppressed) = apply_suppressions(tree, reported, &opts.today);
+    let mut reported = reported;
+    sort(tree, &mut reported);
+    Outcome {
+        reported,
+        units: units.len(),
+        files: tree.cache.all().len(),
+        suppressed,
+    }
+}
+
+fn level_of(s: Severity) -> Level {
+    match s {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Info,
+    }
+}
+
+fn selected_env(u: &Unit, opts: &RunOptions) -> bool {
+    let Some(envs) = &opts.environments else {
+        return true;
+    };
+    u.environment.as_ref().is_some_and(|c| {
+        envs.contains(&c.name) || c.kind.as_ref().is_some_and(|k| envs.contains(k))
+    })
+}
+
+/// Drops the findings a suppression covers; reports malformed, expired and unused
+/// suppressions. Loading problems (`parse-error`, …) and policy errors are never
+/// suppressed.
+fn apply_suppressions(
+    tree: &Tree,
+    reported: Vec<(Reported, Kind)>,
+    today: &str,
+) -> (Vec<Reported>, usize) {
+    // The suppressions of every file a finding points into.
+    let files: BTreeSet<_> = reported
+        .iter()
+        .map(|(r, _)| r.diagnostic.primary.file)
+        .collect();
+    let mut sups: Vec<Suppression> = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for id in files {
+        let Some(f) = tree.cache.get(id) else {
+            continue;
+        };
+        let Some(text) = f.text_if_read() else {
+            continue;
+        };
+        if !text.contains("tglint-ignore") {
+            continue;
+        }
+        let body = tree.cache.body(&f).ok();
+        let (s, d) = suppress::parse(id, text, body.as_deref());
+        sups.extend(s);
+        problems.extend(d);
+    }
+    let mut used = vec![false; sups.len()];
+    let mut out = Vec::new();
+    let mut suppressed = 0;
+    for (r, _) in reported {
+        let id = r.diagnostic.rule.to_string();
+        let never = matches!(
+            Reserved::from_id(&id),
+            Some(Reserved::ParseError | Reserved::PolicyError | Reserved::Suppression)
+        );
+        let hit = (!never)
+            .then(|| {
+                sups.iter().position(|s| {
+                    s.covers(&id, r.diagnostic.primary.file, r.diagnostic.primary.start)
+                })
+            })
+            .flatten();
+        match hit {
+            Some(i) if !sups[i].expired(today) => {
+                used[i] = true;
+                suppressed += 1;
+            }
+            Some(i) => {
+                used[i] = true;
+                out.push(r);
+            }
+            None => out.push(r),
+        }
+    }
+    for (i, s) in sups.iter().enumerate() {
+        if s.expired(today) {
+            problems.push(suppress::expired(s));
+        } else if !used[i] {
+            problems.push(suppress::unused(s));
+        }
+    }
+    out.extend(problems.into_iter().map(|d| Reported {
+        diagnostic: d,
+        unit: None,
+        environment: None,
+    }));
+    (out, suppressed)
+}
+
+/// Sorted by (file, line, column, rule, unit), duplicates dropped (DESIGN §6.1).
+fn sort(tree: &Tree, reported: &mut Vec<Reported>) {
+    reported.sort_by_cached_key(|r| {
+        let d = &r.diagnostic;
+        (
+            tree.rel(d.primary.file),
+            d.primary.start,
+            d.rule.to_string(),
+            r.unit.clone(),
+            d.message.clone(),
+            d.primary.end,
+        )
+    });
+    reported.dedup();
+}

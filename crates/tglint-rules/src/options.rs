@@ -1,0 +1,20 @@
+//! Rule options: the attributes of a policy's `rule "<id>" { … }` block other than
+//! `enabled` and `severity`, decoded with serde into the rule's own options struct
+//! (`#[serde(deny_unknown_fields)]`, so a misspelt option is a policy error).
+
+use serde::de::DeserializeOwned;
+
+/// Options for a rule that takes none.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
+
+/// Decodes `options` (an object) into `T`; an empty or absent object gives `T`'s default.
+pub fn parse<T: DeserializeOwned>(options: &serde_json::Value) -> Result<T, String> {
+    let v = if options.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        options.clone()
+    };
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}

@@ -1,0 +1,12 @@
+//! Every rule, sorted by id.
+
+use crate::rule::Rule;
+use crate::rules;
+
+/// The built-in rules, sorted by id (a test checks it).
+pub static RULES: &[&dyn Rule] = &[&rules::deletion_protection::DeletionProtection];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}

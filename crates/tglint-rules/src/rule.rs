@@ -1,0 +1,151 @@
+//! What a rule is: metadata (its id, category, default level and documentation, taken from
+//! its doc comment) and a check over one unit or over the whole tree.
+
+use crate::context::Ctx;
+use tglint_model::unit::Unit;
+
+/// A small fixed grouping, for selecting rules; never part of an id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Correctness,
+    Security,
+    Reliability,
+    Cost,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Security => "security",
+            Category::Reliability => "reliability",
+            Category::Cost => "cost",
+        }
+    }
+}
+
+/// A level a rule reports at, or `Off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "off" => Some(Level::Off),
+            "info" => Some(Level::Info),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+
+    /// The diagnostic severity of a level that reports.
+    pub fn severity(self) -> Option<tglint_model::diag::Severity> {
+        use tglint_model::diag::Severity;
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// Whether a rule looks at one unit at a time or at the whole tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Unit,
+    Tree,
+}
+
+/// A rule's metadata. `docs` is its doc comment: the first line is the summary, then
+/// `## Why is this bad?`, `## Example` and, where it has options, `## Options`.
+#[derive(Debug)]
+pub struct Meta {
+    pub id: &'static str,
+    pub category: Category,
+    pub default_level: Level,
+    pub scope: Scope,
+    pub docs: &'static str,
+}
+
+impl Meta {
+    /// The documentation with the one leading space of each doc-comment line removed.
+    pub fn docs_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> String {
+        self.docs_text()
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    }
+}
+
+/// A rule. Pure: it reads the unit (or units) and reports through the context, which
+/// knows the policy, the unit's environment and the rule's options.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+
+    /// Checks one unit (rules of [`Scope::Unit`]).
+    fn check(&self, _unit: &Unit, _cx: &mut Ctx<'_>) {}
+
+    /// Checks the whole tree (rules of [`Scope::Tree`]); units are in path order.
+    fn check_tree(&self, _units: &[&Unit], _cx: &mut Ctx<'_>) {}
+
+    /// Whether the policy's options for this rule are well formed (a message naming what
+    /// is wrong otherwise). Rules without options accept none.
+    fn validate_options(&self, options: &serde_json::Value) -> Result<(), String> {
+        crate::options::parse::<crate::options::NoOptions>(options).map(drop)
+    }
+}
+
+/// Declares a rule: its doc comment becomes [`Meta::docs`].
+///
+/// ```ignore
+/// declare_rule! {
+///     /// Flags …
+///     ModulePinned { id: "module-pinned", category: Reliability, default_level: Error, scope: Unit }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $line:literal])* $name:ident {
+        id: $id:literal, category: $cat:ident, default_level: $lvl:ident, scope: $scope:ident $(,)?
+    }) => {
+        $(#[doc = $line])*
+        pub struct $name;
+        impl $name {
+            pub const META: $crate::rule::Meta = $crate::rule::Meta {
+                id: $id,
+                category: $crate::rule::Category::$cat,
+                default_level: $crate::rule::Level::$lvl,
+                scope: $crate::rule::Scope::$scope,
+                docs: concat!($($line, "\n"),*),
+            };
+        }
+    };
+}

@@ -1,0 +1,5 @@
+//! One file per rule; the file name is the rule id with `-` as `_`. Shared helpers for the
+//! rules live in `common`.
+
+pub mod common;
+pub mod deletion_protection;

@@ -1,0 +1,272 @@
+//! `tglint check`: every unit under the paths resolved and checked against the policy.
+
+use crate::report;
+use crate::{CommonArgs, EXIT_OK, EXIT_USAGE, absolute, confined, find_root, flush, options};
+use clap::Args;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tglint_model::diag::Severity;
+use tglint_model::fs::{DiskFs, Fs, Kind};
+use tglint_model::load::{self, Discovered, WalkOptions};
+use tglint_rules::engine::{self, RunOptions};
+use tglint_rules::{Level, RULES, policy};
+
+/// Exit code when findings reach `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Directories whose units to check, or unit files (default: the current directory).
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+
+    /// How to report: `human` (with source excerpts) or `json` (docs/ci.md's contract).
+    #[arg(long, value_parser = ["human", "json"], default_value = "human")]
+    format: String,
+
+    /// The policy file (default: .tglint.hcl at the root, if any); it extends the embedded
+    /// reference-architecture pack.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_parser = ["error", "warning", "info", "never"], default_value = "error")]
+    fail_on: String,
+
+    /// The severity of "cannot verify" findings (where a deciding value is unknown).
+    #[arg(long, value_parser = ["ignore", "info", "warning", "error"], default_value = "info")]
+    unknown: String,
+
+    /// Run only this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+
+    /// Show how UNIT's environment and region were found, and stop.
+    #[arg(long, value_name = "UNIT")]
+    explain_env: Option<PathBuf>,
+
+    /// Print no colour (also when NO_COLOR is set or the output is not a terminal).
+    #[arg(long)]
+    no_color: bool,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
+    let opts = options(&args.common)?;
+    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![absolute(Path::new("."))?]
+    } else {
+        args.paths
+            .iter()
+            .map(|p| absolute(p))
+            .collect::<Result<_, _>>()?
+    };
+    let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
+    let walk = WalkOptions {
+        follow_links: opts.follow_links,
+    };
+    let mut unit_files = Vec::new();
+    let mut found = Discovered::default();
+    for p in &paths {
+        if !p.starts_with(&root) {
+            return Err(format!(
+                "{} is outside the root {}",
+                p.display(),
+                root.display()
+            ));
+        }
+        confined(&fs, &root, p, &opts)?;
+        match fs.kind(p) {
+            Some(Kind::Dir) => {
+                let d = load::discover_in(&*fs, &root, p, walk);
+                unit_files.extend(d.units.iter().cloned());
+                found.hcl_files.extend(d.hcl_files);
+                found.unsupported.extend(d.unsupported);
+                found.problems.extend(d.problems);
+            }
+            Some(_) if p.file_name().is_some_and(|n| n == "terragrunt.hcl") => {
+                unit_files.push(p.clone());
+            }
+            Some(_) => {
+                return Err(format!(
+                    "{} is not a directory or a unit's terragrunt.hcl (checking the units a changed file affects is not built yet)",
+                    p.display()
+                ));
+            }
+            None => return Err(format!("{} does not exist", p.display())),
+        }
+    }
+    unit_files.sort();
+    unit_files.dedup();
+    found.units = unit_files.clone();
+    let mut tree = load::load_units(fs.clone(), &root, opts, &unit_files, found);
+
+    // The policy: the embedded pack, then --config or the root's .tglint.hcl.
+    let user_path = match &args.config {
+        Some(c) => Some(absolute(c)?),
+        None => {
+            let p = root.join(".tglint.hcl");
+            (fs.kind(&p) == Some(Kind::File)).then_some(p)
+        }
+    };
+    let user_text = match &user_path {
+        Some(p) => Some(read_policy(&*fs, p, &root, args.config.is_some())?),
+        None => None,
+    };
+    let user = user_path.as_deref().zip(user_text.as_deref());
+    let (policy, policy_diags) = policy::load_files(&tree.cache, user, RULES);
+    if !policy_diags.is_empty() {
+        for d in &policy_diags {
+            eprintln!("{}", report::text::line(&tree, d));
+        }
+        eprintln!(
+            "tglint: the policy has {} error(s); nothing was checked",
+            policy_diags.len()
+        );
+        return Ok(EXIT_USAGE);
+    }
+
+    if let Some(target) = &args.explain_env {
+        engine::classify_units(&mut tree.units, &policy);
+        return explain_env(&tree, &root, &absolute(target)?);
+    }
+
+    let only_rules = if args.rules.is_empty() {
+        None
+    } else {
+        let known: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
+        for id in &args.rules {
+            if !known.contains(&id.as_str()) {
+                let hint = tglint_model::hcl::syntax::suggest(id, known.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "--rule: no rule is named `{id}`{hint}; `tglint rules` lists them"
+                ));
+            }
+        }
+        Some(args.rules.iter().cloned().collect())
+    };
+    let run = RunOptions {
+        unknown: match args.unknown.as_str() {
+            "ignore" => Level::Off,
+            other => Level::parse(other).unwrap_or(Level::Info),
+        },
+        only_rules,
+        ..RunOptions::default()
+    };
+    let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let text = match args.format.as_str() {
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&report::json::check(&tree, &outcome))
+                .map_err(|e| format!("cannot write output: {e}"))?;
+            s.push('\n');
+            s
+        }
+        _ => report::human::render(&tree, &outcome, colour(args.no_color)),
+    };
+    if !crate::outcome(out.write_all(text.as_bytes()))? || !flush(&mut out)? {
+        return Ok(EXIT_OK);
+    }
+    let fail_at = match args.fail_on.as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    };
+    let failed = fail_at.is_some_and(|at| {
+        outcome
+            .reported
+            .iter()
+            .any(|r| severity_rank(r.diagnostic.severity) >= severity_rank(at))
+    });
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
+}
+
+/// Whether to colour the human report: a terminal, no `NO_COLOR`, no `--no-color`.
+fn colour(no_color: bool) -> bool {
+    use std::io::IsTerminal;
+    !no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// The user's policy file: `--config` is the user's own (read wherever it is); a
+/// `.tglint.hcl` found at the root is part of the tree and read through the same checks
+/// as any file of it.
+fn read_policy(fs: &dyn Fs, path: &Path, root: &Path, explicit: bool) -> Result<String, String> {
+    let bytes = if explicit {
+        std::fs::read(path).map_err(|e| format!("--config {}: {e}", path.display()))?
+    } else {
+        let real_root = fs.canonicalize(root);
+        fs.read(path, real_root.as_deref())
+            .map_err(|e| format!("{}: {e}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|_| format!("{} is not valid UTF-8", path.display()))
+}
+
+/// `--explain-env UNIT`: how the unit was classified.
+fn explain_env(tree: &tglint_model::load::Tree, root: &Path, target: &Path) -> Result<u8, String> {
+    let dir = if target.file_name().is_some_and(|n| n == "terragrunt.hcl") {
+        target.parent().unwrap_or(target).to_path_buf()
+    } else {
+        target.to_path_buf()
+    };
+    let rel = tglint_model::fs::relative(&dir, root);
+    let Some(u) = tree.unit(&rel) else {
+        return Err(format!(
+            "{} is not a unit under the paths checked",
+            dir.display()
+        ));
+    };
+    let place = |o: Option<tglint_model::hcl::Origin>| match o {
+        Some(o) => {
+            let (line, col) = tree.cache.line_col(o.span.file, o.span.start);
+            format!(" at {}:{line}:{col}", tree.rel(o.span.file))
+        }
+        None => String::new(),
+    };
+    let mut s = format!("{}\n", u.dir);
+    match &u.environment {
+        Some(c) => {
+            s.push_str(&format!(
+                "  environment: {} (from {}{})\n",
+                c.name,
+                c.because,
+                place(c.origin)
+            ));
+            match &c.kind {
+                Some(k) => s.push_str(&format!("  kind: {k}\n")),
+                None => s.push_str(
+                    "  kind: none (no environment block of the policy matches it: unclassified)\n",
+                ),
+            }
+        }
+        None => s.push_str("  environment: not found (unclassified)\n"),
+    }
+    match &u.region {
+        Some(c) => s.push_str(&format!(
+            "  region: {} (from {}{})\n",
+            c.name,
+            c.because,
+            place(c.origin)
+        )),
+        None => s.push_str("  region: not found\n"),
+    }
+    print!("{s}");
+    Ok(EXIT_OK)
+}
