@@ -697,6 +697,9 @@ fn option_message(e: &str) -> String {
     let Some((field, tail)) = rest.split_once('`') else {
         return e.to_string();
     };
+    if tail.contains("there are no fields") {
+        return format!("unknown option `{field}`: the rule takes no options");
+    }
     let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
     format!(
         "unknown option `{field}`.{}",
