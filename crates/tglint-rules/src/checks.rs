@@ -61,7 +61,7 @@ pub fn run(checks: &[Check], u: &Unit) -> (Vec<Finding>, Vec<Diagnostic>) {
                     let (primary, related) = place(u, &c.condition);
                     let mut d = Diagnostic::finding(
                         RuleId::from(c.name.clone()),
-                        Severity::Error,
+                        c.severity.severity().unwrap_or(Severity::Error),
                         message,
                         primary,
                     );

@@ -293,17 +293,10 @@ fn apply_suppressions(
     reported: Vec<(Reported, Kind)>,
     today: &str,
 ) -> (Vec<Reported>, usize) {
-    // The suppressions of every file a finding points into.
-    let files: BTreeSet<_> = reported
-        .iter()
-        .map(|(r, _)| r.diagnostic.primary.file)
-        .collect();
+    // The suppressions of every file the run read (so an unused one is found too).
     let mut sups: Vec<Suppression> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    for id in files {
-        let Some(f) = tree.cache.get(id) else {
-            continue;
-        };
+    for f in tree.cache.all() {
         let Some(text) = f.text_if_read() else {
             continue;
         };
@@ -311,7 +304,7 @@ fn apply_suppressions(
             continue;
         }
         let body = tree.cache.body(&f).ok();
-        let (s, d) = suppress::parse(id, text, body.as_deref());
+        let (s, d) = suppress::parse(f.id, text, body.as_deref());
         sups.extend(s);
         problems.extend(d);
     }

@@ -23,7 +23,11 @@ fn load(user: &str) -> (Policy, Vec<String>) {
         .map(|d| {
             assert_eq!(d.rule, "policy-error");
             let (line, _) = c.line_col(d.primary.file, d.primary.start);
-            format!("{}:{line}: {}", c.get(d.primary.file).unwrap().rel, d.message)
+            format!(
+                "{}:{line}: {}",
+                c.get(d.primary.file).unwrap().rel,
+                d.message
+            )
         })
         .collect();
     (p, errors)
@@ -35,10 +39,19 @@ fn the_embedded_pack_loads_clean() {
     assert!(errors.is_empty(), "{errors:#?}");
     let kinds: Vec<&str> = p.environments.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["dev", "staging", "uat", "prod"]);
-    assert_eq!(p.kind_of("prod-0003").map(|e| e.kind.as_str()), Some("prod"));
-    assert_eq!(p.kind_of("production").map(|e| e.kind.as_str()), Some("prod"));
+    assert_eq!(
+        p.kind_of("prod-0003").map(|e| e.kind.as_str()),
+        Some("prod")
+    );
+    assert_eq!(
+        p.kind_of("production").map(|e| e.kind.as_str()),
+        Some("prod")
+    );
     assert_eq!(p.kind_of("stage").map(|e| e.kind.as_str()), Some("staging"));
-    assert_eq!(p.kind_of("development").map(|e| e.kind.as_str()), Some("dev"));
+    assert_eq!(
+        p.kind_of("development").map(|e| e.kind.as_str()),
+        Some("dev")
+    );
     assert!(p.kind_of("sandbox").is_none());
     assert!(p.environment("prod").unwrap().protected);
     assert!(!p.environment("dev").unwrap().protected);
@@ -70,7 +83,10 @@ exclude = ["legacy/**"]
     // What the user did not set stays as the pack set it.
     assert!(prod.protected);
     assert!(prod.matches("prod-eu"));
-    assert_eq!(p.kind_of("sbx-42").map(|e| e.kind.as_str()), Some("sandbox"));
+    assert_eq!(
+        p.kind_of("sbx-42").map(|e| e.kind.as_str()),
+        Some("sandbox")
+    );
     let dp = tglint_rules::registry::rule("deletion-protection").unwrap();
     assert_eq!(p.level(dp), Level::Warning);
     assert_eq!(p.modules["vpc"].version.as_deref(), Some("6.6.0"));
@@ -113,7 +129,10 @@ check "x" {
         ".tglint.hcl:7: rule \"deletion-protection\": unknown option `extra`: the rule takes no options",
     ];
     for w in want {
-        assert!(errors.iter().any(|e| e == w), "missing `{w}` in {errors:#?}");
+        assert!(
+            errors.iter().any(|e| e == w),
+            "missing `{w}` in {errors:#?}"
+        );
     }
 }
 
@@ -146,15 +165,22 @@ check "deletion-protection" {
         ".tglint.hcl:13: a check named \"dup\" is already defined",
         ".tglint.hcl:16: a check may not take the name of a rule (`deletion-protection`)",
     ] {
-        assert!(errors.iter().any(|e| e == w), "missing `{w}` in {errors:#?}");
+        assert!(
+            errors.iter().any(|e| e == w),
+            "missing `{w}` in {errors:#?}"
+        );
     }
     assert!(
-        errors.iter().any(|e| e.starts_with(".tglint.hcl:5: `match`: invalid glob `[bad`")),
+        errors
+            .iter()
+            .any(|e| e.starts_with(".tglint.hcl:5: `match`: invalid glob `[bad`")),
         "{errors:#?}"
     );
     // get_env is not a Terraform function: policy values are evaluated without Terragrunt.
     assert!(
-        errors.iter().any(|e| e.starts_with(".tglint.hcl:8: `enabled`:")),
+        errors
+            .iter()
+            .any(|e| e.starts_with(".tglint.hcl:8: `enabled`:")),
         "{errors:#?}"
     );
 }
@@ -163,5 +189,8 @@ check "deletion-protection" {
 fn a_syntax_error_in_the_policy_is_a_policy_error_at_its_place() {
     let (_, errors) = load("rule \"deletion-protection\" {\n  severity = \"error\n}\n");
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with(".tglint.hcl:2: unterminated string"), "{errors:#?}");
+    assert!(
+        errors[0].starts_with(".tglint.hcl:2: unterminated string"),
+        "{errors:#?}"
+    );
 }

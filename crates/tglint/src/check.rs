@@ -174,6 +174,14 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     if !crate::outcome(out.write_all(text.as_bytes()))? || !flush(&mut out)? {
         return Ok(EXIT_OK);
     }
+    // An error in a check's expression is the policy's, like one found when it loaded.
+    if outcome
+        .reported
+        .iter()
+        .any(|r| r.diagnostic.rule == tglint_model::diag::Reserved::PolicyError)
+    {
+        return Ok(EXIT_USAGE);
+    }
     let fail_at = match args.fail_on.as_str() {
         "error" => Some(Severity::Error),
         "warning" => Some(Severity::Warning),
