@@ -399,3 +399,16 @@ fn explain_env_shows_how_a_unit_was_classified() {
         "environments/prod/us-east-1/02-data/orders\n  environment: prod (from the path segment environments/prod)\n  kind: prod\n  region: us-east-1 (from the path segment environments/prod/us-east-1)\n"
     );
 }
+
+#[test]
+fn the_json_report_snapshot() {
+    let t = tree("json-snapshot", &unsuppressed());
+    // The uat unit's value is unknown: a cannot-verify finding beside the two violations.
+    t.file(
+        "environments/uat/us-east-1/02-data/orders/terragrunt.hcl",
+        format!("{UNIT}inputs = {{\n  deletion_protection = get_env(\"DP\")\n}}\n"),
+    );
+    let r = json(&t, &["--fail-on", "never"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    insta::assert_snapshot!("check_json_report", r.stdout);
+}

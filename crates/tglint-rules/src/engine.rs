@@ -263,7 +263,14 @@ pub fn run(
     Outcome {
         reported,
         units: units.len(),
-        files: tree.cache.all().len(),
+        // Files of the tree that were read (not the probes that found nothing, nor the
+        // embedded policy).
+        files: tree
+            .cache
+            .all()
+            .iter()
+            .filter(|f| f.text_if_read().is_some() && !f.path.starts_with("/<embedded>"))
+            .count(),
         suppressed,
     }
 }
