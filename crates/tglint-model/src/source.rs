@@ -316,33 +316,21 @@ impl SourceCache {
 
     /// The entry for `path` (absolute), created on first use. Reading happens later.
     pub fn file(&self, path: &Path) -> Arc<SourceFile> {
-        let path = clean(path);
-        let mut by_path = lock(&self.by_path);
-        let mut files = lock(&self.files);
-        if let Some(id) = by_path.get(&path)
-            && let Some(f) = files.get(id.0 as usize)
-        {
-            return f.clone();
-        }
-        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
-        let rel = relative(&path, &self.root);
-        let f = Arc::new(SourceFile {
-            id,
-            path: path.clone(),
-            rel,
-            bytes: OnceLock::new(),
-            text: OnceLock::new(),
-            body: OnceLock::new(),
-            parses: AtomicUsize::new(0),
-        });
-        files.push(f.clone());
-        by_path.insert(path, id);
-        f
+        self.entry(path, |path| (relative(path, &self.root), None))
     }
 
     /// A file that is not on any file system (the policy embedded in the binary): its
     /// text is given, and `rel` is how reports name it.
     pub fn add_text(&self, path: &Path, rel: &str, text: &str) -> Arc<SourceFile> {
+        self.entry(path, |_| (rel.to_string(), Some(text)))
+    }
+
+    /// The entry for `path`, or a new one named and (optionally) filled by `make`.
+    fn entry(
+        &self,
+        path: &Path,
+        make: impl FnOnce(&Path) -> (String, Option<&str>),
+    ) -> Arc<SourceFile> {
         let path = clean(path);
         let mut by_path = lock(&self.by_path);
         let mut files = lock(&self.files);
@@ -352,15 +340,24 @@ impl SourceCache {
             return f.clone();
         }
         let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
-        let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
-        let text: Arc<str> = Arc::from(text);
-        let lines = Arc::new(LineIndex::new(&text));
+        let (rel, text) = make(&path);
+        let (bytes, text) = match text {
+            Some(t) => {
+                let shared: Arc<str> = Arc::from(t);
+                let lines = Arc::new(LineIndex::new(&shared));
+                (
+                    OnceLock::from(Ok(Arc::from(t.as_bytes()))),
+                    OnceLock::from(Ok((shared, lines))),
+                )
+            }
+            None => (OnceLock::new(), OnceLock::new()),
+        };
         let f = Arc::new(SourceFile {
             id,
             path: path.clone(),
-            rel: rel.to_string(),
-            bytes: OnceLock::from(Ok(bytes)),
-            text: OnceLock::from(Ok((text, lines))),
+            rel,
+            bytes,
+            text,
             body: OnceLock::new(),
             parses: AtomicUsize::new(0),
         });
