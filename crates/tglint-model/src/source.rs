@@ -326,10 +326,10 @@ impl SourceCache {
     }
 
     /// The entry for `path`, or a new one named and (optionally) filled by `make`.
-    fn entry(
+    fn entry<'t>(
         &self,
         path: &Path,
-        make: impl FnOnce(&Path) -> (String, Option<&str>),
+        make: impl FnOnce(&Path) -> (String, Option<&'t str>),
     ) -> Arc<SourceFile> {
         let path = clean(path);
         let mut by_path = lock(&self.by_path);
