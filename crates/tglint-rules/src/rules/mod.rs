@@ -3,3 +3,4 @@
 
 pub mod common;
 pub mod deletion_protection;
+pub mod shared_nested;
