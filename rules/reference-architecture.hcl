@@ -78,3 +78,11 @@ module "s3-bucket" {
 # Each rule's options, with the architecture's matrices as data.
 
 rule "deletion-protection" {}
+
+# RDS automated backups: the floor by environment, the AWS ceiling of 35 days
+# (resolution 9); read replicas whose retention is below the floor are "cannot verify".
+rule "backup-retention" {
+  min_days      = { dev = 7, staging = 14, uat = 14, prod = 30 }
+  max_days      = 35
+  read_replicas = "cannot-verify"
+}

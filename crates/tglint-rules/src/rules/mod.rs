@@ -1,6 +1,7 @@
 //! One file per rule; the file name is the rule id with `-` as `_`. Shared helpers for the
 //! rules live in `common`.
 
+pub mod backup_retention;
 pub mod common;
 pub mod deletion_protection;
 pub mod shared_nested;
