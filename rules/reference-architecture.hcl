@@ -86,3 +86,9 @@ rule "backup-retention" {
   max_days      = 35
   read_replicas = "cannot-verify"
 }
+
+# ECS Container Insights in prod ("Disabled" elsewhere means not required).
+rule "container-insights" {
+  environments = ["prod"]
+  values       = ["enabled", "enhanced"]
+}

@@ -6,6 +6,7 @@ use crate::rules;
 /// The built-in rules, sorted by id (a test checks it).
 pub static RULES: &[&dyn Rule] = &[
     &rules::backup_retention::BackupRetention,
+    &rules::container_insights::ContainerInsights,
     &rules::deletion_protection::DeletionProtection,
 ];
 

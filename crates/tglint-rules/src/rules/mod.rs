@@ -3,5 +3,6 @@
 
 pub mod backup_retention;
 pub mod common;
+pub mod container_insights;
 pub mod deletion_protection;
 pub mod shared_nested;
