@@ -92,3 +92,11 @@ rule "container-insights" {
   environments = ["prod"]
   values       = ["enabled", "enhanced"]
 }
+
+# The data-protection matrix, in the `protected` environments (uat, prod). DynamoDB always
+# encrypts at rest (an AWS-owned key unless server_side_encryption_enabled), which
+# satisfies the matrix; `dynamodb_require_kms = true` asks for a KMS key (resolution 7).
+rule "encryption" {
+  s3_sse_algorithms    = ["AES256", "aws:kms", "aws:kms:dsse"]
+  dynamodb_require_kms = false
+}

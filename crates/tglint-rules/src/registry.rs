@@ -8,6 +8,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::backup_retention::BackupRetention,
     &rules::container_insights::ContainerInsights,
     &rules::deletion_protection::DeletionProtection,
+    &rules::encryption::Encryption,
 ];
 
 /// The rule with this id.

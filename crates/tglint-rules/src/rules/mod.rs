@@ -5,4 +5,5 @@ pub mod backup_retention;
 pub mod common;
 pub mod container_insights;
 pub mod deletion_protection;
+pub mod encryption;
 pub mod shared_nested;
