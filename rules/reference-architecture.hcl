@@ -100,3 +100,8 @@ rule "encryption" {
   s3_sse_algorithms    = ["AES256", "aws:kms", "aws:kms:dsse"]
   dynamodb_require_kms = false
 }
+
+# RDS enhanced monitoring in prod.
+rule "enhanced-monitoring" {
+  environments = ["prod"]
+}

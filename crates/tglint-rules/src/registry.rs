@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::container_insights::ContainerInsights,
     &rules::deletion_protection::DeletionProtection,
     &rules::encryption::Encryption,
+    &rules::enhanced_monitoring::EnhancedMonitoring,
 ];
 
 /// The rule with this id.

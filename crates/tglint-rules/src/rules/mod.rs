@@ -6,4 +6,5 @@ pub mod common;
 pub mod container_insights;
 pub mod deletion_protection;
 pub mod encryption;
+pub mod enhanced_monitoring;
 pub mod shared_nested;
