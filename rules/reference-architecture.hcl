@@ -105,3 +105,20 @@ rule "encryption" {
 rule "enhanced-monitoring" {
   environments = ["prod"]
 }
+
+# Sizing, one matrix per module (resolution 3): RDS classes and storage floors; the ECS
+# hosts' instance types and counts (resolution 4: min floors, max ceilings, the table's
+# "Instance Count" as desired_capacity).
+rule "instance-class" {
+  rds_instance_class           = { dev = "db.t3.micro", staging = "db.t3.small", uat = "db.t3.small", prod = "db.r6g.large" }
+  rds_allocated_storage        = { dev = 20, staging = 30, uat = 50, prod = 100 }
+  autoscaling_instance_type    = { dev = "t3.micro", staging = "t3.small", uat = "t3.medium", prod = "m6g.large" }
+  autoscaling_min_size         = { dev = 1, staging = 2, uat = 2, prod = 3 }
+  autoscaling_max_size         = { dev = 3, prod = 10 }
+  autoscaling_desired_capacity = {
+    dev     = { min = 1, max = 2 }
+    staging = { min = 2, max = 2 }
+    uat     = { min = 2, max = 3 }
+    prod    = { min = 3 }
+  }
+}

@@ -10,6 +10,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::deletion_protection::DeletionProtection,
     &rules::encryption::Encryption,
     &rules::enhanced_monitoring::EnhancedMonitoring,
+    &rules::instance_class::InstanceClass,
 ];
 
 /// The rule with this id.

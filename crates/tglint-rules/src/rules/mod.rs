@@ -7,4 +7,5 @@ pub mod container_insights;
 pub mod deletion_protection;
 pub mod encryption;
 pub mod enhanced_monitoring;
+pub mod instance_class;
 pub mod shared_nested;
