@@ -122,3 +122,12 @@ rule "instance-class" {
     prod    = { min = 3 }
   }
 }
+
+# Prod spreads over three AZs: RDS Multi-AZ, a VPC over `az_count` AZs with one NAT per AZ,
+# ECS tasks spread across AZs (EC2 launch type) and at least `autoscaling_min_size` hosts.
+# uat's "Multi-AZ: Disabled" means not required (resolution 10).
+rule "multi-az" {
+  environments         = ["prod"]
+  az_count             = 3
+  autoscaling_min_size = 3
+}

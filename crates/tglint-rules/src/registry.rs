@@ -11,6 +11,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::encryption::Encryption,
     &rules::enhanced_monitoring::EnhancedMonitoring,
     &rules::instance_class::InstanceClass,
+    &rules::multi_az::MultiAz,
 ];
 
 /// The rule with this id.

@@ -8,4 +8,5 @@ pub mod deletion_protection;
 pub mod encryption;
 pub mod enhanced_monitoring;
 pub mod instance_class;
+pub mod multi_az;
 pub mod shared_nested;
