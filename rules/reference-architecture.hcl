@@ -78,3 +78,56 @@ module "s3-bucket" {
 # Each rule's options, with the architecture's matrices as data.
 
 rule "deletion-protection" {}
+
+# RDS automated backups: the floor by environment, the AWS ceiling of 35 days
+# (resolution 9); read replicas whose retention is below the floor are "cannot verify".
+rule "backup-retention" {
+  min_days      = { dev = 7, staging = 14, uat = 14, prod = 30 }
+  max_days      = 35
+  read_replicas = "cannot-verify"
+}
+
+# ECS Container Insights in prod ("Disabled" elsewhere means not required).
+rule "container-insights" {
+  environments = ["prod"]
+  values       = ["enabled", "enhanced"]
+}
+
+# The data-protection matrix, in the `protected` environments (uat, prod). DynamoDB always
+# encrypts at rest (an AWS-owned key unless server_side_encryption_enabled), which
+# satisfies the matrix; `dynamodb_require_kms = true` asks for a KMS key (resolution 7).
+rule "encryption" {
+  s3_sse_algorithms    = ["AES256", "aws:kms", "aws:kms:dsse"]
+  dynamodb_require_kms = false
+}
+
+# RDS enhanced monitoring in prod.
+rule "enhanced-monitoring" {
+  environments = ["prod"]
+}
+
+# Sizing, one matrix per module (resolution 3): RDS classes and storage floors; the ECS
+# hosts' instance types and counts (resolution 4: min floors, max ceilings, the table's
+# "Instance Count" as desired_capacity).
+rule "instance-class" {
+  rds_instance_class           = { dev = "db.t3.micro", staging = "db.t3.small", uat = "db.t3.small", prod = "db.r6g.large" }
+  rds_allocated_storage        = { dev = 20, staging = 30, uat = 50, prod = 100 }
+  autoscaling_instance_type    = { dev = "t3.micro", staging = "t3.small", uat = "t3.medium", prod = "m6g.large" }
+  autoscaling_min_size         = { dev = 1, staging = 2, uat = 2, prod = 3 }
+  autoscaling_max_size         = { dev = 3, prod = 10 }
+  autoscaling_desired_capacity = {
+    dev     = { min = 1, max = 2 }
+    staging = { min = 2, max = 2 }
+    uat     = { min = 2, max = 3 }
+    prod    = { min = 3 }
+  }
+}
+
+# Prod spreads over three AZs: RDS Multi-AZ, a VPC over `az_count` AZs with one NAT per AZ,
+# ECS tasks spread across AZs (EC2 launch type) and at least `autoscaling_min_size` hosts.
+# uat's "Multi-AZ: Disabled" means not required (resolution 10).
+rule "multi-az" {
+  environments         = ["prod"]
+  az_count             = 3
+  autoscaling_min_size = 3
+}

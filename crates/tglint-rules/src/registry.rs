@@ -4,7 +4,15 @@ use crate::rule::Rule;
 use crate::rules;
 
 /// The built-in rules, sorted by id (a test checks it).
-pub static RULES: &[&dyn Rule] = &[&rules::deletion_protection::DeletionProtection];
+pub static RULES: &[&dyn Rule] = &[
+    &rules::backup_retention::BackupRetention,
+    &rules::container_insights::ContainerInsights,
+    &rules::deletion_protection::DeletionProtection,
+    &rules::encryption::Encryption,
+    &rules::enhanced_monitoring::EnhancedMonitoring,
+    &rules::instance_class::InstanceClass,
+    &rules::multi_az::MultiAz,
+];
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static dyn Rule> {
