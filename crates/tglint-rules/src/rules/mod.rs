@@ -3,3 +3,5 @@
 
 pub mod common;
 pub mod deletion_protection;
+pub mod shared_generated;
+pub mod shared_state;
