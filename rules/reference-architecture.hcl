@@ -78,3 +78,12 @@ module "s3-bucket" {
 # Each rule's options, with the architecture's matrices as data.
 
 rule "deletion-protection" {}
+
+# Tagging strategy: the generated provider's default_tags (module-inputs.md §3.6: require
+# Project, Environment (= the unit's environment), ManagedBy and CostAllocation; recommend
+# ManagedByModule; CreatedDate/LastModifiedDate are not required).
+rule "required-tags" {
+  tags            = ["Project", "Environment", "ManagedBy", "CostAllocation"]
+  recommended     = ["ManagedByModule"]
+  environment_tag = "Environment"
+}

@@ -3,5 +3,6 @@
 
 pub mod common;
 pub mod deletion_protection;
+pub mod required_tags;
 pub mod shared_generated;
 pub mod shared_state;
