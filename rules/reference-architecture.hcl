@@ -87,3 +87,12 @@ rule "required-tags" {
   recommended     = ["ManagedByModule"]
   environment_tag = "Environment"
 }
+
+# Every source pins a version; the versions themselves are the module blocks' `version`.
+# Refs with these names are branches, never pins.
+rule "module-pinned" {
+  branches = [
+    "main", "master", "develop", "development", "dev", "trunk", "HEAD", "staging", "stage",
+    "production", "prod", "release", "stable", "latest", "next", "default",
+  ]
+}
