@@ -96,3 +96,10 @@ rule "module-pinned" {
     "production", "prod", "release", "stable", "latest", "next", "default",
   ]
 }
+
+# State management: S3, encrypted, locked. The architecture prescribes the DynamoDB lock
+# table, so its deprecation (Terraform 1.11) is not reported (module-inputs.md §2, §3.13).
+rule "remote-state" {
+  backend                        = "s3"
+  warn_dynamodb_table_deprecated = false
+}

@@ -7,6 +7,7 @@ use crate::rules;
 pub static RULES: &[&dyn Rule] = &[
     &rules::deletion_protection::DeletionProtection,
     &rules::module_pinned::ModulePinned,
+    &rules::remote_state::RemoteState,
     &rules::required_tags::RequiredTags,
 ];
 

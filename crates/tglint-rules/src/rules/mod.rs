@@ -4,6 +4,7 @@
 pub mod common;
 pub mod deletion_protection;
 pub mod module_pinned;
+pub mod remote_state;
 pub mod required_tags;
 pub mod shared_generated;
 pub mod shared_state;
