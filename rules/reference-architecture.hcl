@@ -103,3 +103,5 @@ rule "remote-state" {
   backend                        = "s3"
   warn_dynamodb_table_deprecated = false
 }
+
+rule "state-key-unique" {}

@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::module_pinned::ModulePinned,
     &rules::remote_state::RemoteState,
     &rules::required_tags::RequiredTags,
+    &rules::state_key_unique::StateKeyUnique,
 ];
 
 /// The rule with this id.

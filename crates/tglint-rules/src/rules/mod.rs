@@ -8,3 +8,4 @@ pub mod remote_state;
 pub mod required_tags;
 pub mod shared_generated;
 pub mod shared_state;
+pub mod state_key_unique;
