@@ -105,3 +105,5 @@ rule "remote-state" {
 }
 
 rule "state-key-unique" {}
+
+rule "dependency-graph" {}

@@ -6,6 +6,7 @@ use crate::rules;
 /// The built-in rules, sorted by id (a test checks it).
 pub static RULES: &[&dyn Rule] = &[
     &rules::deletion_protection::DeletionProtection,
+    &rules::dependency_graph::DependencyGraph,
     &rules::module_pinned::ModulePinned,
     &rules::remote_state::RemoteState,
     &rules::required_tags::RequiredTags,

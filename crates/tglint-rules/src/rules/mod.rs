@@ -3,6 +3,7 @@
 
 pub mod common;
 pub mod deletion_protection;
+pub mod dependency_graph;
 pub mod module_pinned;
 pub mod remote_state;
 pub mod required_tags;
