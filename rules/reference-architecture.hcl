@@ -131,3 +131,32 @@ rule "multi-az" {
   az_count             = 3
   autoscaling_min_size = 3
 }
+
+# Tagging strategy: the generated provider's default_tags (module-inputs.md §3.6: require
+# Project, Environment (= the unit's environment), ManagedBy and CostAllocation; recommend
+# ManagedByModule; CreatedDate/LastModifiedDate are not required).
+rule "required-tags" {
+  tags            = ["Project", "Environment", "ManagedBy", "CostAllocation"]
+  recommended     = ["ManagedByModule"]
+  environment_tag = "Environment"
+}
+
+# Every source pins a version; the versions themselves are the module blocks' `version`.
+# Refs with these names are branches, never pins.
+rule "module-pinned" {
+  branches = [
+    "main", "master", "develop", "development", "dev", "trunk", "HEAD", "staging", "stage",
+    "production", "prod", "release", "stable", "latest", "next", "default",
+  ]
+}
+
+# State management: S3, encrypted, locked. The architecture prescribes the DynamoDB lock
+# table, so its deprecation (Terraform 1.11) is not reported (module-inputs.md §2, §3.13).
+rule "remote-state" {
+  backend                        = "s3"
+  warn_dynamodb_table_deprecated = false
+}
+
+rule "state-key-unique" {}
+
+rule "dependency-graph" {}

@@ -8,10 +8,15 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::backup_retention::BackupRetention,
     &rules::container_insights::ContainerInsights,
     &rules::deletion_protection::DeletionProtection,
+    &rules::dependency_graph::DependencyGraph,
     &rules::encryption::Encryption,
     &rules::enhanced_monitoring::EnhancedMonitoring,
     &rules::instance_class::InstanceClass,
+    &rules::module_pinned::ModulePinned,
     &rules::multi_az::MultiAz,
+    &rules::remote_state::RemoteState,
+    &rules::required_tags::RequiredTags,
+    &rules::state_key_unique::StateKeyUnique,
 ];
 
 /// The rule with this id.
