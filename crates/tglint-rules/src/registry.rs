@@ -4,7 +4,10 @@ use crate::rule::Rule;
 use crate::rules;
 
 /// The built-in rules, sorted by id (a test checks it).
-pub static RULES: &[&dyn Rule] = &[&rules::deletion_protection::DeletionProtection];
+pub static RULES: &[&dyn Rule] = &[
+    &rules::cidr_overlap::CidrOverlap,
+    &rules::deletion_protection::DeletionProtection,
+];
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static dyn Rule> {
