@@ -83,3 +83,10 @@ module "s3-bucket" {
 rule "cidr-overlap" {}
 
 rule "deletion-protection" {}
+
+# 3 AZs; 3 public, 3 private and 3 database subnets, one per AZ. The /24 size and the
+# +1/+11/+21 offsets are a numbering convention and are not checked.
+rule "vpc-layout" {
+  az_count         = 3
+  required_subnets = ["public_subnets", "private_subnets", "database_subnets"]
+}

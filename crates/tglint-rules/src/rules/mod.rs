@@ -5,3 +5,4 @@ pub mod cidr_overlap;
 pub mod common;
 pub mod deletion_protection;
 pub mod shared_vpc;
+pub mod vpc_layout;
