@@ -84,6 +84,12 @@ rule "cidr-overlap" {}
 
 rule "deletion-protection" {}
 
+# NAT: off in dev, single in staging and uat, one per AZ in prod (module-inputs.md §3.2:
+# prod sets single_nat_gateway = false, which wins over one_nat_gateway_per_az).
+rule "nat-gateway" {
+  mode = { dev = "none", staging = "single", uat = "single", prod = "per-az" }
+}
+
 # 3 AZs; 3 public, 3 private and 3 database subnets, one per AZ. The /24 size and the
 # +1/+11/+21 offsets are a numbering convention and are not checked.
 rule "vpc-layout" {

@@ -4,5 +4,6 @@
 pub mod cidr_overlap;
 pub mod common;
 pub mod deletion_protection;
+pub mod nat_gateway;
 pub mod shared_vpc;
 pub mod vpc_layout;
