@@ -84,6 +84,13 @@ rule "cidr-overlap" {}
 
 rule "deletion-protection" {}
 
+# VPC flow logs: "Enabled" in prod only; to CloudWatch, 30 days (the logging table).
+rule "flow-logs" {
+  environments       = ["prod"]
+  destination_types  = ["cloud-watch-logs"]
+  min_retention_days = 30
+}
+
 # NAT: off in dev, single in staging and uat, one per AZ in prod (module-inputs.md §3.2:
 # prod sets single_nat_gateway = false, which wins over one_nat_gateway_per_az).
 rule "nat-gateway" {

@@ -7,6 +7,7 @@ use crate::rules;
 pub static RULES: &[&dyn Rule] = &[
     &rules::cidr_overlap::CidrOverlap,
     &rules::deletion_protection::DeletionProtection,
+    &rules::flow_logs::FlowLogs,
     &rules::nat_gateway::NatGateway,
     &rules::vpc_layout::VpcLayout,
 ];

@@ -4,6 +4,7 @@
 pub mod cidr_overlap;
 pub mod common;
 pub mod deletion_protection;
+pub mod flow_logs;
 pub mod nat_gateway;
 pub mod shared_vpc;
 pub mod vpc_layout;
