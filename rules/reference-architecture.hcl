@@ -82,6 +82,9 @@ module "s3-bucket" {
 # 10.50/16 (eu-west-1).
 rule "cidr-overlap" {}
 
+# The default security group is managed, with no ingress or egress, in every environment.
+rule "default-security-group" {}
+
 rule "deletion-protection" {}
 
 # VPC flow logs: "Enabled" in prod only; to CloudWatch, 30 days (the logging table).

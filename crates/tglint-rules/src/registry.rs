@@ -6,6 +6,7 @@ use crate::rules;
 /// The built-in rules, sorted by id (a test checks it).
 pub static RULES: &[&dyn Rule] = &[
     &rules::cidr_overlap::CidrOverlap,
+    &rules::default_security_group::DefaultSecurityGroup,
     &rules::deletion_protection::DeletionProtection,
     &rules::flow_logs::FlowLogs,
     &rules::nat_gateway::NatGateway,

@@ -3,6 +3,7 @@
 
 pub mod cidr_overlap;
 pub mod common;
+pub mod default_security_group;
 pub mod deletion_protection;
 pub mod flow_logs;
 pub mod nat_gateway;
