@@ -77,6 +77,9 @@ module "s3-bucket" {
 # ----- rules -----------------------------------------------------------------------------
 # Each rule's options, with the architecture's matrices as data.
 
+# Where units may live: the environments' `regions` above.
+rule "allowed-regions" {}
+
 # No two VPC blocks overlap anywhere in the tree. The architecture's ranges (module-inputs.md
 # §3.1): dev 10.10/16, staging 10.20/16, uat 10.30/16, prod 10.40/16 (us-east-1) and
 # 10.50/16 (eu-west-1).

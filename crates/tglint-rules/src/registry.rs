@@ -5,6 +5,7 @@ use crate::rules;
 
 /// The built-in rules, sorted by id (a test checks it).
 pub static RULES: &[&dyn Rule] = &[
+    &rules::allowed_regions::AllowedRegions,
     &rules::cidr_overlap::CidrOverlap,
     &rules::default_security_group::DefaultSecurityGroup,
     &rules::deletion_protection::DeletionProtection,

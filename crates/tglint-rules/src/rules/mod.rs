@@ -1,6 +1,7 @@
 //! One file per rule; the file name is the rule id with `-` as `_`. Shared helpers for the
 //! rules live in `common`, and those of the VPC rules in `shared_vpc`.
 
+pub mod allowed_regions;
 pub mod cidr_overlap;
 pub mod common;
 pub mod default_security_group;
