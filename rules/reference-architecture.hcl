@@ -77,7 +77,8 @@ module "s3-bucket" {
 # ----- rules -----------------------------------------------------------------------------
 # Each rule's options, with the architecture's matrices as data.
 
-rule "deletion-protection" {}
+# Where units may live: the environments' `regions` above.
+rule "allowed-regions" {}
 
 # RDS automated backups: the floor by environment, the AWS ceiling of 35 days
 # (resolution 9); read replicas whose retention is below the floor are "cannot verify".
@@ -87,11 +88,23 @@ rule "backup-retention" {
   read_replicas = "cannot-verify"
 }
 
+# No two VPC blocks overlap anywhere in the tree. The architecture's ranges (module-inputs.md
+# §3.1): dev 10.10/16, staging 10.20/16, uat 10.30/16, prod 10.40/16 (us-east-1) and
+# 10.50/16 (eu-west-1).
+rule "cidr-overlap" {}
+
 # ECS Container Insights in prod ("Disabled" elsewhere means not required).
 rule "container-insights" {
   environments = ["prod"]
   values       = ["enabled", "enhanced"]
 }
+
+# The default security group is managed, with no ingress or egress, in every environment.
+rule "default-security-group" {}
+
+rule "deletion-protection" {}
+
+rule "dependency-graph" {}
 
 # The data-protection matrix, in the `protected` environments (uat, prod). DynamoDB always
 # encrypts at rest (an AWS-owned key unless server_side_encryption_enabled), which
@@ -104,6 +117,13 @@ rule "encryption" {
 # RDS enhanced monitoring in prod.
 rule "enhanced-monitoring" {
   environments = ["prod"]
+}
+
+# VPC flow logs: "Enabled" in prod only; to CloudWatch, 30 days (the logging table).
+rule "flow-logs" {
+  environments       = ["prod"]
+  destination_types  = ["cloud-watch-logs"]
+  min_retention_days = 30
 }
 
 # Sizing, one matrix per module (resolution 3): RDS classes and storage floors; the ECS
@@ -123,6 +143,15 @@ rule "instance-class" {
   }
 }
 
+# Every source pins a version; the versions themselves are the module blocks' `version`.
+# Refs with these names are branches, never pins.
+rule "module-pinned" {
+  branches = [
+    "main", "master", "develop", "development", "dev", "trunk", "HEAD", "staging", "stage",
+    "production", "prod", "release", "stable", "latest", "next", "default",
+  ]
+}
+
 # Prod spreads over three AZs: RDS Multi-AZ, a VPC over `az_count` AZs with one NAT per AZ,
 # ECS tasks spread across AZs (EC2 launch type) and at least `autoscaling_min_size` hosts.
 # uat's "Multi-AZ: Disabled" means not required (resolution 10).
@@ -130,6 +159,19 @@ rule "multi-az" {
   environments         = ["prod"]
   az_count             = 3
   autoscaling_min_size = 3
+}
+
+# NAT: off in dev, single in staging and uat, one per AZ in prod (module-inputs.md §3.2:
+# prod sets single_nat_gateway = false, which wins over one_nat_gateway_per_az).
+rule "nat-gateway" {
+  mode = { dev = "none", staging = "single", uat = "single", prod = "per-az" }
+}
+
+# State management: S3, encrypted, locked. The architecture prescribes the DynamoDB lock
+# table, so its deprecation (Terraform 1.11) is not reported (module-inputs.md §2, §3.13).
+rule "remote-state" {
+  backend                        = "s3"
+  warn_dynamodb_table_deprecated = false
 }
 
 # Tagging strategy: the generated provider's default_tags (module-inputs.md §3.6: require
@@ -141,22 +183,11 @@ rule "required-tags" {
   environment_tag = "Environment"
 }
 
-# Every source pins a version; the versions themselves are the module blocks' `version`.
-# Refs with these names are branches, never pins.
-rule "module-pinned" {
-  branches = [
-    "main", "master", "develop", "development", "dev", "trunk", "HEAD", "staging", "stage",
-    "production", "prod", "release", "stable", "latest", "next", "default",
-  ]
-}
-
-# State management: S3, encrypted, locked. The architecture prescribes the DynamoDB lock
-# table, so its deprecation (Terraform 1.11) is not reported (module-inputs.md §2, §3.13).
-rule "remote-state" {
-  backend                        = "s3"
-  warn_dynamodb_table_deprecated = false
-}
-
 rule "state-key-unique" {}
 
-rule "dependency-graph" {}
+# 3 AZs; 3 public, 3 private and 3 database subnets, one per AZ. The /24 size and the
+# +1/+11/+21 offsets are a numbering convention and are not checked.
+rule "vpc-layout" {
+  az_count         = 3
+  required_subnets = ["public_subnets", "private_subnets", "database_subnets"]
+}

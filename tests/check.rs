@@ -106,7 +106,11 @@ fn tglint_alone_checks_the_current_tree_and_exits_1_on_findings() {
     );
     assert!(r.stdout.contains("units: environments/prod/us-east-1/02-data/orders, environments/prod/us-east-1/02-data/users"), "{}", r.stdout);
     // The summary counts findings per unit: a grouped heading counts once for each unit.
-    let headings = r.stdout.lines().filter(|l| l.trim_start().starts_with("× ")).count();
+    let headings = r
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("× "))
+        .count();
     let summary = r.stdout.lines().last().unwrap_or_default();
     let errors: usize = summary
         .split(" errors")
