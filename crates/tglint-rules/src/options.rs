@@ -9,6 +9,11 @@ use serde::de::DeserializeOwned;
 #[serde(deny_unknown_fields)]
 pub struct NoOptions {}
 
+/// Whether `options` decode into `T` (a rule's [`crate::rule::Meta::validate_options`]).
+pub fn validate<T: DeserializeOwned>(options: &serde_json::Value) -> Result<(), String> {
+    parse::<T>(options).map(drop)
+}
+
 /// Decodes `options` (an object) into `T`; an empty or absent object gives `T`'s default.
 pub fn parse<T: DeserializeOwned>(options: &serde_json::Value) -> Result<T, String> {
     let v = if options.is_null() {

@@ -81,6 +81,10 @@ pub struct Meta {
     pub default_level: Level,
     pub scope: Scope,
     pub docs: &'static str,
+    /// Whether the policy's options for the rule are well formed (a message naming what is
+    /// wrong otherwise): the rule's `Options` type decoding them. Rules without options
+    /// accept none.
+    pub validate_options: fn(&serde_json::Value) -> Result<(), String>,
 }
 
 impl Meta {
@@ -115,26 +119,26 @@ pub trait Rule: Sync {
 
     /// Checks the whole tree (rules of [`Scope::Tree`]); units are in path order.
     fn check_tree(&self, _units: &[&Unit], _cx: &mut Ctx<'_>) {}
-
-    /// Whether the policy's options for this rule are well formed (a message naming what
-    /// is wrong otherwise). Rules without options accept none.
-    fn validate_options(&self, options: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<crate::options::NoOptions>(options).map(drop)
-    }
 }
 
-/// Declares a rule: its doc comment becomes [`Meta::docs`].
+/// Declares a rule: its doc comment becomes [`Meta::docs`]; `options: T` is the type its
+/// options decode into (none when absent), and `validate: f` a function checking more than
+/// the type can say (`f(&options) -> Result<(), String>`).
 ///
 /// ```ignore
 /// declare_rule! {
 ///     /// Flags …
-///     ModulePinned { id: "module-pinned", category: Reliability, default_level: Error, scope: Unit }
+///     ModulePinned {
+///         id: "module-pinned", category: Reliability, default_level: Error, scope: Unit,
+///         options: Options,
+///     }
 /// }
 /// ```
 #[macro_export]
 macro_rules! declare_rule {
     ($(#[doc = $line:literal])* $name:ident {
-        id: $id:literal, category: $cat:ident, default_level: $lvl:ident, scope: $scope:ident $(,)?
+        id: $id:literal, category: $cat:ident, default_level: $lvl:ident, scope: $scope:ident
+        $(, options: $opt:ty)? $(, validate: $check:path)? $(,)?
     }) => {
         $(#[doc = $line])*
         pub struct $name;
@@ -145,7 +149,11 @@ macro_rules! declare_rule {
                 default_level: $crate::rule::Level::$lvl,
                 scope: $crate::rule::Scope::$scope,
                 docs: concat!($($line, "\n"),*),
+                validate_options: $crate::declare_rule!(@validate $($opt)? $(; $check)?),
             };
         }
     };
+    (@validate) => { $crate::options::validate::<$crate::options::NoOptions> };
+    (@validate $opt:ty) => { $crate::options::validate::<$opt> };
+    (@validate $opt:ty; $check:path) => { $check };
 }

@@ -668,7 +668,7 @@ impl Loader<'_> {
                 continue;
             };
             let opts = serde_json::Value::Object(cfg.options.clone());
-            if let Err(e) = rule.validate_options(&opts) {
+            if let Err(e) = (rule.meta().validate_options)(&opts) {
                 let span = cfg.span.unwrap_or_default();
                 errors.push(Diagnostic::at(
                     ids::POLICY_ERROR,

@@ -65,6 +65,7 @@ declare_rule! {
         category: Reliability,
         default_level: Warning,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -221,10 +222,6 @@ impl ContainerInsights {
 impl Rule for ContainerInsights {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

@@ -87,6 +87,7 @@ declare_rule! {
         category: Security,
         default_level: Error,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -113,10 +114,6 @@ impl Default for Options {
 impl Rule for Encryption {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

@@ -61,6 +61,7 @@ declare_rule! {
         category: Reliability,
         default_level: Warning,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -83,10 +84,6 @@ impl Default for Options {
 impl Rule for EnhancedMonitoring {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

@@ -61,6 +61,7 @@ declare_rule! {
         category: Security,
         default_level: Error,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -90,10 +91,6 @@ const CLOUDWATCH: &str = "cloud-watch-logs";
 impl Rule for FlowLogs {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

@@ -83,6 +83,7 @@ declare_rule! {
         category: Cost,
         default_level: Warning,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -169,10 +170,6 @@ pub fn normalise_db_class(s: &str) -> String {
 impl Rule for InstanceClass {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

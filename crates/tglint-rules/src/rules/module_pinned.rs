@@ -62,6 +62,7 @@ declare_rule! {
         category: Reliability,
         default_level: Error,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -154,10 +155,6 @@ fn same_version(a: &str, b: &str) -> bool {
 impl Rule for ModulePinned {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

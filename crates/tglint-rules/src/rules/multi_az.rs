@@ -87,6 +87,7 @@ declare_rule! {
         category: Reliability,
         default_level: Error,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -119,10 +120,6 @@ pub fn is_az_name(s: &str) -> bool {
 impl Rule for MultiAz {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

@@ -58,6 +58,7 @@ declare_rule! {
         category: Reliability,
         default_level: Warning,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -131,10 +132,6 @@ const SWITCHES: [&str; 3] = [
 impl Rule for NatGateway {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

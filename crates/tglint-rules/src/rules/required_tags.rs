@@ -112,6 +112,7 @@ declare_rule! {
         category: Reliability,
         default_level: Error,
         scope: Unit,
+        options: Options,
     }
 }
 
@@ -139,10 +140,6 @@ impl Default for Options {
 impl Rule for RequiredTags {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        crate::options::parse::<Options>(o).map(drop)
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {

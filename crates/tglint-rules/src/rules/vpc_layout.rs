@@ -81,6 +81,8 @@ declare_rule! {
         category: Correctness,
         default_level: Error,
         scope: Unit,
+        options: Options,
+        validate: validate,
     }
 }
 
@@ -143,26 +145,27 @@ struct Blocks {
     invalid: bool,
 }
 
+/// The options decode, and name the module's subnet lists and at least one AZ.
+fn validate(o: &serde_json::Value) -> Result<(), String> {
+    let o = crate::options::parse::<Options>(o)?;
+    for l in &o.required_subnets {
+        if !SUBNET_LISTS.iter().any(|(name, _)| name == l) {
+            let names: Vec<&str> = SUBNET_LISTS.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "required_subnets: `{l}` is not one of the module's subnet lists ({})",
+                names.join(", ")
+            ));
+        }
+    }
+    if o.az_count == 0 {
+        return Err("az_count must be at least 1".to_string());
+    }
+    Ok(())
+}
+
 impl Rule for VpcLayout {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
-    }
-
-    fn validate_options(&self, o: &serde_json::Value) -> Result<(), String> {
-        let o = crate::options::parse::<Options>(o)?;
-        for l in &o.required_subnets {
-            if !SUBNET_LISTS.iter().any(|(name, _)| name == l) {
-                let names: Vec<&str> = SUBNET_LISTS.iter().map(|(n, _)| *n).collect();
-                return Err(format!(
-                    "required_subnets: `{l}` is not one of the module's subnet lists ({})",
-                    names.join(", ")
-                ));
-            }
-        }
-        if o.az_count == 0 {
-            return Err("az_count must be at least 1".to_string());
-        }
-        Ok(())
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
