@@ -58,7 +58,7 @@ declare_rule! {
     /// The tree is swept once, sorted by start address (O(n log n)): each block that
     /// overlaps an earlier one is reported once, against the earlier block that reaches
     /// furthest. Three VPCs on one range give two findings, not three pairs. Only the units
-    /// of the run are compared: `--env` and the policy's `exclude` narrow it. IPv6 blocks
+    /// of the run are compared: the policy's `exclude` narrows it. IPv6 blocks
     /// (`ipv6_cidr`, Amazon-provided) are not compared.
     CidrOverlap {
         id: "cidr-overlap",

@@ -52,8 +52,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// - A dependency on a unit the run does not check (excluded by the policy, or left
-    ///   out by `--env`) is checked for its layer only.
+    /// - A dependency on a unit the run does not check (excluded by the policy's
+    ///   `exclude`) is checked for its layer only.
     DependencyGraph {
         id: "dependency-graph",
         category: Correctness,
