@@ -66,11 +66,7 @@ pub fn run(checks: &[Check], u: &Unit) -> (Vec<Finding>, Vec<Diagnostic>) {
                         primary,
                     );
                     d.related = related;
-                    findings.push(Finding {
-                        diagnostic: d,
-                        kind: Kind::Violation,
-                        unit: Some(u.dir.clone()),
-                    });
+                    findings.push(Finding::new(d, Kind::Violation, Some(u.dir.clone())));
                 }
                 Truth::Unknown(reason) => findings.push(cannot_verify(c, u, &c.condition, &reason)),
                 Truth::NotBool(t) => errors.push(not_bool(c, "condition", t)),
@@ -114,11 +110,7 @@ fn cannot_verify(c: &Check, u: &Unit, e: &Expression, reason: &str) -> Finding {
         primary,
     );
     d.related = related;
-    Finding {
-        diagnostic: d,
-        kind: Kind::CannotVerify,
-        unit: Some(u.dir.clone()),
-    }
+    Finding::new(d, Kind::CannotVerify, Some(u.dir.clone()))
 }
 
 /// Where a check's finding points: the first value of the unit its expression reads

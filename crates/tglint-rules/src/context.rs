@@ -29,9 +29,28 @@ pub struct Finding {
     pub kind: Kind,
     /// The unit it is about (its directory), when it is about one.
     pub unit: Option<String>,
+    /// What it is about inside the unit: the path of the value (`inputs.multi_az`,
+    /// `remote_state.config.encrypt`), when the rule named one. With the rule and the unit
+    /// it makes the finding's fingerprint, which survives line shifts and value changes.
+    pub subject: Option<String>,
 }
 
 impl Finding {
+    pub fn new(diagnostic: Diagnostic, kind: Kind, unit: Option<String>) -> Finding {
+        Finding {
+            diagnostic,
+            kind,
+            unit,
+            subject: None,
+        }
+    }
+
+    /// Names the value the finding is about (see [`Finding::subject`]).
+    pub fn subject(&mut self, path: impl Into<String>) -> &mut Finding {
+        self.subject = Some(path.into());
+        self
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
         self.diagnostic.help = Some(help.into());
         self
@@ -147,11 +166,11 @@ impl<'a> Ctx<'a> {
         primary: Label,
     ) -> &mut Finding {
         let id = RuleId::new_static(self.meta.id);
-        self.out.push(Finding {
-            diagnostic: Diagnostic::finding(id, Severity::Error, message, primary),
+        self.out.push(Finding::new(
+            Diagnostic::finding(id, Severity::Error, message, primary),
             kind,
-            unit: u.or(self.unit).map(|u| u.dir.clone()),
-        });
+            u.or(self.unit).map(|u| u.dir.clone()),
+        ));
         let i = self.out.len() - 1;
         &mut self.out[i]
     }
@@ -186,7 +205,7 @@ impl<'a> Ctx<'a> {
             msg.push_str(" (the value comes from a dependency's mock_outputs)");
         }
         let f = self.push(Some(u), Kind::Violation, msg, primary);
-        f.related(related);
+        f.related(related).subject(path);
         f
     }
 
@@ -217,7 +236,7 @@ impl<'a> Ctx<'a> {
             None => missing_place(u),
         };
         let f = self.push(Some(u), Kind::CannotVerify, msg, primary);
-        f.related(related);
+        f.related(related).subject(path);
         f
     }
 

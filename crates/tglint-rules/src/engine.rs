@@ -52,6 +52,15 @@ pub struct Reported {
     pub diagnostic: Diagnostic,
     pub unit: Option<String>,
     pub environment: Option<String>,
+    /// The value's path inside the unit, when the rule named one ([`Finding::subject`]).
+    pub subject: Option<String>,
+    /// A "cannot verify" finding (its deciding value is unknown), whatever its severity.
+    pub cannot_verify: bool,
+    /// Stable across line shifts, reordered blocks and changed values: the rule, the unit
+    /// and the subject (else the message; else, for a finding about no unit, the file
+    /// too), and which of several equal findings it is. 16 hex digits. Baselines, SARIF's
+    /// `partialFingerprints` and GitLab's `fingerprint` use it.
+    pub fingerprint: String,
 }
 
 /// What a run found.
@@ -111,16 +120,16 @@ pub fn classify_units(units: &mut [Unit], policy: &Policy) -> (Vec<Finding>, Vec
             }
         };
         let at = Label::file_start(u.file.unwrap_or_default());
-        findings.push(Finding {
-            diagnostic: Diagnostic::new(
+        findings.push(Finding::new(
+            Diagnostic::new(
                 ids::UNCLASSIFIED,
                 format!("cannot tell the environment of {}: {why}; the rules that depend on it are skipped", u.dir),
                 at,
             )
             .with_help("set locals.environment, give the policy an `environment` block whose `match` covers the name, or a `classify` expression"),
-            kind: Kind::Violation,
-            unit: Some(u.dir.clone()),
-        });
+            Kind::Violation,
+            Some(u.dir.clone()),
+        ));
     }
     (findings, errors)
 }
@@ -181,19 +190,15 @@ pub fn run(
     let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
     for u in &units {
         for d in &u.diagnostics {
-            findings.push(Finding {
-                diagnostic: d.clone(),
-                kind: Kind::Violation,
-                unit: Some(u.dir.clone()),
-            });
+            findings.push(Finding::new(
+                d.clone(),
+                Kind::Violation,
+                Some(u.dir.clone()),
+            ));
         }
     }
     for d in tree.diagnostics.iter().chain(&errors) {
-        findings.push(Finding {
-            diagnostic: d.clone(),
-            kind: Kind::Violation,
-            unit: None,
-        });
+        findings.push(Finding::new(d.clone(), Kind::Violation, None));
     }
     findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
     // With --rule, only those rules — and what makes a run meaningless (broken files,
@@ -251,6 +256,9 @@ pub fn run(
                 diagnostic: d,
                 unit: f.unit,
                 environment,
+                subject: f.subject,
+                cannot_verify: f.kind == Kind::CannotVerify,
+                fingerprint: String::new(),
             },
             f.kind,
         ));
@@ -260,6 +268,7 @@ pub fn run(
     let (reported, suppressed) = apply_suppressions(tree, reported, &opts.today);
     let mut reported = reported;
     sort(tree, &mut reported);
+    fingerprint(tree, &mut reported);
     Outcome {
         reported,
         units: units.len(),
@@ -354,8 +363,42 @@ fn apply_suppressions(
         diagnostic: d,
         unit: None,
         environment: None,
+        subject: None,
+        cannot_verify: false,
+        fingerprint: String::new(),
     }));
     (out, suppressed)
+}
+
+/// Gives every finding its fingerprint ([`Reported::fingerprint`]); equal keys are
+/// numbered in report order.
+fn fingerprint(tree: &Tree, reported: &mut [Reported]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in reported.iter_mut() {
+        let d = &r.diagnostic;
+        let what = r.subject.clone().unwrap_or_else(|| d.message.clone());
+        let mut key = format!("{}\0{}\0{what}", d.rule, r.unit.as_deref().unwrap_or("-"));
+        if r.unit.is_none() {
+            key.push('\0');
+            key.push_str(&tree.rel(d.primary.file));
+        }
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            key.push_str(&format!("\0#{n}"));
+        }
+        r.fingerprint = format!("{:016x}", fnv1a(key.as_bytes()));
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that is the same on every machine and Rust version.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Sorted by (file, line, column, rule, unit), duplicates dropped (DESIGN §6.1).

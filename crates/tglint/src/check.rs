@@ -66,23 +66,57 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             .collect::<Result<_, _>>()?
     };
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
+    let selection = select(&fs, &root, &paths, &opts)?;
+    let mut tree = load::load_units(fs.clone(), &root, opts, &selection.units, selection.found);
+
+    let policy = match load_policy(&tree, &*fs, &root, &args)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    if let Some(target) = &args.explain_env {
+        engine::classify_units(&mut tree.units, &policy);
+        return explain_env(&tree, &root, &absolute(target)?);
+    }
+    let run = run_options(&args)?;
+    let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+    if !emit(&tree, &outcome, &args)? {
+        // The reader went away (`tglint check | head`): nothing more to say.
+        return Ok(EXIT_OK);
+    }
+    Ok(exit_code(&outcome, &args))
+}
+
+/// The units a run checks, and what discovery found on the way.
+struct Selection {
+    /// Every unit file to load, sorted.
+    units: Vec<PathBuf>,
+    found: Discovered,
+}
+
+/// The units under `paths`: the units of a directory, or a unit's own `terragrunt.hcl`.
+fn select(
+    fs: &Arc<dyn Fs>,
+    root: &Path,
+    paths: &[PathBuf],
+    opts: &tglint_model::terragrunt::context::Options,
+) -> Result<Selection, String> {
     let walk = WalkOptions {
         follow_links: opts.follow_links,
     };
     let mut unit_files = Vec::new();
     let mut found = Discovered::default();
-    for p in &paths {
-        if !p.starts_with(&root) {
+    for p in paths {
+        if !p.starts_with(root) {
             return Err(format!(
                 "{} is outside the root {}",
                 p.display(),
                 root.display()
             ));
         }
-        confined(&fs, &root, p, &opts)?;
+        confined(fs, root, p, opts)?;
         match fs.kind(p) {
             Some(Kind::Dir) => {
-                let d = load::discover_in(&*fs, &root, p, walk);
+                let d = load::discover_in(&**fs, root, p, walk);
                 unit_files.extend(d.units.iter().cloned());
                 found.hcl_files.extend(d.hcl_files);
                 found.unsupported.extend(d.unsupported);
@@ -103,9 +137,20 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     unit_files.sort();
     unit_files.dedup();
     found.units = unit_files.clone();
-    let mut tree = load::load_units(fs.clone(), &root, opts, &unit_files, found);
+    Ok(Selection {
+        units: unit_files,
+        found,
+    })
+}
 
-    // The policy: the embedded pack, then --config or the root's .tglint.hcl.
+/// The policy: the embedded pack, then `--config` or the root's `.tglint.hcl`. A policy
+/// with errors is reported on stderr and gives `Err(exit code)`.
+fn load_policy(
+    tree: &load::Tree,
+    fs: &dyn Fs,
+    root: &Path,
+    args: &CheckArgs,
+) -> Result<Result<policy::Policy, u8>, String> {
     let user_path = match &args.config {
         Some(c) => Some(absolute(c)?),
         None => {
@@ -114,27 +159,26 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         }
     };
     let user_text = match &user_path {
-        Some(p) => Some(read_policy(&*fs, p, &root, args.config.is_some())?),
+        Some(p) => Some(read_policy(fs, p, root, args.config.is_some())?),
         None => None,
     };
     let user = user_path.as_deref().zip(user_text.as_deref());
     let (policy, policy_diags) = policy::load_files(&tree.cache, user, RULES);
     if !policy_diags.is_empty() {
         for d in &policy_diags {
-            eprintln!("{}", report::text::line(&tree, d));
+            eprintln!("{}", report::text::line(tree, d));
         }
         eprintln!(
             "tglint: the policy has {} error(s); nothing was checked",
             policy_diags.len()
         );
-        return Ok(EXIT_USAGE);
+        return Ok(Err(EXIT_USAGE));
     }
+    Ok(Ok(policy))
+}
 
-    if let Some(target) = &args.explain_env {
-        engine::classify_units(&mut tree.units, &policy);
-        return explain_env(&tree, &root, &absolute(target)?);
-    }
-
+/// What the engine runs: `--unknown`, `--rule`.
+fn run_options(args: &CheckArgs) -> Result<RunOptions, String> {
     let only_rules = if args.rules.is_empty() {
         None
     } else {
@@ -151,36 +195,41 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         }
         Some(args.rules.iter().cloned().collect())
     };
-    let run = RunOptions {
+    Ok(RunOptions {
         unknown: match args.unknown.as_str() {
             "ignore" => Level::Off,
             other => Level::parse(other).unwrap_or(Level::Info),
         },
         only_rules,
         ..RunOptions::default()
-    };
-    let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+    })
+}
+
+/// Writes the report; `false` when stdout was closed before it was all written.
+fn emit(tree: &load::Tree, outcome: &engine::Outcome, args: &CheckArgs) -> Result<bool, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let text = match args.format.as_str() {
         "json" => {
-            let mut s = serde_json::to_string_pretty(&report::json::check(&tree, &outcome))
+            let mut s = serde_json::to_string_pretty(&report::json::check(tree, outcome))
                 .map_err(|e| format!("cannot write output: {e}"))?;
             s.push('\n');
             s
         }
-        _ => report::human::render(&tree, &outcome, colour(args.no_color)),
+        _ => report::human::render(tree, outcome, colour(args.no_color)),
     };
-    if !crate::outcome(out.write_all(text.as_bytes()))? || !flush(&mut out)? {
-        return Ok(EXIT_OK);
-    }
-    // An error in a check's expression is the policy's, like one found when it loaded.
+    Ok(crate::outcome(out.write_all(text.as_bytes()))? && flush(&mut out)?)
+}
+
+/// 2 when a check's expression failed (an error of the policy, like one found when it
+/// loaded), 1 when a finding reaches `--fail-on`, else 0.
+fn exit_code(outcome: &engine::Outcome, args: &CheckArgs) -> u8 {
     if outcome
         .reported
         .iter()
         .any(|r| r.diagnostic.rule == tglint_model::diag::Reserved::PolicyError)
     {
-        return Ok(EXIT_USAGE);
+        return EXIT_USAGE;
     }
     let fail_at = match args.fail_on.as_str() {
         "error" => Some(Severity::Error),
@@ -194,7 +243,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             .iter()
             .any(|r| severity_rank(r.diagnostic.severity) >= severity_rank(at))
     });
-    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+    if failed { EXIT_FINDINGS } else { EXIT_OK }
 }
 
 fn severity_rank(s: Severity) -> u8 {

@@ -116,6 +116,7 @@ pub fn check(tree: &Tree, outcome: &tglint_rules::engine::Outcome) -> J {
                 if !m.contains_key("unit") {
                     m.insert("unit".into(), J::Null);
                 }
+                m.insert("fingerprint".into(), J::String(r.fingerprint.clone()));
             }
             j
         })
