@@ -425,3 +425,154 @@ fn the_json_report_snapshot() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     insta::assert_snapshot!("check_json_report", r.stdout);
 }
+
+#[test]
+fn env_narrows_the_run_to_a_kind_or_a_name_and_a_typo_is_exit_2() {
+    let t = tree("env-flag", &unsuppressed());
+    let r = json(&t, &["--env", "uat"]);
+    assert_eq!(r.lines[0]["summary"]["units"], 1, "{}", r.stdout);
+    assert!(diags(&r).iter().all(|d| d["environment"] == "uat"));
+    let r = json(&t, &["--env", "uat,prod"]);
+    assert_eq!(r.lines[0]["summary"]["units"], 3);
+    let r = tglint(&t, &["check", "--env", "prd", "."]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .contains("no environment kind or unit environment is named `prd`")
+            && r.stderr.contains("did you mean `prod`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_policy_defaults_block_sets_flags_and_the_command_line_wins() {
+    let t = tree("defaults-block", &unsuppressed());
+    t.file(
+        ".tglint.hcl",
+        "defaults {\n  fail_on = \"never\"\n  env     = [\"prod\"]\n  rules   = [\"deletion-protection\"]\n  jobs    = 1\n}\n",
+    );
+    let r = tglint(&t, &["check", "--format", "json", "."]);
+    assert_eq!(r.code, Some(0), "fail_on = never: {}", r.stderr);
+    let report = &r.lines[0];
+    assert_eq!(report["summary"]["units"], 2, "env = [prod]");
+    assert_eq!(report["summary"]["errors"], 2, "{}", r.stdout);
+    let r = tglint(
+        &t,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "error",
+            "--env",
+            "uat",
+            ".",
+        ],
+    );
+    assert_eq!(r.code, Some(1), "the flag wins: {}", r.stderr);
+    assert_eq!(r.lines[0]["summary"]["units"], 1);
+}
+
+#[test]
+fn a_bad_defaults_value_is_a_policy_error_naming_the_closest_value() {
+    let t = tree("defaults-bad", &unsuppressed());
+    t.file(
+        ".tglint.hcl",
+        "defaults {\n  fail_on = \"warn\"\n  jobs    = 0\n  rules   = [\"multi-a\"]\n  colour  = true\n}\n",
+    );
+    let r = tglint(&t, &["check", "."]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    for want in [
+        ".tglint.hcl:2:13: error [policy-error]: `fail_on` must be one of error, warning, info, never, not \"warn\". Did you mean \"warning\"?",
+        ".tglint.hcl:3:13: error [policy-error]: `jobs` must be a whole number from 1 to 1024",
+        "no rule is named `multi-a`. Did you mean \"multi-az\"?",
+        "unknown attribute `colour` in a defaults block.",
+    ] {
+        assert!(
+            r.stderr.contains(want),
+            "missing {want:?} in:\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn jobs_changes_nothing_but_the_threads_and_timings_name_every_phase() {
+    let t = tree("jobs", &unsuppressed());
+    let one = json(&t, &["--jobs", "1"]);
+    let two = json(&t, &["--jobs", "2"]);
+    assert_eq!(one.stdout, two.stdout);
+    let r = tglint(&t, &["check", "--timings", "--no-color", "."]);
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("timings: "))
+        .unwrap_or_else(|| panic!("no timings line: {}", r.stderr));
+    for phase in ["discover", "parse", "resolve", "rules", "report", "total"] {
+        assert!(line.contains(&format!("{phase} ")), "{line}");
+    }
+    let r = tglint(&t, &["check", "--jobs", "0", "."]);
+    assert_eq!(r.code, Some(2));
+}
+
+#[test]
+fn a_tree_without_units_says_so_in_one_line() {
+    let t = Tree::new("no-units");
+    t.file("modules/vpc/main.hcl", "locals {}\n");
+    let r = tglint(&t, &["check", "."]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "no Terragrunt units under .: nothing to check (a unit is a directory holding terragrunt.hcl)\n"
+    );
+}
+
+#[test]
+fn quiet_shows_only_what_fails_the_run_and_nothing_when_it_passes() {
+    let t = tree("quiet", &unsuppressed());
+    let loud = tglint(&t, &["check", "--no-color", "."]);
+    assert!(
+        loud.stdout.contains("⚠ "),
+        "the tree has warnings: {}",
+        loud.stdout
+    );
+    let r = tglint(&t, &["check", "--no-color", "--quiet", "."]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stdout
+            .contains("× prod RDS instance has deletion_protection = false")
+    );
+    assert!(
+        !r.stdout.contains("⚠ ") && !r.stdout.contains("ℹ "),
+        "{}",
+        r.stdout
+    );
+    let r = tglint(
+        &t,
+        &["check", "--no-color", "-q", "--fail-on", "never", "."],
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn a_unit_whose_file_does_not_parse_gets_its_parse_error_and_no_rule_findings() {
+    let t = tree("broken-unit", &unsuppressed());
+    t.file(
+        "environments/prod/us-east-1/02-data/broken/terragrunt.hcl",
+        "inputs = {\n  a = 1\n  a = 2\n}\n",
+    );
+    let r = tglint(&t, &["check", "--format", "json", "."]);
+    let about: Vec<&serde_json::Value> = r.lines[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["unit"] == "environments/prod/us-east-1/02-data/broken")
+        .collect();
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert_eq!(about[0]["rule"], "parse-error");
+    assert_eq!(
+        about[0]["file"],
+        "environments/prod/us-east-1/02-data/broken/terragrunt.hcl"
+    );
+}

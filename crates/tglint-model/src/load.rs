@@ -27,6 +27,17 @@ pub struct Tree {
     pub hcl_files: Vec<PathBuf>,
     /// Problems that belong to no unit (a broken file nothing includes, a stack file).
     pub diagnostics: Vec<Diagnostic>,
+    /// How long loading took, by phase (`tglint check --timings`).
+    pub timings: LoadTimings,
+}
+
+/// The phases of loading: every discovered `.hcl` file parsed once, in parallel, then the
+/// units resolved (which reuse those parses, and parse what lies outside the discovered
+/// files).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadTimings {
+    pub parse: std::time::Duration,
+    pub resolve: std::time::Duration,
 }
 
 impl Tree {
@@ -63,7 +74,29 @@ pub fn load_units(
 ) -> Tree {
     let root = clean(root);
     let cache = Arc::new(SourceCache::new(fs, &root, opts.allow_outside_root));
+    load_units_in(cache, opts, unit_files, found)
+}
+
+/// `load_units` through a source cache the caller made (the policy was read through it
+/// first: `tglint check` loads the policy before the tree).
+pub fn load_units_in(
+    cache: Arc<SourceCache>,
+    opts: Options,
+    unit_files: &[PathBuf],
+    found: Discovered,
+) -> Tree {
+    let root = cache.root().to_path_buf();
     let shared = Arc::new(Shared::new(cache.clone(), opts));
+    // Every .hcl file is parsed first, in parallel, so a broken file nothing includes is
+    // still reported, and the units find their files parsed.
+    let started = std::time::Instant::now();
+    let files: Vec<_> = found.hcl_files.iter().map(|p| cache.file(p)).collect();
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|f| (f.clone(), cache.body(f)))
+        .collect();
+    let parse = started.elapsed();
+    let started = std::time::Instant::now();
     let mut units: Vec<Unit> = unit_files
         .par_iter()
         .map(|p| {
@@ -76,10 +109,10 @@ pub fn load_units(
         .collect();
     units.sort_by(|a, b| a.dir.cmp(&b.dir));
     report_cycles(&mut units);
+    let resolve = started.elapsed();
 
     let mut diagnostics = Vec::new();
-    // Every .hcl file is parsed, so a broken file nothing includes is still reported. What
-    // a unit opened (its file, its includes) it reports itself.
+    // What a unit opened (its file, its includes) it reports itself.
     let reported: BTreeSet<FileId> = units
         .iter()
         .flat_map(|u| u.diagnostics.iter())
@@ -91,11 +124,6 @@ pub fn load_units(
                 .iter()
                 .flat_map(|u| u.includes.iter().map(|i| cache.file(&i.path).id)),
         )
-        .collect();
-    let files: Vec<_> = found.hcl_files.iter().map(|p| cache.file(p)).collect();
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|f| (f.clone(), cache.body(f)))
         .collect();
     for (f, r) in results {
         if reported.contains(&f.id) {
@@ -137,6 +165,7 @@ pub fn load_units(
         units,
         hcl_files: found.hcl_files,
         diagnostics,
+        timings: LoadTimings { parse, resolve },
     }
 }
 
@@ -273,11 +302,14 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
     let mut diagnostics = std::mem::take(&mut *diags.lock().unwrap_or_else(|p| p.into_inner()));
     diagnostics.extend(refused_targets);
     let reads = std::mem::take(&mut *ctx.unit.edges.lock().unwrap_or_else(|p| p.into_inner()));
+    // A unit whose file could not be parsed still has a file: findings about the unit
+    // point at its first line.
+    let file = r.file.or_else(|| Some(shared.cache.file(&path).id));
     let mut unit = Unit::new(
         Arc::from(shared.cache.root()),
         dir,
         path,
-        r.file,
+        file,
         r.includes,
         r.layers,
         r.own,

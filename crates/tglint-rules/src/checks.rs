@@ -66,7 +66,10 @@ pub fn run(checks: &[Check], u: &Unit) -> (Vec<Finding>, Vec<Diagnostic>) {
                         primary,
                     );
                     d.related = related;
-                    findings.push(Finding::new(d, Kind::Violation, Some(u.dir.clone())));
+                    let mut f = Finding::new(d, Kind::Violation, Some(u.dir.clone()));
+                    // The message may quote values; the check is the same finding.
+                    f.subject(format!("check.{}", c.name));
+                    findings.push(f);
                 }
                 Truth::Unknown(reason) => findings.push(cannot_verify(c, u, &c.condition, &reason)),
                 Truth::NotBool(t) => errors.push(not_bool(c, "condition", t)),
@@ -110,7 +113,9 @@ fn cannot_verify(c: &Check, u: &Unit, e: &Expression, reason: &str) -> Finding {
         primary,
     );
     d.related = related;
-    Finding::new(d, Kind::CannotVerify, Some(u.dir.clone()))
+    let mut f = Finding::new(d, Kind::CannotVerify, Some(u.dir.clone()));
+    f.subject(format!("check.{}", c.name));
+    f
 }
 
 /// Where a check's finding points: the first value of the unit its expression reads

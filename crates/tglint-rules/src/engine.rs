@@ -89,7 +89,9 @@ impl Outcome {
 pub fn classify_units(units: &mut [Unit], policy: &Policy) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    for u in units.iter_mut() {
+    // A unit whose own file did not parse has nothing to classify (its parse error says
+    // what is wrong).
+    for u in units.iter_mut().filter(|u| !u.failed) {
         let mut errs = Vec::new();
         let env = classify::environment(policy, u, &mut errs);
         let region = classify::region(policy, u, &mut errs);
@@ -159,8 +161,11 @@ pub fn run(
         .collect();
 
     // Per-unit rules and checks, in parallel.
+    // A unit whose own file could not be read or parsed gets no rule findings: its
+    // configuration is unknown, and its loading error is what to fix.
     let per_unit: Vec<(Vec<Finding>, Vec<Diagnostic>)> = units
         .par_iter()
+        .filter(|u| !u.failed)
         .map(|u| {
             let mut out = Vec::new();
             for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Unit) {

@@ -6,9 +6,11 @@ use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tglint_model::diag::Severity;
 use tglint_model::fs::{DiskFs, Fs, Kind};
 use tglint_model::load::{self, Discovered, WalkOptions};
+use tglint_model::source::SourceCache;
 use tglint_rules::engine::{self, RunOptions};
 use tglint_rules::{Level, RULES, policy};
 
@@ -30,17 +32,36 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_parser = ["error", "warning", "info", "never"], default_value = "error")]
-    fail_on: String,
+    /// The lowest severity that fails the run (exit 1) [default: error].
+    #[arg(long, value_parser = ["error", "warning", "info", "never"])]
+    fail_on: Option<String>,
 
-    /// The severity of "cannot verify" findings (where a deciding value is unknown).
-    #[arg(long, value_parser = ["ignore", "info", "warning", "error"], default_value = "info")]
-    unknown: String,
+    /// The severity of "cannot verify" findings (where a deciding value is unknown)
+    /// [default: info].
+    #[arg(long, value_parser = ["ignore", "info", "warning", "error"])]
+    unknown: Option<String>,
 
-    /// Run only this rule (repeatable).
-    #[arg(long = "rule", value_name = "ID")]
+    /// Run only this rule (repeatable, or comma-separated).
+    #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
     rules: Vec<String>,
+
+    /// Check only units of this environment: a kind of the policy (dev, staging, uat,
+    /// prod) or an environment name (prod-eu) (repeatable, or comma-separated).
+    #[arg(long = "env", value_name = "NAME", value_delimiter = ',')]
+    envs: Vec<String>,
+
+    /// Threads to use [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
+
+    /// Print the time each phase took to stderr: discover, parse, resolve, rules, report.
+    #[arg(long)]
+    timings: bool,
+
+    /// In the human report, show only what fails the run (findings at or above
+    /// --fail-on), and nothing at all when the run passes.
+    #[arg(long, short)]
+    quiet: bool,
 
     /// Show how UNIT's environment and region were found, and stop.
     #[arg(long, value_name = "UNIT")]
@@ -66,24 +87,155 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             .collect::<Result<_, _>>()?
     };
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
-    let selection = select(&fs, &root, &paths, &opts)?;
-    let mut tree = load::load_units(fs.clone(), &root, opts, &selection.units, selection.found);
-
-    let policy = match load_policy(&tree, &*fs, &root, &args)? {
+    // The policy first: its `defaults` block may set how the run goes.
+    let cache = Arc::new(SourceCache::new(fs.clone(), &root, opts.allow_outside_root));
+    let policy = match load_policy(&cache, &*fs, &root, &args)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    if let Some(target) = &args.explain_env {
-        engine::classify_units(&mut tree.units, &policy);
-        return explain_env(&tree, &root, &absolute(target)?);
+    let settings = Settings::new(&args, &policy.defaults)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start {} threads: {e}", settings.jobs.unwrap_or(0)))?;
+    pool.install(|| {
+        let mut timings = Timings::default();
+        let started = Instant::now();
+        let selection = select(&fs, &root, &paths, &opts)?;
+        timings.discover = started.elapsed();
+        let mut tree = load::load_units_in(cache, opts, &selection.units, selection.found);
+        timings.parse = tree.timings.parse;
+        timings.resolve = tree.timings.resolve;
+        if let Some(target) = &args.explain_env {
+            engine::classify_units(&mut tree.units, &policy);
+            return explain_env(&tree, &root, &absolute(target)?);
+        }
+        let run = run_options(&settings)?;
+        let started = Instant::now();
+        let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+        timings.rules = started.elapsed();
+        check_envs(&settings.envs, &policy, &tree)?;
+        if outcome.units == 0 && outcome.reported.is_empty() && args.format == "human" {
+            let under: Vec<String> = paths
+                .iter()
+                .map(|p| tglint_model::fs::relative(p, &root))
+                .collect();
+            println!(
+                "no Terragrunt units under {}: nothing to check (a unit is a directory holding terragrunt.hcl)",
+                under.join(", ")
+            );
+            return Ok(EXIT_OK);
+        }
+        let started = Instant::now();
+        let written = if settings.quiet && args.format == "human" {
+            let mut shown = outcome.clone();
+            let at = fail_rank(&settings.fail_on);
+            shown
+                .reported
+                .retain(|r| at.is_some_and(|at| severity_rank(r.diagnostic.severity) >= at));
+            shown.reported.is_empty() || emit(&tree, &shown, &args)?
+        } else {
+            emit(&tree, &outcome, &args)?
+        };
+        timings.report = started.elapsed();
+        if args.timings {
+            eprintln!("{}", timings.line());
+        }
+        if !written {
+            // The reader went away (`tglint check | head`): nothing more to say.
+            return Ok(EXIT_OK);
+        }
+        Ok(exit_code(&outcome, &settings))
+    })
+}
+
+/// Every `--env` is a kind of the policy or the environment name of some unit of the run
+/// (else a typo would silently check nothing).
+fn check_envs(envs: &[String], policy: &policy::Policy, tree: &load::Tree) -> Result<(), String> {
+    let kinds = policy.environments.iter().map(|e| e.kind.as_str());
+    let names = tree
+        .units
+        .iter()
+        .filter_map(|u| u.environment.as_ref().map(|c| c.name.as_str()));
+    let known: std::collections::BTreeSet<&str> = kinds.chain(names).collect();
+    for e in envs {
+        if !known.contains(e.as_str()) {
+            let hint = tglint_model::hcl::syntax::suggest(e, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            let list: Vec<&str> = known.iter().copied().collect();
+            return Err(format!(
+                "--env: no environment kind or unit environment is named `{e}`{hint}; known: {}",
+                list.join(", ")
+            ));
+        }
     }
-    let run = run_options(&args)?;
-    let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
-    if !emit(&tree, &outcome, &args)? {
-        // The reader went away (`tglint check | head`): nothing more to say.
-        return Ok(EXIT_OK);
+    Ok(())
+}
+
+/// The run's settings: a flag on the command line, else the policy's `defaults`, else
+/// the built-in default.
+struct Settings {
+    fail_on: String,
+    unknown: String,
+    rules: Vec<String>,
+    envs: Vec<String>,
+    jobs: Option<usize>,
+    quiet: bool,
+}
+
+impl Settings {
+    fn new(args: &CheckArgs, d: &policy::Defaults) -> Result<Settings, String> {
+        let pick = |flag: &Vec<String>, default: &Option<Vec<String>>| {
+            if flag.is_empty() {
+                default.clone().unwrap_or_default()
+            } else {
+                flag.clone()
+            }
+        };
+        Ok(Settings {
+            fail_on: args
+                .fail_on
+                .clone()
+                .or_else(|| d.fail_on.clone())
+                .unwrap_or_else(|| "error".into()),
+            unknown: args
+                .unknown
+                .clone()
+                .or_else(|| d.unknown.clone())
+                .unwrap_or_else(|| "info".into()),
+            rules: pick(&args.rules, &d.rules),
+            envs: pick(&args.envs, &d.env),
+            jobs: args.jobs.map(usize::from).or(d.jobs),
+            quiet: args.quiet || d.quiet == Some(true),
+        })
     }
-    Ok(exit_code(&outcome, &args))
+}
+
+/// How long each phase of a run took (`--timings`).
+#[derive(Default)]
+struct Timings {
+    discover: Duration,
+    parse: Duration,
+    resolve: Duration,
+    rules: Duration,
+    report: Duration,
+}
+
+impl Timings {
+    fn line(&self) -> String {
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        let total = self.discover + self.parse + self.resolve + self.rules + self.report;
+        format!(
+            "timings: discover {}, parse {}, resolve {}, rules {}, report {}; total {}",
+            ms(self.discover),
+            ms(self.parse),
+            ms(self.resolve),
+            ms(self.rules),
+            ms(self.report),
+            ms(total)
+        )
+    }
 }
 
 /// The units a run checks, and what discovery found on the way.
@@ -146,7 +298,7 @@ fn select(
 /// The policy: the embedded pack, then `--config` or the root's `.tglint.hcl`. A policy
 /// with errors is reported on stderr and gives `Err(exit code)`.
 fn load_policy(
-    tree: &load::Tree,
+    cache: &SourceCache,
     fs: &dyn Fs,
     root: &Path,
     args: &CheckArgs,
@@ -163,10 +315,10 @@ fn load_policy(
         None => None,
     };
     let user = user_path.as_deref().zip(user_text.as_deref());
-    let (policy, policy_diags) = policy::load_files(&tree.cache, user, RULES);
+    let (policy, policy_diags) = policy::load_files(cache, user, RULES);
     if !policy_diags.is_empty() {
         for d in &policy_diags {
-            eprintln!("{}", report::text::line(tree, d));
+            eprintln!("{}", report::text::line(cache, d));
         }
         eprintln!(
             "tglint: the policy has {} error(s); nothing was checked",
@@ -177,13 +329,13 @@ fn load_policy(
     Ok(Ok(policy))
 }
 
-/// What the engine runs: `--unknown`, `--rule`.
-fn run_options(args: &CheckArgs) -> Result<RunOptions, String> {
-    let only_rules = if args.rules.is_empty() {
+/// What the engine runs: `--unknown`, `--rule`, `--env`.
+fn run_options(settings: &Settings) -> Result<RunOptions, String> {
+    let only_rules = if settings.rules.is_empty() {
         None
     } else {
         let known: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
-        for id in &args.rules {
+        for id in &settings.rules {
             if !known.contains(&id.as_str()) {
                 let hint = tglint_model::hcl::syntax::suggest(id, known.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
@@ -193,14 +345,15 @@ fn run_options(args: &CheckArgs) -> Result<RunOptions, String> {
                 ));
             }
         }
-        Some(args.rules.iter().cloned().collect())
+        Some(settings.rules.iter().cloned().collect())
     };
     Ok(RunOptions {
-        unknown: match args.unknown.as_str() {
+        unknown: match settings.unknown.as_str() {
             "ignore" => Level::Off,
             other => Level::parse(other).unwrap_or(Level::Info),
         },
         only_rules,
+        environments: (!settings.envs.is_empty()).then(|| settings.envs.iter().cloned().collect()),
         ..RunOptions::default()
     })
 }
@@ -223,7 +376,7 @@ fn emit(tree: &load::Tree, outcome: &engine::Outcome, args: &CheckArgs) -> Resul
 
 /// 2 when a check's expression failed (an error of the policy, like one found when it
 /// loaded), 1 when a finding reaches `--fail-on`, else 0.
-fn exit_code(outcome: &engine::Outcome, args: &CheckArgs) -> u8 {
+fn exit_code(outcome: &engine::Outcome, settings: &Settings) -> u8 {
     if outcome
         .reported
         .iter()
@@ -231,19 +384,23 @@ fn exit_code(outcome: &engine::Outcome, args: &CheckArgs) -> u8 {
     {
         return EXIT_USAGE;
     }
-    let fail_at = match args.fail_on.as_str() {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" => Some(Severity::Info),
-        _ => None,
-    };
-    let failed = fail_at.is_some_and(|at| {
+    let failed = fail_rank(&settings.fail_on).is_some_and(|at| {
         outcome
             .reported
             .iter()
-            .any(|r| severity_rank(r.diagnostic.severity) >= severity_rank(at))
+            .any(|r| severity_rank(r.diagnostic.severity) >= at)
     });
     if failed { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// The rank from which a finding fails the run (`--fail-on`); `None` for `never`.
+fn fail_rank(fail_on: &str) -> Option<u8> {
+    match fail_on {
+        "error" => Some(severity_rank(Severity::Error)),
+        "warning" => Some(severity_rank(Severity::Warning)),
+        "info" => Some(severity_rank(Severity::Info)),
+        _ => None,
+    }
 }
 
 fn severity_rank(s: Severity) -> u8 {

@@ -424,6 +424,6 @@ pub(crate) fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
 
 fn report_tree_diagnostics(tree: &Tree) {
     for d in &tree.diagnostics {
-        eprintln!("{}", report::text::line(tree, d));
+        eprintln!("{}", report::text::line(&tree.cache, d));
     }
 }

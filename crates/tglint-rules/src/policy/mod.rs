@@ -107,9 +107,33 @@ pub struct Classify {
     pub region: Option<(FileId, Expression)>,
 }
 
+/// Command-line settings a policy file may give (`defaults { … }`); a flag on the command
+/// line wins over them. Values are checked when the policy loads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Defaults {
+    /// `--fail-on`: error, warning, info or never.
+    pub fail_on: Option<String>,
+    /// `--unknown`: ignore, info, warning or error.
+    pub unknown: Option<String>,
+    /// `--env`: only units of these environment kinds or names.
+    pub env: Option<Vec<String>>,
+    /// `--rule`: only these rules.
+    pub rules: Option<Vec<String>>,
+    /// `--jobs`: threads (at least 1).
+    pub jobs: Option<usize>,
+    /// `--quiet`.
+    pub quiet: Option<bool>,
+}
+
+/// The values `defaults.fail_on` and `--fail-on` take.
+pub const FAIL_ON: &[&str] = &["error", "warning", "info", "never"];
+/// The values `defaults.unknown` and `--unknown` take.
+pub const UNKNOWN: &[&str] = &["ignore", "info", "warning", "error"];
+
 /// The loaded policy.
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
+    pub defaults: Defaults,
     pub environments: Vec<Environment>,
     pub rules: BTreeMap<String, RuleConfig>,
     pub modules: BTreeMap<String, ModuleSpec>,
@@ -241,7 +265,15 @@ pub fn load(sources: &[Source<'_>], rules: &[&dyn Rule]) -> (Policy, Vec<Diagnos
 pub const CONFIGURABLE_RESERVED: &[&str] =
     &["deprecated", "unsupported", "unclassified", "suppression"];
 
-const TOP_BLOCKS: &[&str] = &["environment", "rule", "module", "classify", "check"];
+const TOP_BLOCKS: &[&str] = &[
+    "environment",
+    "rule",
+    "module",
+    "classify",
+    "check",
+    "defaults",
+];
+const DEFAULTS_ATTRIBUTES: &[&str] = &["fail_on", "unknown", "env", "rules", "jobs", "quiet"];
 const TOP_ATTRIBUTES: &[&str] = &["exclude"];
 const ENVIRONMENT_ATTRIBUTES: &[&str] = &["match", "protected", "regions"];
 const MODULE_ATTRIBUTES: &[&str] = &["address", "version", "aliases"];
@@ -407,6 +439,7 @@ impl Loader<'_> {
                     "module" => self.module(b),
                     "classify" => self.classify(b),
                     "check" => self.check(b),
+                    "defaults" => self.defaults(b),
                     other => {
                         let s = self.span(b.ident.span());
                         self.error(
@@ -600,6 +633,78 @@ impl Loader<'_> {
                 _ => self.unknown_attribute(a, "in a classify block", CLASSIFY_ATTRIBUTES),
             }
         }
+    }
+
+    /// `defaults { fail_on = "warning" … }`: the command line's settings; a later file's
+    /// attribute replaces an earlier one's.
+    fn defaults(&mut self, b: &Block) {
+        self.no_blocks(b);
+        if !b.labels.is_empty() {
+            let s = self.span(b.ident.span());
+            self.error(s, "a `defaults` block takes no label");
+        }
+        for a in attributes(b) {
+            match a.key.as_str() {
+                "fail_on" => self.policy.defaults.fail_on = self.choice(a, FAIL_ON),
+                "unknown" => self.policy.defaults.unknown = self.choice(a, UNKNOWN),
+                "env" => self.policy.defaults.env = self.strings_attr(a),
+                "rules" => {
+                    let Some(ids) = self.strings_attr(a) else {
+                        continue;
+                    };
+                    for id in &ids {
+                        if !self.rules.iter().any(|r| r.meta().id == id) {
+                            let s = self.span(a.value.span());
+                            let known = self.rules.iter().map(|r| r.meta().id);
+                            let hint = did_you_mean(id, known);
+                            self.error(s, format!("`rules`: no rule is named `{id}`.{hint}"));
+                        }
+                    }
+                    self.policy.defaults.rules = Some(ids);
+                }
+                "jobs" => {
+                    let v = self.value(a);
+                    match v.as_ref().and_then(|v| v.as_number()).map(|n| n.as_f64()) {
+                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1024.0 => {
+                            self.policy.defaults.jobs = Some(n as usize)
+                        }
+                        _ if v.is_none() => {}
+                        _ => {
+                            let s = self.span(a.value.span());
+                            self.error(s, "`jobs` must be a whole number from 1 to 1024");
+                        }
+                    }
+                }
+                "quiet" => self.policy.defaults.quiet = self.bool_attr(a),
+                _ => self.unknown_attribute(a, "in a defaults block", DEFAULTS_ATTRIBUTES),
+            }
+        }
+    }
+
+    /// A string attribute that must be one of `valid`.
+    fn choice(&mut self, a: &Attribute, valid: &[&str]) -> Option<String> {
+        let v = self.string_attr(a)?;
+        if valid.contains(&v.as_str()) {
+            return Some(v);
+        }
+        let s = self.span(a.value.span());
+        // A prefix ("warn") is the likeliest slip; else the closest by edits.
+        let hint = match valid
+            .iter()
+            .find(|c| !v.is_empty() && c.starts_with(v.as_str()))
+        {
+            Some(c) => format!(" Did you mean \"{c}\"?"),
+            None => did_you_mean(&v, valid.iter().copied()),
+        };
+        self.error(
+            s,
+            format!(
+                "`{}` must be one of {}, not \"{v}\".{hint}",
+                a.key.as_str(),
+                valid.join(", "),
+            ),
+        );
+        None
     }
 
     fn check(&mut self, b: &Block) {

@@ -32,7 +32,7 @@ pub fn render(tree: &Tree, outcome: &Outcome, colour: bool) -> String {
     for (d, units) in group(&outcome.reported) {
         let shown = Shown::new(tree, d, &units);
         if handler.render_report(&mut out, &shown).is_err() {
-            out.push_str(&super::text::line(tree, d));
+            out.push_str(&super::text::line(&tree.cache, d));
             out.push('\n');
         }
     }

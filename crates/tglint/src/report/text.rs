@@ -2,12 +2,15 @@
 //! `file:line:column: severity [rule]: message` (the form editors' problem matchers read).
 
 use tglint_model::diag::Diagnostic;
-use tglint_model::load::Tree;
+use tglint_model::source::SourceCache;
 
 /// One diagnostic as a line.
-pub fn line(tree: &Tree, d: &Diagnostic) -> String {
-    let file = tree.rel(d.primary.file);
-    let (line, col) = tree.cache.line_col(d.primary.file, d.primary.start);
+pub fn line(cache: &SourceCache, d: &Diagnostic) -> String {
+    let file = cache
+        .get(d.primary.file)
+        .map(|f| f.rel.clone())
+        .unwrap_or_default();
+    let (line, col) = cache.line_col(d.primary.file, d.primary.start);
     format!(
         "{file}:{line}:{col}: {} [{}]: {}",
         d.severity.as_str(),
