@@ -21,9 +21,22 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
 
-    /// How to report: `human` (with source excerpts) or `json` (docs/ci.md's contract).
-    #[arg(long, value_parser = ["human", "json"], default_value = "human")]
-    format: String,
+    /// How to report (default human; repeatable): human, json, sarif, github, junit,
+    /// compact, checkstyle, gitlab or markdown (docs/formats.md). Each --format writes to
+    /// the --output that follows it, else to stdout; at most one may write to stdout.
+    #[arg(long, value_name = "FORMAT", value_parser = report_formats())]
+    format: Vec<String>,
+
+    /// Write the report of the --format just before it to FILE (repeatable: `--format
+    /// sarif --output tglint.sarif --format github`). Without any --format, the human
+    /// report. When every report goes to a file, the summary line is printed.
+    #[arg(long, value_name = "FILE")]
+    output: Vec<PathBuf>,
+
+    /// Where each `--format` and `--output` stood on the command line (set after parsing,
+    /// from clap's indices), to pair them.
+    #[arg(skip)]
+    positions: Positions,
 
     /// The policy file (default: .tglint.hcl at the root, if any); it extends the embedded
     /// reference-architecture pack.
@@ -54,7 +67,114 @@ pub struct CheckArgs {
     common: CommonArgs,
 }
 
+/// The command-line positions of `--format` and `--output` values.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Positions {
+    formats: Vec<usize>,
+    outputs: Vec<usize>,
+}
+
+impl CheckArgs {
+    /// Records where `--format` and `--output` stood (clap's indices), so that each
+    /// `--output` pairs with the `--format` before it.
+    pub(crate) fn note_positions(&mut self, m: &clap::ArgMatches) {
+        self.positions = Positions {
+            formats: m
+                .indices_of("format")
+                .map(Iterator::collect)
+                .unwrap_or_default(),
+            outputs: m
+                .indices_of("output")
+                .map(Iterator::collect)
+                .unwrap_or_default(),
+        };
+    }
+}
+
+/// The names `--format` takes.
+fn report_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(report::Format::ALL.map(report::Format::name))
+}
+
+/// One report to write: its format, and the file (`None`: stdout).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub format: report::Format,
+    pub file: Option<PathBuf>,
+}
+
+/// The reports a run writes: each `--output` belongs to the nearest `--format` before
+/// it on the command line; a `--format` with no `--output` writes to stdout; with no
+/// `--format`, one human report (to stdout, or to the only `--output`). Errors (exit 2):
+/// an `--output` before every `--format`, two for one `--format`, one file named twice,
+/// two reports to stdout.
+pub(crate) fn targets(args: &CheckArgs) -> Result<Vec<Target>, String> {
+    let mut formats: Vec<(usize, report::Format)> = Vec::new();
+    for (i, name) in args.format.iter().enumerate() {
+        let f = report::Format::parse(name).ok_or_else(|| {
+            format!(
+                "--format: no format is named `{name}`; the formats are {}",
+                report::Format::ALL.map(report::Format::name).join(", ")
+            )
+        })?;
+        formats.push((args.positions.formats.get(i).copied().unwrap_or(i), f));
+    }
+    if formats.is_empty() {
+        formats.push((0, report::Format::Human));
+    }
+    let mut files: Vec<Option<PathBuf>> = vec![None; formats.len()];
+    for (i, file) in args.output.iter().enumerate() {
+        let at = args.positions.outputs.get(i).copied().unwrap_or(usize::MAX);
+        let Some(owner) = formats.iter().rposition(|(pos, _)| *pos < at) else {
+            return Err(format!(
+                "--output {}: it comes before every --format; write it after the --format whose report it holds (`--format sarif --output {}`)",
+                file.display(),
+                file.display()
+            ));
+        };
+        if let Some(first) = &files[owner] {
+            return Err(format!(
+                "--format {} has two --output files ({} and {}); give each --output its own --format",
+                formats[owner].1.name(),
+                first.display(),
+                file.display()
+            ));
+        }
+        files[owner] = Some(file.clone());
+    }
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for f in files.iter().flatten() {
+        let abs = absolute(f)?;
+        if seen.contains(&abs) {
+            return Err(format!(
+                "--output {} is named twice; each report needs its own file",
+                f.display()
+            ));
+        }
+        seen.push(abs);
+    }
+    let to_stdout: Vec<&str> = formats
+        .iter()
+        .zip(&files)
+        .filter(|(_, f)| f.is_none())
+        .map(|((_, fmt), _)| fmt.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "--format {}: only one report can go to stdout; give the others an --output FILE (`--format {} --output FILE`)",
+            to_stdout.join(", --format "),
+            to_stdout[1]
+        ));
+    }
+    Ok(formats
+        .into_iter()
+        .zip(files)
+        .map(|((_, format), file)| Target { format, file })
+        .collect())
+}
+
 pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
+    let targets = targets(&args)?;
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -79,7 +199,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     }
     let run = run_options(&args)?;
     let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
-    if !emit(&tree, &outcome, &args)? {
+    if !emit(&tree, &outcome, &targets, &args)? {
         // The reader went away (`tglint check | head`): nothing more to say.
         return Ok(EXIT_OK);
     }
@@ -205,20 +325,44 @@ fn run_options(args: &CheckArgs) -> Result<RunOptions, String> {
     })
 }
 
-/// Writes the report; `false` when stdout was closed before it was all written.
-fn emit(tree: &load::Tree, outcome: &engine::Outcome, args: &CheckArgs) -> Result<bool, String> {
+/// Writes the reports: each to its file, then the one for stdout; when every report went
+/// to a file, the summary line to stdout. `false` when stdout was closed before it was all
+/// written. A file that cannot be written is an error naming it (exit 2).
+fn emit(
+    tree: &load::Tree,
+    outcome: &engine::Outcome,
+    targets: &[Target],
+    args: &CheckArgs,
+) -> Result<bool, String> {
+    let settings = |to_stdout: bool| report::Settings {
+        colour: to_stdout && colour(args.no_color),
+        fail_on: fail_threshold(args),
+    };
+    for t in targets {
+        if let Some(file) = &t.file {
+            let text = report::render(t.format, tree, outcome, settings(false))?;
+            std::fs::write(file, text).map_err(|e| {
+                format!("--output {}: cannot write the report: {e}", file.display())
+            })?;
+        }
+    }
+    let text = match targets.iter().find(|t| t.file.is_none()) {
+        Some(t) => report::render(t.format, tree, outcome, settings(true))?,
+        None => format!("{}\n", report::human::summary(outcome)),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let text = match args.format.as_str() {
-        "json" => {
-            let mut s = serde_json::to_string_pretty(&report::json::check(tree, outcome))
-                .map_err(|e| format!("cannot write output: {e}"))?;
-            s.push('\n');
-            s
-        }
-        _ => report::human::render(tree, outcome, colour(args.no_color)),
-    };
     Ok(crate::outcome(out.write_all(text.as_bytes()))? && flush(&mut out)?)
+}
+
+/// The lowest severity that fails the run (`--fail-on`), `None` for `never`.
+fn fail_threshold(args: &CheckArgs) -> Option<Severity> {
+    match args.fail_on.as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
 }
 
 /// 2 when a check's expression failed (an error of the policy, like one found when it
@@ -231,12 +375,7 @@ fn exit_code(outcome: &engine::Outcome, args: &CheckArgs) -> u8 {
     {
         return EXIT_USAGE;
     }
-    let fail_at = match args.fail_on.as_str() {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" => Some(Severity::Info),
-        _ => None,
-    };
+    let fail_at = fail_threshold(args);
     let failed = fail_at.is_some_and(|at| {
         outcome
             .reported
