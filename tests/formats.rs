@@ -542,10 +542,14 @@ fn validator() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TGLINT_SARIF_MULTITOOL") {
         return Some(PathBuf::from(p));
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/sarif-tool/node_modules/.bin/sarif-multitool");
-    if local.exists() {
-        return Some(local);
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sarif-tool/node_modules");
+    for p in [
+        local.join("@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+        local.join(".bin/sarif-multitool"),
+    ] {
+        if p.exists() {
+            return Some(p);
+        }
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -556,14 +560,20 @@ fn validator() -> Option<PathBuf> {
 /// The errors the validator finds in `sarif`, as its lines of output.
 fn validate(tool: &Path, sarif: &Path) -> Vec<String> {
     let log = sarif.with_extension("validation.sarif");
-    let out = std::process::Command::new(tool)
-        .arg("validate")
+    let mut cmd = std::process::Command::new(tool);
+    cmd.arg("validate")
         .arg(sarif)
         .arg("--output")
         .arg(&log)
         .args(["--log", "ForceOverwrite"])
-        .output()
-        .unwrap();
+        // .NET without ICU.
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1");
+    // GitHub's ingestion rules too, where no shell stands between (the npm wrapper runs
+    // the tool through one, which would split the `;`).
+    if tool.file_name().is_some_and(|n| n == "Sarif.Multitool") {
+        cmd.args(["--rule-kind", "Sarif;Gh"]);
+    }
+    let out = cmd.output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
