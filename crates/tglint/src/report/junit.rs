@@ -24,9 +24,10 @@
 //! are listed in the test case's `<system-out>`.
 
 use super::{xml_escape, xml_text};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tglint_model::diag::{Reserved, Severity};
 use tglint_model::load::Tree;
+use tglint_model::unit::Unit;
 use tglint_rules::engine::{Outcome, Reported};
 
 /// The suite of units with no environment kind.
@@ -65,16 +66,12 @@ pub fn render(tree: &Tree, outcome: &Outcome, fail_on: Option<Severity>) -> Stri
     }
     // Units by suite, in path order; units that reported without being listed as checked
     // (none, today) are kept too.
-    let mut units: Vec<&str> = outcome.units_checked.iter().map(String::as_str).collect();
-    for u in by_unit.keys() {
-        if !units.contains(u) {
-            units.push(u);
-        }
-    }
-    units.sort();
+    let mut units: BTreeSet<&str> = outcome.units_checked.iter().map(String::as_str).collect();
+    units.extend(by_unit.keys().copied());
+    let by_dir: HashMap<&str, &Unit> = tree.units.iter().map(|u| (u.dir.as_str(), u)).collect();
     let mut suites: BTreeMap<(u8, String), Vec<Case<'_>>> = BTreeMap::new();
     for dir in units {
-        let unit = tree.unit(dir);
+        let unit = by_dir.get(dir).copied();
         let kind = unit
             .and_then(|u| u.environment.as_ref())
             .and_then(|c| c.kind.clone());
