@@ -73,6 +73,12 @@ pub struct Outcome {
     pub files: usize,
     /// Findings a suppression covered.
     pub suppressed: usize,
+    /// The ids of the rules that ran on every unit checked (enabled by the policy and
+    /// chosen by `--rule`), then the names of the policy's checks when they ran (no
+    /// `--rule`), in that order. What a JUnit report makes test cases of.
+    pub rules_run: Vec<String>,
+    /// The directories of the units checked, in path order (`units` of them).
+    pub units_checked: Vec<String>,
 }
 
 impl Outcome {
@@ -274,9 +280,18 @@ pub fn run(
     let mut reported = reported;
     sort(tree, &mut reported);
     fingerprint(tree, &mut reported);
+    let mut rules_run: Vec<String> = active
+        .iter()
+        .map(|(r, _)| r.meta().id.to_string())
+        .collect();
+    if opts.only_rules.is_none() {
+        rules_run.extend(policy.checks.iter().map(|c| c.name.clone()));
+    }
     Outcome {
         reported,
         units: units.len(),
+        rules_run,
+        units_checked: units.iter().map(|u| u.dir.clone()).collect(),
         // Files of the tree that were read (not the probes that found nothing, nor the
         // embedded policy).
         files: tree

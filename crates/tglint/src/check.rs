@@ -23,9 +23,22 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
 
-    /// How to report: `human` (with source excerpts) or `json` (docs/ci.md's contract).
-    #[arg(long, value_parser = ["human", "json"], default_value = "human")]
-    format: String,
+    /// How to report (default human; repeatable): human, json, sarif, github, junit,
+    /// compact, checkstyle, gitlab or markdown (docs/formats.md). Each --format writes to
+    /// the --output that follows it, else to stdout; at most one may write to stdout.
+    #[arg(long, value_name = "FORMAT", value_parser = report_formats())]
+    format: Vec<String>,
+
+    /// Write the report of the --format just before it to FILE (repeatable: `--format
+    /// sarif --output tglint.sarif --format github`). Without any --format, the human
+    /// report. When every report goes to a file, the summary line is printed.
+    #[arg(long, value_name = "FILE")]
+    output: Vec<PathBuf>,
+
+    /// Where each `--format` and `--output` stood on the command line (set after parsing,
+    /// from clap's indices), to pair them.
+    #[arg(skip)]
+    positions: Positions,
 
     /// The policy file (default: .tglint.hcl at the root, if any); it extends the embedded
     /// reference-architecture pack.
@@ -75,7 +88,114 @@ pub struct CheckArgs {
     common: CommonArgs,
 }
 
+/// The command-line positions of `--format` and `--output` values.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Positions {
+    formats: Vec<usize>,
+    outputs: Vec<usize>,
+}
+
+impl CheckArgs {
+    /// Records where `--format` and `--output` stood (clap's indices), so that each
+    /// `--output` pairs with the `--format` before it.
+    pub(crate) fn note_positions(&mut self, m: &clap::ArgMatches) {
+        self.positions = Positions {
+            formats: m
+                .indices_of("format")
+                .map(Iterator::collect)
+                .unwrap_or_default(),
+            outputs: m
+                .indices_of("output")
+                .map(Iterator::collect)
+                .unwrap_or_default(),
+        };
+    }
+}
+
+/// The names `--format` takes.
+fn report_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(report::Format::ALL.map(report::Format::name))
+}
+
+/// One report to write: its format, and the file (`None`: stdout).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub format: report::Format,
+    pub file: Option<PathBuf>,
+}
+
+/// The reports a run writes: each `--output` belongs to the nearest `--format` before
+/// it on the command line; a `--format` with no `--output` writes to stdout; with no
+/// `--format`, one human report (to stdout, or to the only `--output`). Errors (exit 2):
+/// an `--output` before every `--format`, two for one `--format`, one file named twice,
+/// two reports to stdout.
+pub(crate) fn targets(args: &CheckArgs) -> Result<Vec<Target>, String> {
+    let mut formats: Vec<(usize, report::Format)> = Vec::new();
+    for (i, name) in args.format.iter().enumerate() {
+        let f = report::Format::parse(name).ok_or_else(|| {
+            format!(
+                "--format: no format is named `{name}`; the formats are {}",
+                report::Format::ALL.map(report::Format::name).join(", ")
+            )
+        })?;
+        formats.push((args.positions.formats.get(i).copied().unwrap_or(i), f));
+    }
+    if formats.is_empty() {
+        formats.push((0, report::Format::Human));
+    }
+    let mut files: Vec<Option<PathBuf>> = vec![None; formats.len()];
+    for (i, file) in args.output.iter().enumerate() {
+        let at = args.positions.outputs.get(i).copied().unwrap_or(usize::MAX);
+        let Some(owner) = formats.iter().rposition(|(pos, _)| *pos < at) else {
+            return Err(format!(
+                "--output {}: it comes before every --format; write it after the --format whose report it holds (`--format sarif --output {}`)",
+                file.display(),
+                file.display()
+            ));
+        };
+        if let Some(first) = &files[owner] {
+            return Err(format!(
+                "--format {} has two --output files ({} and {}); give each --output its own --format",
+                formats[owner].1.name(),
+                first.display(),
+                file.display()
+            ));
+        }
+        files[owner] = Some(file.clone());
+    }
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for f in files.iter().flatten() {
+        let abs = absolute(f)?;
+        if seen.contains(&abs) {
+            return Err(format!(
+                "--output {} is named twice; each report needs its own file",
+                f.display()
+            ));
+        }
+        seen.push(abs);
+    }
+    let to_stdout: Vec<&str> = formats
+        .iter()
+        .zip(&files)
+        .filter(|(_, f)| f.is_none())
+        .map(|((_, fmt), _)| fmt.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "--format {}: only one report can go to stdout; give the others an --output FILE (`--format {} --output FILE`)",
+            to_stdout.join(", --format "),
+            to_stdout[1]
+        ));
+    }
+    Ok(formats
+        .into_iter()
+        .zip(files)
+        .map(|((_, format), file)| Target { format, file })
+        .collect())
+}
+
 pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
+    let targets = targets(&args)?;
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -115,7 +235,10 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
         timings.rules = started.elapsed();
         check_envs(&settings.envs, &policy, &tree)?;
-        if outcome.units == 0 && outcome.reported.is_empty() && args.format == "human" {
+        let human_on_stdout = targets
+            .iter()
+            .any(|t| t.file.is_none() && t.format == report::Format::Human);
+        if outcome.units == 0 && outcome.reported.is_empty() && human_on_stdout {
             let under: Vec<String> = paths
                 .iter()
                 .map(|p| tglint_model::fs::relative(p, &root))
@@ -127,16 +250,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             return Ok(EXIT_OK);
         }
         let started = Instant::now();
-        let written = if settings.quiet && args.format == "human" {
-            let mut shown = outcome.clone();
-            let at = fail_rank(&settings.fail_on);
-            shown
-                .reported
-                .retain(|r| at.is_some_and(|at| severity_rank(r.diagnostic.severity) >= at));
-            shown.reported.is_empty() || emit(&tree, &shown, &args)?
-        } else {
-            emit(&tree, &outcome, &args)?
-        };
+        let written = emit(&tree, &outcome, &targets, &args, &settings)?;
         timings.report = started.elapsed();
         if args.timings {
             eprintln!("{}", timings.line());
@@ -358,20 +472,66 @@ fn run_options(settings: &Settings) -> Result<RunOptions, String> {
     })
 }
 
-/// Writes the report; `false` when stdout was closed before it was all written.
-fn emit(tree: &load::Tree, outcome: &engine::Outcome, args: &CheckArgs) -> Result<bool, String> {
+/// Writes the reports: each to its file, then the one for stdout; when every report went
+/// to a file, the summary line to stdout. `false` when stdout was closed before it was all
+/// written. A file that cannot be written is an error naming it (exit 2).
+fn emit(
+    tree: &load::Tree,
+    outcome: &engine::Outcome,
+    targets: &[Target],
+    args: &CheckArgs,
+    run: &Settings,
+) -> Result<bool, String> {
+    let fail_on = fail_threshold(&run.fail_on);
+    let settings = |to_stdout: bool| report::Settings {
+        colour: to_stdout && colour(args.no_color),
+        fail_on,
+    };
+    // --quiet: the human report shows only what fails the run, and nothing when it passes.
+    let quiet = run.quiet.then(|| {
+        let mut shown = outcome.clone();
+        shown.reported.retain(|r| {
+            fail_on.is_some_and(|at| severity_rank(r.diagnostic.severity) >= severity_rank(at))
+        });
+        shown
+    });
+    let view = |f: report::Format| match (&quiet, f) {
+        (Some(q), report::Format::Human) => q,
+        _ => outcome,
+    };
+    for t in targets {
+        if let Some(file) = &t.file {
+            let text = report::render(t.format, tree, view(t.format), settings(false))?;
+            std::fs::write(file, text).map_err(|e| {
+                format!("--output {}: cannot write the report: {e}", file.display())
+            })?;
+        }
+    }
+    let text = match targets.iter().find(|t| t.file.is_none()) {
+        Some(t)
+            if t.format == report::Format::Human
+                && view(t.format).reported.is_empty()
+                && run.quiet =>
+        {
+            String::new()
+        }
+        Some(t) => report::render(t.format, tree, view(t.format), settings(true))?,
+        None if run.quiet => String::new(),
+        None => format!("{}\n", report::human::summary(outcome)),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let text = match args.format.as_str() {
-        "json" => {
-            let mut s = serde_json::to_string_pretty(&report::json::check(tree, outcome))
-                .map_err(|e| format!("cannot write output: {e}"))?;
-            s.push('\n');
-            s
-        }
-        _ => report::human::render(tree, outcome, colour(args.no_color)),
-    };
     Ok(crate::outcome(out.write_all(text.as_bytes()))? && flush(&mut out)?)
+}
+
+/// The lowest severity that fails the run (`--fail-on`), `None` for `never`.
+fn fail_threshold(fail_on: &str) -> Option<Severity> {
+    match fail_on {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
 }
 
 /// 2 when a check's expression failed (an error of the policy, like one found when it
@@ -384,23 +544,13 @@ fn exit_code(outcome: &engine::Outcome, settings: &Settings) -> u8 {
     {
         return EXIT_USAGE;
     }
-    let failed = fail_rank(&settings.fail_on).is_some_and(|at| {
+    let failed = fail_threshold(&settings.fail_on).is_some_and(|at| {
         outcome
             .reported
             .iter()
-            .any(|r| severity_rank(r.diagnostic.severity) >= at)
+            .any(|r| severity_rank(r.diagnostic.severity) >= severity_rank(at))
     });
     if failed { EXIT_FINDINGS } else { EXIT_OK }
-}
-
-/// The rank from which a finding fails the run (`--fail-on`); `None` for `never`.
-fn fail_rank(fail_on: &str) -> Option<u8> {
-    match fail_on {
-        "error" => Some(severity_rank(Severity::Error)),
-        "warning" => Some(severity_rank(Severity::Warning)),
-        "info" => Some(severity_rank(Severity::Info)),
-        _ => None,
-    }
 }
 
 fn severity_rank(s: Severity) -> u8 {

@@ -5,7 +5,7 @@
 mod check;
 mod report;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -135,8 +135,17 @@ fn arguments() -> Vec<std::ffi::OsString> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(arguments()) {
-        Ok(c) => c,
+    let parsed = Cli::command()
+        .try_get_matches_from(arguments())
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let cli = match parsed {
+        Ok((mut c, m)) => {
+            // `--output` pairs with the `--format` before it: their positions.
+            if let (Command::Check(args), Some(("check", sub))) = (&mut c.command, m.subcommand()) {
+                args.note_positions(sub);
+            }
+            c
+        }
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = e.print();

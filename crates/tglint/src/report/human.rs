@@ -64,7 +64,8 @@ fn group(reported: &[Reported]) -> Vec<(&Diagnostic, Vec<&str>)> {
     groups.into_values().collect()
 }
 
-fn summary(o: &Outcome) -> String {
+/// The last line of the report: counts of errors, warnings and notes, and of units.
+pub fn summary(o: &Outcome) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut s = format!(
