@@ -7,6 +7,7 @@ use std::io::Write;
 use tglint_model::diag::Reserved;
 use tglint_rules::{RULES, docs, registry};
 
+/// `tglint explain`'s arguments.
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// A rule id (`deletion-protection`) or a reserved id (`parse-error`); `tglint rules`
@@ -15,6 +16,7 @@ pub struct ExplainArgs {
     id: String,
 }
 
+/// Prints the page of a rule or reserved id; an unknown id is a usage error.
 pub fn explain_cmd(args: ExplainArgs) -> Result<u8, String> {
     let text = match (registry::rule(&args.id), Reserved::from_id(&args.id)) {
         (Some(r), _) => docs::body(r.meta()),

@@ -18,6 +18,7 @@ use tglint_model::unit::Unit;
 use tglint_rules::engine;
 use tglint_rules::rules::dependency_graph::{self, Target, layer};
 
+/// `tglint graph`'s arguments.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
     /// Directories whose units to draw, or unit files (default: the current directory).
@@ -38,6 +39,7 @@ pub struct GraphArgs {
     common: CommonArgs,
 }
 
+/// Loads and classifies the units as `check` does, and prints their graph.
 pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);

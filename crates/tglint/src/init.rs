@@ -19,6 +19,7 @@ use tglint_model::unit::Unit;
 use tglint_rules::policy::{self, Policy};
 use tglint_rules::{RULES, engine};
 
+/// `tglint init`'s arguments.
 #[derive(Args, Debug)]
 pub struct InitArgs {
     /// The directory whose units to survey (default: the current directory). The file is
@@ -39,6 +40,7 @@ pub struct InitArgs {
     common: CommonArgs,
 }
 
+/// Surveys the units under DIR and writes (or prints) the starter policy.
 pub fn init_cmd(args: InitArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
@@ -287,8 +289,9 @@ fn comment(s: &mut String, text: &str) {
     s.push('\n');
 }
 
-/// The module name for an address the pack does not know: the registry module's name,
-/// else the last path segment, unique among `taken`.
+/// The module name for an address the pack does not know: the subdirectory's last
+/// segment, else the module name of `org/name/provider`, else the last path segment;
+/// unique among `taken`.
 fn module_name(address: &str, taken: &mut BTreeSet<String>) -> String {
     let base = address.split("//").next().unwrap_or(address);
     let parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
@@ -298,7 +301,8 @@ fn module_name(address: &str, taken: &mut BTreeSet<String>) -> String {
         .and_then(|s| s.rsplit('/').next());
     let raw = match (parts.as_slice(), sub) {
         (_, Some(sub)) if !sub.is_empty() => sub,
-        ([_, name, _], None) => name,
+        // `org/name/provider` (a host would hold a dot).
+        ([org, name, _], None) if !org.contains('.') => name,
         (p, None) => p.last().copied().unwrap_or("module"),
         (p, Some(_)) => p.last().copied().unwrap_or("module"),
     };

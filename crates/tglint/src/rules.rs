@@ -15,6 +15,7 @@ use tglint_model::terragrunt::context::Options;
 use tglint_rules::policy::{self, Policy};
 use tglint_rules::{Level, RULES, docs};
 
+/// `tglint rules`' arguments.
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     /// `human` (an aligned table) or `json`.
@@ -51,6 +52,7 @@ struct ReservedRow {
     summary: &'static str,
 }
 
+/// Loads the policy (no unit) and prints the rules and reserved ids with their levels.
 pub fn rules_cmd(args: RulesArgs) -> Result<u8, String> {
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let cwd = absolute(Path::new("."))?;

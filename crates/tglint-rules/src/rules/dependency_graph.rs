@@ -120,6 +120,7 @@ pub enum Target {
     /// A unit of the tree (its directory relative to the root). It need not be among the
     /// units judged (the policy may exclude it): then only its layer is checked.
     Unit {
+        /// The target's directory.
         dir: String,
         /// Set when the edge points to a higher layer.
         upward: Option<Upward>,
@@ -128,10 +129,18 @@ pub enum Target {
     },
     /// No unit of the tree: `shown` is where it leads (relative to the root when inside
     /// it, else as written).
-    Missing { shown: String },
+    Missing {
+        /// Where it leads.
+        shown: String,
+    },
     /// Where it leads is unknown (`reason`); `failed` when loading already reported the
     /// failure that made it so.
-    Unknown { reason: String, failed: bool },
+    Unknown {
+        /// Why it is unknown.
+        reason: String,
+        /// Loading already reported it.
+        failed: bool,
+    },
 }
 
 /// An edge from a lower layer to a higher one.
