@@ -1,11 +1,13 @@
 //! The rules of tglint: the `Rule` trait and registry (one file per rule under `rules/`),
 //! the policy (`policy`: the embedded reference-architecture pack and the user's
 //! `.tglint.hcl`, environment classification), the user's `check` blocks, suppression
-//! comments, and the engine that runs them over a loaded tree. See `docs/architecture.md`.
+//! comments, the engine that runs them over a loaded tree, and the rules' documentation
+//! pages (`docs`). See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 
 pub mod checks;
 pub mod context;
+pub mod docs;
 pub mod engine;
 pub mod options;
 pub mod policy;

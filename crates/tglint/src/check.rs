@@ -17,7 +17,7 @@ use tglint_rules::{Level, RULES, policy};
 /// Exit code when findings reach `--fail-on`.
 pub const EXIT_FINDINGS: u8 = 1;
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct CheckArgs {
     /// Directories whose units to check, or unit files (default: the current directory).
     #[arg(value_name = "PATHS")]
@@ -43,7 +43,7 @@ pub struct CheckArgs {
     /// The policy file (default: .tglint.hcl at the root, if any); it extends the embedded
     /// reference-architecture pack.
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// The lowest severity that fails the run (exit 1) [default: error].
     #[arg(long, value_parser = ["error", "warning", "info", "never"])]
@@ -353,14 +353,14 @@ impl Timings {
 }
 
 /// The units a run checks, and what discovery found on the way.
-struct Selection {
+pub(crate) struct Selection {
     /// Every unit file to load, sorted.
-    units: Vec<PathBuf>,
-    found: Discovered,
+    pub(crate) units: Vec<PathBuf>,
+    pub(crate) found: Discovered,
 }
 
 /// The units under `paths`: the units of a directory, or a unit's own `terragrunt.hcl`.
-fn select(
+pub(crate) fn select(
     fs: &Arc<dyn Fs>,
     root: &Path,
     paths: &[PathBuf],
@@ -411,7 +411,7 @@ fn select(
 
 /// The policy: the embedded pack, then `--config` or the root's `.tglint.hcl`. A policy
 /// with errors is reported on stderr and gives `Err(exit code)`.
-fn load_policy(
+pub(crate) fn load_policy(
     cache: &SourceCache,
     fs: &dyn Fs,
     root: &Path,

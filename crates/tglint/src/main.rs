@@ -1,9 +1,14 @@
 //! The `tglint` command line: `check` (the default command: every unit against the
-//! policy) and `render` (the static, side-effect-free view of resolved units).
+//! policy), `render` (the static, side-effect-free view of resolved units), and the
+//! commands around them: `rules`, `explain`, `graph` and `init`.
 #![forbid(unsafe_code)]
 
 mod check;
+mod explain;
+mod graph;
+mod init;
 mod report;
+mod rules;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use rayon::prelude::*;
@@ -30,7 +35,7 @@ const EXIT_INTERNAL: u8 = 3;
     long_about = "tglint resolves every Terragrunt unit exactly as Terragrunt would — statically, \
 executing nothing, reading nothing outside the scanned root — keeps what it cannot know as \
 unknown, and checks every unit against policy: the reference architecture's invariants out of \
-the box, and your own in .tglint.hcl.\n\n`tglint` alone is `tglint check .`.\n\nExamples:\n  tglint\n  tglint check environments/prod --format json\n  tglint check . --config policy.hcl --fail-on warning\n  tglint render live/prod/us-east-1/vpc\n  tglint render --all live/ | jq .inputs"
+the box, and your own in .tglint.hcl.\n\n`tglint` alone is `tglint check .`.\n\nExamples:\n  tglint\n  tglint check environments/prod --format json\n  tglint check . --config policy.hcl --fail-on warning\n  tglint render live/prod/us-east-1/vpc\n  tglint render --all live/ | jq .inputs\n  tglint rules\n  tglint explain deletion-protection\n  tglint graph --format mermaid\n  tglint init --stdout"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,19 +50,56 @@ enum Command {
     /// the root (or --config). Each finding points at the line that defines the value, with
     /// the include chain that carried it to the unit. Exit codes: 0 nothing at or above
     /// --fail-on, 1 findings, 2 usage or policy error, 3 internal error.
-    ///
-    /// Examples:
-    ///   tglint check
-    ///   tglint check environments/prod --format json > findings.json
-    ///   tglint check . --unknown warning --fail-on warning
-    ///   tglint check --explain-env environments/prod/us-east-1/02-data/rds
+    #[command(
+        after_help = "Examples:\n  tglint check\n  tglint check environments/prod --format json > findings.json\n  tglint check . --unknown warning --fail-on warning\n  tglint check --explain-env environments/prod/us-east-1/02-data/rds"
+    )]
     Check(check::CheckArgs),
     /// Print the resolved configuration of units as JSON, each value with its origin.
     ///
     /// The static replacement for `terragrunt render --json`: run_cmd, sops and cloud
     /// calls are never executed; their results are `{"$unknown": "<reason>"}`.
     /// The JSON is documented in docs/render.md.
+    #[command(
+        after_help = "Examples:\n  tglint render environments/prod/us-east-1/02-data/rds\n  tglint render --all environments/prod | jq -c '{unit, inputs}'\n  tglint render live/dev/app --set-env AWS_REGION=us-east-1"
+    )]
     Render(RenderArgs),
+    /// List the built-in rules and the reserved ids, with the level the policy gives each.
+    ///
+    /// One row per rule: id, category, scope (unit or tree), default level, the level the
+    /// policy sets here (the embedded pack, then .tglint.hcl at the root or --config), and
+    /// the rule's one-line summary. The reserved ids of loading and the engine follow.
+    #[command(
+        after_help = "Examples:\n  tglint rules\n  tglint rules --format json | jq -r '.rules[] | select(.level != \"off\") | .id'\n  tglint rules --config policy.hcl"
+    )]
+    Rules(rules::RulesArgs),
+    /// Print a rule's documentation, as its page under docs/rules/ shows it.
+    ///
+    /// The page is Markdown: why the rule exists, a failing and a passing example, and the
+    /// rule's options. Reserved ids (parse-error, unclassified, …) are explained too.
+    #[command(
+        after_help = "Examples:\n  tglint explain deletion-protection\n  tglint explain unclassified\n  tglint explain dependency-graph | less"
+    )]
+    Explain(explain::ExplainArgs),
+    /// Draw the units and their dependencies, clustered by environment and region.
+    ///
+    /// Edges the dependency-graph rule reports (pointing up the layers, across
+    /// environments, or to no unit) are red; a dependency on a missing unit is dashed, to
+    /// a placeholder. dot is for Graphviz, mermaid renders in GitHub Markdown, json lists
+    /// nodes and edges with their verdicts (docs/commands.md).
+    #[command(
+        after_help = "Examples:\n  tglint graph | dot -Tsvg > graph.svg\n  tglint graph environments/prod --format mermaid\n  tglint graph --format json | jq '.edges[] | select(.verdict != \"ok\")'"
+    )]
+    Graph(graph::GraphArgs),
+    /// Write a starter .tglint.hcl from the environments, regions and modules of the tree.
+    ///
+    /// The file extends the embedded pack: environment names the pack does not know get
+    /// an environment block, regions and module versions found are listed, and every
+    /// setting is commented with what it does. An existing file is never overwritten
+    /// unless --force is given.
+    #[command(
+        after_help = "Examples:\n  tglint init\n  tglint init --stdout | less\n  tglint init live/ --force"
+    )]
+    Init(init::InitArgs),
 }
 
 #[derive(Args, Debug)]
@@ -79,7 +121,7 @@ struct RenderArgs {
     common: CommonArgs,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub(crate) struct CommonArgs {
     /// The scanned root: what tglint may read and what paths are relative to. Default: the
     /// git work tree holding the target, else the current directory.
@@ -126,7 +168,19 @@ fn arguments() -> Vec<std::ffi::OsString> {
     let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
     let named = matches!(
         first.as_deref(),
-        Some("check" | "render" | "help" | "--help" | "-h" | "--version" | "-V")
+        Some(
+            "check"
+                | "render"
+                | "rules"
+                | "explain"
+                | "graph"
+                | "init"
+                | "help"
+                | "--help"
+                | "-h"
+                | "--version"
+                | "-V"
+        )
     );
     if !named {
         args.insert(1.min(args.len()), "check".into());
@@ -167,6 +221,10 @@ fn run(cli: Cli) -> u8 {
     let r = match cli.command {
         Command::Check(args) => check::check_cmd(args),
         Command::Render(args) => render_cmd(args),
+        Command::Rules(args) => rules::rules_cmd(args),
+        Command::Explain(args) => explain::explain_cmd(args),
+        Command::Graph(args) => graph::graph_cmd(args),
+        Command::Init(args) => init::init_cmd(args),
     };
     match r {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 use crate::context::{Ctx, value_place};
 use crate::declare_rule;
+use crate::policy::Policy;
 use crate::rule::Rule;
 use std::collections::HashMap;
 use tglint_model::hcl::Data;
@@ -97,37 +98,151 @@ fn join(base: &str, path: &str) -> Option<String> {
     })
 }
 
-impl Rule for DependencyGraph {
-    fn meta(&self) -> &'static crate::rule::Meta {
-        &Self::META
-    }
+/// One dependency of a unit, as the rule judges it: an enabled `dependency` block, or a
+/// `dependencies.paths` entry that leads to a unit of the tree. `tglint graph` draws
+/// these, so the picture and the rule share one definition of a bad edge.
+#[derive(Clone, Debug)]
+pub struct Edge<'u> {
+    /// The unit that depends.
+    pub from: &'u Unit,
+    /// The block's label (`vpc`), or `dependencies.paths[<i>]`.
+    pub name: String,
+    /// How messages name it: `dependency "vpc"`, `dependencies.paths entry ../vpc`.
+    pub what: String,
+    /// The value's path in `from` (`dependency["vpc"].config_path`), where findings point.
+    pub path: String,
+    pub target: Target,
+}
 
-    fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
-        let by_dir: HashMap<&str, &Unit> = units.iter().map(|u| (u.dir.as_str(), *u)).collect();
-        for u in units {
-            for d in u.dependencies.iter().filter(|d| d.enabled) {
-                let quoted = serde_json::to_string(&d.label).unwrap_or_default();
-                let path = format!("dependency[{quoted}].config_path");
-                let written = match &d.config_path.data {
-                    Data::Unknown(unk) => {
-                        if !unk.failed {
-                            cx.cannot_verify(
-                                u,
-                                &path,
-                                &format!("where dependency \"{}\" leads", d.label),
-                                &unk.reason,
-                            );
-                        }
-                        continue;
-                    }
-                    Data::String(s) if !s.is_empty() => s.clone(),
-                    // Loading reports an invalid config_path.
-                    _ => continue,
-                };
-                let what = format!("dependency \"{}\"", d.label);
-                // Where it leads, relative to the root when it is inside it.
-                let shown =
-                    d.target
+/// Where an edge leads, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A unit of the tree (its directory relative to the root). It need not be among the
+    /// units judged (the policy may exclude it): then only its layer is checked.
+    Unit {
+        /// The target's directory.
+        dir: String,
+        /// Set when the edge points to a higher layer.
+        upward: Option<Upward>,
+        /// Set when both units are classified and their environment names differ.
+        cross_environment: Option<CrossEnvironment>,
+    },
+    /// No unit of the tree: `shown` is where it leads (relative to the root when inside
+    /// it, else as written).
+    Missing {
+        /// Where it leads.
+        shown: String,
+    },
+    /// Where it leads is unknown (`reason`); `failed` when loading already reported the
+    /// failure that made it so.
+    Unknown {
+        /// Why it is unknown.
+        reason: String,
+        /// Loading already reported it.
+        failed: bool,
+    },
+}
+
+/// An edge from a lower layer to a higher one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upward {
+    /// The depending unit's layer segment (`01-infra`).
+    pub from_layer: String,
+    /// The target's (`03-services`).
+    pub to_layer: String,
+}
+
+/// An edge between environments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrossEnvironment {
+    /// The depending unit's environment name.
+    pub from: String,
+    /// The target's.
+    pub to: String,
+}
+
+impl Target {
+    /// Whether the rule reports the edge (a missing unit, an upward or cross-environment
+    /// edge); an unknown target is "cannot verify", not a violation.
+    pub fn is_violation(&self) -> bool {
+        match self {
+            Target::Unit {
+                upward,
+                cross_environment,
+                ..
+            } => upward.is_some() || cross_environment.is_some(),
+            Target::Missing { .. } => true,
+            Target::Unknown { .. } => false,
+        }
+    }
+}
+
+/// Every edge of `units` (in path order, each unit's dependency blocks then its
+/// `dependencies.paths`), judged as the rule judges them: the units of the run, classified
+/// by `policy`.
+pub fn edges<'u>(units: &[&'u Unit], policy: &Policy) -> Vec<Edge<'u>> {
+    let by_dir: HashMap<&str, &Unit> = units.iter().map(|u| (u.dir.as_str(), *u)).collect();
+    let classified = |u: &Unit| {
+        u.environment
+            .as_ref()
+            .and_then(|e| e.kind.as_deref())
+            .and_then(|k| policy.environment(k))
+            .is_some()
+    };
+    let judge = |u: &Unit, to: &str| {
+        let upward = match (layer(&u.dir), layer(to)) {
+            (Some((from_n, from_layer)), Some((to_n, to_layer))) if to_n > from_n => Some(Upward {
+                from_layer: from_layer.to_string(),
+                to_layer: to_layer.to_string(),
+            }),
+            _ => None,
+        };
+        let cross_environment = by_dir
+            .get(to)
+            .filter(|t| classified(u) && classified(t))
+            .and_then(|t| match (&u.environment, &t.environment) {
+                (Some(a), Some(b)) if a.name != b.name => Some(CrossEnvironment {
+                    from: a.name.clone(),
+                    to: b.name.clone(),
+                }),
+                _ => None,
+            });
+        Target::Unit {
+            dir: to.to_string(),
+            upward,
+            cross_environment,
+        }
+    };
+    let mut out = Vec::new();
+    for u in units {
+        for d in u.dependencies.iter().filter(|d| d.enabled) {
+            let quoted = serde_json::to_string(&d.label).unwrap_or_default();
+            let path = format!("dependency[{quoted}].config_path");
+            let what = format!("dependency \"{}\"", d.label);
+            let written = match &d.config_path.data {
+                Data::Unknown(unk) => {
+                    out.push(Edge {
+                        from: u,
+                        name: d.label.clone(),
+                        what,
+                        path,
+                        target: Target::Unknown {
+                            reason: unk.reason.to_string(),
+                            failed: unk.failed,
+                        },
+                    });
+                    continue;
+                }
+                Data::String(s) if !s.is_empty() => s.clone(),
+                // Loading reports an invalid config_path.
+                _ => continue,
+            };
+            let target = match d.target_unit.as_deref() {
+                Some(t) if !t.starts_with("..") => judge(u, t),
+                _ => {
+                    // Where it leads, relative to the root when it is inside it.
+                    let shown = d
+                        .target
                         .as_ref()
                         .and_then(|t| t.strip_prefix(&*u.root).ok())
                         .map(|r| {
@@ -141,100 +256,114 @@ impl Rule for DependencyGraph {
                         })
                         .filter(|r| !r.is_empty())
                         .unwrap_or(written);
-                match d.target_unit.as_deref() {
-                    Some(t) if !t.starts_with("..") => {
-                        edge(cx, u, &by_dir, t, &what, &path);
+                    Target::Missing { shown }
+                }
+            };
+            out.push(Edge {
+                from: u,
+                name: d.label.clone(),
+                what,
+                path,
+                target,
+            });
+        }
+        let paths = u
+            .dependencies_paths
+            .as_ref()
+            .and_then(|v| v.as_seq())
+            .unwrap_or(&[]);
+        for (i, p) in paths.iter().enumerate() {
+            let Some(s) = p.as_str() else { continue };
+            let rel = if std::path::Path::new(s).is_absolute() {
+                match std::path::Path::new(s).strip_prefix(&*u.root) {
+                    Ok(r) => r.to_str().and_then(|r| join(".", r)),
+                    Err(_) => None,
+                }
+            } else {
+                join(&u.dir, s)
+            };
+            // A path that leads to no unit is already reported by loading.
+            let Some(rel) = rel.filter(|r| by_dir.contains_key(r.as_str())) else {
+                continue;
+            };
+            out.push(Edge {
+                from: u,
+                name: format!("dependencies.paths[{i}]"),
+                what: format!("dependencies.paths entry {s}"),
+                path: format!("dependencies.paths[{i}]"),
+                target: judge(u, &rel),
+            });
+        }
+    }
+    out
+}
+
+impl Rule for DependencyGraph {
+    fn meta(&self) -> &'static crate::rule::Meta {
+        &Self::META
+    }
+
+    fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
+        for e in edges(units, cx.policy) {
+            let u = e.from;
+            match &e.target {
+                Target::Unknown { reason, failed } => {
+                    if !failed {
+                        cx.cannot_verify(
+                            u,
+                            &e.path,
+                            &format!("where dependency \"{}\" leads", e.name),
+                            reason,
+                        );
                     }
-                    _ => {
-                        let (label, related, _) = value_place(u, &path);
+                }
+                Target::Missing { shown } => {
+                    let (label, related, _) = value_place(u, &e.path);
+                    cx.report_for(
+                        u,
+                        label,
+                        format!(
+                            "{} of {} points to {shown}, which is not a unit of the tree",
+                            e.what, u.dir
+                        ),
+                    )
+                    .related(related)
+                    .help("point config_path at the directory of the unit this one depends on (one holding terragrunt.hcl)");
+                }
+                Target::Unit {
+                    dir,
+                    upward,
+                    cross_environment,
+                } => {
+                    if let Some(up) = upward {
+                        let (label, related, _) = value_place(u, &e.path);
                         cx.report_for(
                             u,
                             label,
                             format!(
-                                "{what} of {} points to {shown}, which is not a unit of the tree",
-                                u.dir
+                                "{} of {} (layer {}) points up to {dir} (layer {}): a unit depends only on its own or a lower layer",
+                                e.what, u.dir, up.from_layer, up.to_layer
                             ),
                         )
                         .related(related)
-                        .help("point config_path at the directory of the unit this one depends on (one holding terragrunt.hcl)");
+                        .help("move the shared resource to a lower layer, or invert the dependency");
                     }
-                }
-            }
-            let paths = u
-                .dependencies_paths
-                .as_ref()
-                .and_then(|v| v.as_seq())
-                .unwrap_or(&[]);
-            for (i, p) in paths.iter().enumerate() {
-                let Some(s) = p.as_str() else { continue };
-                let rel = if std::path::Path::new(s).is_absolute() {
-                    match std::path::Path::new(s).strip_prefix(&*u.root) {
-                        Ok(r) => r.to_str().and_then(|r| join(".", r)),
-                        Err(_) => None,
+                    if let Some(x) = cross_environment {
+                        let (label, related, _) = value_place(u, &e.path);
+                        cx.report_for(
+                            u,
+                            label,
+                            format!(
+                                "{} of {} (environment \"{}\") points to {dir}, of environment \"{}\"",
+                                e.what, u.dir, x.from, x.to
+                            ),
+                        )
+                        .related(related)
+                        .help("depend on the unit of the same environment; share values across environments through the policy or a read-only data source, not a dependency");
                     }
-                } else {
-                    join(&u.dir, s)
-                };
-                let Some(rel) = rel else { continue };
-                if by_dir.contains_key(rel.as_str()) {
-                    let what = format!("dependencies.paths entry {s}");
-                    edge(
-                        cx,
-                        u,
-                        &by_dir,
-                        &rel,
-                        &what,
-                        &format!("dependencies.paths[{i}]"),
-                    );
                 }
             }
         }
-    }
-}
-
-/// Checks one edge from `u` to the unit directory `to`, reported at `path` of `u`.
-fn edge(
-    cx: &mut Ctx<'_>,
-    u: &Unit,
-    by_dir: &HashMap<&str, &Unit>,
-    to: &str,
-    what: &str,
-    path: &str,
-) {
-    if let (Some((from_n, from_layer)), Some((to_n, to_layer))) = (layer(&u.dir), layer(to))
-        && to_n > from_n
-    {
-        let (label, related, _) = value_place(u, path);
-        cx.report_for(
-            u,
-            label,
-            format!(
-                "{what} of {} (layer {from_layer}) points up to {to} (layer {to_layer}): a unit depends only on its own or a lower layer",
-                u.dir
-            ),
-        )
-        .related(related)
-        .help("move the shared resource to a lower layer, or invert the dependency");
-    }
-    let Some(target) = by_dir.get(to) else { return };
-    if cx.environment_of(u).is_none() || cx.environment_of(target).is_none() {
-        return;
-    }
-    let (Some(from_env), Some(to_env)) = (&u.environment, &target.environment) else {
-        return;
-    };
-    if from_env.name != to_env.name {
-        let (label, related, _) = value_place(u, path);
-        cx.report_for(
-            u,
-            label,
-            format!(
-                "{what} of {} (environment \"{}\") points to {to}, of environment \"{}\"",
-                u.dir, from_env.name, to_env.name
-            ),
-        )
-        .related(related)
-        .help("depend on the unit of the same environment; share values across environments through the policy or a read-only data source, not a dependency");
     }
 }
 
