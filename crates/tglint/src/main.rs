@@ -2,6 +2,8 @@
 //! policy) and `render` (the static, side-effect-free view of resolved units).
 #![forbid(unsafe_code)]
 
+mod baseline;
+mod changed;
 mod check;
 mod report;
 

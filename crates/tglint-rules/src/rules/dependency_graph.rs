@@ -201,11 +201,12 @@ fn edge(
     what: &str,
     path: &str,
 ) {
+    let target = by_dir.get(to).copied();
     if let (Some((from_n, from_layer)), Some((to_n, to_layer))) = (layer(&u.dir), layer(to))
         && to_n > from_n
     {
         let (label, related, _) = value_place(u, path);
-        cx.report_for(
+        let f = cx.report_for(
             u,
             label,
             format!(
@@ -215,8 +216,11 @@ fn edge(
         )
         .related(related)
         .help("move the shared resource to a lower layer, or invert the dependency");
+        if let Some(t) = target {
+            f.involving(t);
+        }
     }
-    let Some(target) = by_dir.get(to) else { return };
+    let Some(target) = target else { return };
     if cx.environment_of(u).is_none() || cx.environment_of(target).is_none() {
         return;
     }
@@ -234,6 +238,7 @@ fn edge(
             ),
         )
         .related(related)
+        .involving(target)
         .help("depend on the unit of the same environment; share values across environments through the policy or a read-only data source, not a dependency");
     }
 }
