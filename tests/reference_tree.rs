@@ -6,31 +6,7 @@
 
 mod common;
 
-use common::{Tree, tglint};
-use std::path::Path;
-
-fn reference() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference-architecture")
-}
-
-/// A copy of the reference tree in a temporary directory.
-fn copy(name: &str) -> Tree {
-    let t = Tree::new(name);
-    let src = reference();
-    let mut stack = vec![src.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(&src).unwrap().to_str().unwrap().to_string();
-                t.file(&rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    t
-}
+use common::{reference_copy as copy, tglint};
 
 #[test]
 fn the_reference_tree_is_clean() {

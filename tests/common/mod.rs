@@ -57,6 +57,51 @@ impl Tree {
     }
 }
 
+/// `fixtures/reference-architecture/`, the clean tree in the reference layout.
+pub fn reference() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference-architecture")
+}
+
+/// A copy of the reference tree in a temporary directory (a work tree of its own).
+pub fn reference_copy(name: &str) -> Tree {
+    let t = Tree::new(name);
+    let src = reference();
+    let mut stack = vec![src.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list the reference tree") {
+            let p = e.expect("an entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(&src)
+                    .expect("inside")
+                    .to_str()
+                    .expect("UTF-8")
+                    .to_string();
+                t.file(&rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    t
+}
+
+impl Tree {
+    /// Replaces the first `from` in the file at `rel` with `to`; fails when `from` is not
+    /// there (so an edit meant to change something always does).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Tree {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).expect("read a file to edit");
+        assert!(text.contains(from), "`{from}` is not in {rel}:\n{text}");
+        std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).expect("read")
+    }
+}
+
 impl Drop for Tree {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);

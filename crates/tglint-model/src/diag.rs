@@ -135,10 +135,13 @@ pub enum Reserved {
     Unclassified,
     /// A suppression comment that is malformed, expired or unused.
     Suppression,
+    /// An entry of the `--baseline` file that no longer matches any finding (stale: the
+    /// finding was fixed, or its rule no longer runs), reported at the entry.
+    Baseline,
 }
 
 impl Reserved {
-    pub const ALL: [Reserved; 8] = [
+    pub const ALL: [Reserved; 9] = [
         Reserved::ParseError,
         Reserved::IncludeError,
         Reserved::EvalError,
@@ -147,6 +150,7 @@ impl Reserved {
         Reserved::Unsupported,
         Reserved::Unclassified,
         Reserved::Suppression,
+        Reserved::Baseline,
     ];
 
     pub const fn id(self) -> &'static str {
@@ -159,13 +163,14 @@ impl Reserved {
             Reserved::Unsupported => "unsupported",
             Reserved::Unclassified => "unclassified",
             Reserved::Suppression => "suppression",
+            Reserved::Baseline => "baseline",
         }
     }
 
     pub const fn default_severity(self) -> Severity {
         match self {
             Reserved::Deprecated | Reserved::Suppression => Severity::Warning,
-            Reserved::Unsupported | Reserved::Unclassified => Severity::Info,
+            Reserved::Unsupported | Reserved::Unclassified | Reserved::Baseline => Severity::Info,
             _ => Severity::Error,
         }
     }
@@ -178,6 +183,7 @@ impl Reserved {
                 | Reserved::Unsupported
                 | Reserved::Unclassified
                 | Reserved::Suppression
+                | Reserved::Baseline
         )
     }
 
@@ -198,6 +204,7 @@ pub mod ids {
     pub const UNSUPPORTED: Reserved = Reserved::Unsupported;
     pub const UNCLASSIFIED: Reserved = Reserved::Unclassified;
     pub const SUPPRESSION: Reserved = Reserved::Suppression;
+    pub const BASELINE: Reserved = Reserved::Baseline;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -33,6 +33,10 @@ pub struct Finding {
     /// `remote_state.config.encrypt`), when the rule named one. With the rule and the unit
     /// it makes the finding's fingerprint, which survives line shifts and value changes.
     pub subject: Option<String>,
+    /// Other units a tree rule's finding is about (the VPC it overlaps, the unit sharing
+    /// the state, the target of a dependency): in changed-files mode a finding is
+    /// reported when its unit or one of these was checked.
+    pub involves: Vec<String>,
 }
 
 impl Finding {
@@ -42,7 +46,21 @@ impl Finding {
             kind,
             unit,
             subject: None,
+            involves: Vec::new(),
         }
+    }
+
+    /// Names another unit the finding is about (see [`Finding::involves`]).
+    pub fn involving(&mut self, u: &Unit) -> &mut Finding {
+        self.involving_dir(&u.dir)
+    }
+
+    /// Names another unit the finding is about by its directory relative to the root.
+    pub fn involving_dir(&mut self, dir: &str) -> &mut Finding {
+        if !self.involves.iter().any(|d| d == dir) {
+            self.involves.push(dir.to_string());
+        }
+        self
     }
 
     /// Names the value the finding is about (see [`Finding::subject`]).

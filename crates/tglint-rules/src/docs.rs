@@ -107,12 +107,15 @@ pub fn reserved_summary(r: Reserved) -> &'static str {
         Reserved::Suppression => {
             "A `# tglint-ignore` comment that is malformed, has no reason, has expired or suppresses nothing."
         }
+        Reserved::Baseline => {
+            "An entry of the `--baseline` file that no longer matches any finding: the debt it recorded was paid."
+        }
     }
 }
 
-/// What `tglint explain` prints for a reserved id.
-pub fn reserved_body(r: Reserved) -> String {
-    let what_to_do = match r {
+/// What to do about a reserved id's diagnostic.
+pub fn reserved_what_to_do(r: Reserved) -> &'static str {
+    match r {
         Reserved::ParseError => {
             "Fix the file: the message names the line and column of the first syntax error (HCL's parser stops at the first)."
         }
@@ -137,7 +140,15 @@ pub fn reserved_body(r: Reserved) -> String {
         Reserved::Suppression => {
             "Write `# tglint-ignore: <id> -- <reason>` on the line above the flagged attribute or block; remove suppressions that cover nothing and renew or remove expired ones."
         }
-    };
+        Reserved::Baseline => {
+            "Refresh the baseline so it shrinks: `tglint check --baseline FILE --write-baseline FILE` rewrites FILE with the findings that remain (docs/baseline.md)."
+        }
+    }
+}
+
+/// What `tglint explain` prints for a reserved id.
+pub fn reserved_body(r: Reserved) -> String {
+    let what_to_do = reserved_what_to_do(r);
     format!(
         "# `{id}` (reserved)\n\n\
          | | |\n|---|---|\n| default level | {sev} |\n| configurable | {conf} |\n\n\

@@ -7,8 +7,10 @@ use crate::policy::{Policy, classify};
 use crate::rule::{Level, Rule, Scope};
 use crate::suppress::{self, Suppression};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use tglint_model::diag::{Diagnostic, Label, Reserved, Severity, ids};
+use tglint_model::hcl::FileId;
 use tglint_model::load::Tree;
 use tglint_model::unit::Unit;
 
@@ -23,6 +25,8 @@ pub struct RunOptions {
     pub environments: Option<BTreeSet<String>>,
     /// Today, `YYYY-MM-DD`, for `expires=` of suppressions.
     pub today: String,
+    /// Changed-files mode: check only these units of the loaded tree (`None`: all).
+    pub changed: Option<Changed>,
 }
 
 impl Default for RunOptions {
@@ -32,7 +36,36 @@ impl Default for RunOptions {
             only_rules: None,
             environments: None,
             today: today(),
+            changed: None,
         }
+    }
+}
+
+/// What a partial run checks (changed-files mode, `tglint check FILE…`): the whole tree
+/// is loaded and tree rules see all of it, but only these units are checked, and only
+/// findings that involve them are reported (docs/baseline.md).
+#[derive(Clone, Debug, Default)]
+pub struct Changed {
+    /// The units to check, by directory relative to the root: the units the named files
+    /// affect, and the units under the named directories.
+    pub units: BTreeSet<String>,
+    /// The files named (absolute, cleaned). A problem that belongs to no unit (a parse
+    /// error of a file nothing reads) is reported when it is in one of them, and a tree
+    /// rule's finding with a label in one of them involves the change.
+    pub files: BTreeSet<PathBuf>,
+    /// The directories named (absolute, cleaned): problems of files under them are
+    /// reported, as a run over the directory would.
+    pub dirs: Vec<PathBuf>,
+}
+
+impl Changed {
+    /// Whether a problem that belongs to no unit, found in `path`, is reported: the file
+    /// was named, lies under a named directory, or was read by a checked unit
+    /// (`read_by_checked`).
+    pub fn covers_file(&self, path: &Path, read_by_checked: bool) -> bool {
+        read_by_checked
+            || self.files.contains(path)
+            || self.dirs.iter().any(|d| path.starts_with(d))
     }
 }
 
@@ -57,9 +90,10 @@ pub struct Reported {
     /// A "cannot verify" finding (its deciding value is unknown), whatever its severity.
     pub cannot_verify: bool,
     /// Stable across line shifts, reordered blocks and changed values: the rule, the unit
-    /// and the subject (else the message; else, for a finding about no unit, the file
-    /// too), and which of several equal findings it is. 16 hex digits. Baselines, SARIF's
-    /// `partialFingerprints` and GitLab's `fingerprint` use it.
+    /// and the subject (else the message with its numbers blanked — line numbers, counts,
+    /// addresses; for a finding about no unit, the file too), and which of several equal
+    /// findings it is. 16 hex digits. Baselines, SARIF's `partialFingerprints` and
+    /// GitLab's `fingerprint` use it.
     pub fingerprint: String,
 }
 
@@ -69,6 +103,8 @@ pub struct Outcome {
     pub reported: Vec<Reported>,
     /// Units checked.
     pub units: usize,
+    /// Findings a `--baseline` covered (set by the CLI's baseline step).
+    pub baselined: usize,
     /// Files read.
     pub files: usize,
     /// Findings a suppression covered.
@@ -153,11 +189,22 @@ pub fn run(
 ) -> Outcome {
     let (mut findings, mut errors) = classify_units(&mut tree.units, policy);
     errors.extend(extra);
-    let units: Vec<&Unit> = tree
+    // What tree rules see: every unit of the run. What is checked: in changed-files mode,
+    // only the units of the scope.
+    let all: Vec<&Unit> = tree
         .units
         .iter()
         .filter(|u| !policy.excluded(&u.dir))
         .filter(|u| selected_env(u, opts))
+        .collect();
+    let units: Vec<&Unit> = all
+        .iter()
+        .copied()
+        .filter(|u| {
+            opts.changed
+                .as_ref()
+                .is_none_or(|c| c.units.contains(&u.dir))
+        })
         .collect();
     let wanted = |id: &str| opts.only_rules.as_ref().is_none_or(|s| s.contains(id));
     let active: Vec<(&dyn Rule, Level)> = rules
@@ -191,14 +238,23 @@ pub fn run(
         findings.extend(f);
         errors.extend(e);
     }
-    // Tree rules, on the sorted units.
+    let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
+    // Tree rules, on the sorted units; in changed-files mode they report what involves a
+    // checked unit.
+    let mut tree_findings = Vec::new();
     for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Tree) {
         let mut cx = Ctx::new(r.meta(), policy, None);
-        r.check_tree(&units, &mut cx);
-        findings.extend(cx.into_findings());
+        r.check_tree(&all, &mut cx);
+        tree_findings.extend(cx.into_findings());
+    }
+    let partial = opts
+        .changed
+        .as_ref()
+        .map(|c| Partial::new(tree, c, &checked));
+    if let Some(p) = &partial {
+        tree_findings.retain(|f| p.involves(tree, f));
     }
     // What loading found, for the units checked and the tree.
-    let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
     for u in &units {
         for d in &u.diagnostics {
             findings.push(Finding::new(
@@ -208,10 +264,19 @@ pub fn run(
             ));
         }
     }
-    for d in tree.diagnostics.iter().chain(&errors) {
+    findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
+    findings.extend(tree_findings);
+    for d in &tree.diagnostics {
+        if partial
+            .as_ref()
+            .is_none_or(|p| p.covers(tree, d.primary.file))
+        {
+            findings.push(Finding::new(d.clone(), Kind::Violation, None));
+        }
+    }
+    for d in &errors {
         findings.push(Finding::new(d.clone(), Kind::Violation, None));
     }
-    findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
     // With --rule, only those rules — and what makes a run meaningless (broken files,
     // policy errors) — are reported.
     if let Some(only) = &opts.only_rules {
@@ -276,8 +341,8 @@ pub fn run(
     }
 
     // Suppressions.
-    let (reported, suppressed) = apply_suppressions(tree, reported, &opts.today);
-    let mut reported = reported;
+    let (mut reported, suppressed) =
+        apply_suppressions(tree, reported, &opts.today, partial.as_ref());
     sort(tree, &mut reported);
     fingerprint(tree, &mut reported);
     let mut rules_run: Vec<String> = active
@@ -291,7 +356,8 @@ pub fn run(
         reported,
         units: units.len(),
         rules_run,
-        units_checked: units.iter().map(|u| u.dir.clone()).collect(),
+        units_checked: checked.iter().map(|d| d.to_string()).collect(),
+        baselined: 0,
         // Files of the tree that were read (not the probes that found nothing, nor the
         // embedded policy).
         files: tree
@@ -301,6 +367,72 @@ pub fn run(
             .filter(|f| f.text_if_read().is_some() && !f.path.starts_with("/<embedded>"))
             .count(),
         suppressed,
+    }
+}
+
+/// What a changed-files run needs to decide what it reports.
+struct Partial<'a> {
+    changed: &'a Changed,
+    /// The unit file of every loaded unit, to its directory.
+    unit_files: HashMap<FileId, &'a str>,
+    checked: &'a BTreeSet<&'a str>,
+    /// Files read by a checked unit.
+    read_by_checked: BTreeSet<FileId>,
+    /// Files read by a unit loaded but not checked (a suppression in one may be used by
+    /// that unit, so it is not called unused).
+    read_by_unchecked: BTreeSet<FileId>,
+}
+
+impl<'a> Partial<'a> {
+    fn new(tree: &'a Tree, changed: &'a Changed, checked: &'a BTreeSet<&'a str>) -> Partial<'a> {
+        let mut read_by_checked = BTreeSet::new();
+        let mut read_by_unchecked = BTreeSet::new();
+        for u in &tree.units {
+            let set = if checked.contains(u.dir.as_str()) {
+                &mut read_by_checked
+            } else {
+                &mut read_by_unchecked
+            };
+            set.extend(u.file);
+            set.extend(u.reads.iter().map(|r| r.target_file));
+        }
+        Partial {
+            changed,
+            unit_files: tree
+                .units
+                .iter()
+                .filter_map(|u| u.file.map(|f| (f, u.dir.as_str())))
+                .collect(),
+            checked,
+            read_by_checked,
+            read_by_unchecked,
+        }
+    }
+
+    /// Whether a tree rule's finding involves the change: it is about a checked unit, or
+    /// names one as the other party, or one of its labels points into a checked unit's
+    /// `terragrunt.hcl` or into a file named on the command line.
+    fn involves(&self, tree: &Tree, f: &Finding) -> bool {
+        let checked = |u: &str| self.checked.contains(u);
+        if f.unit.as_deref().is_some_and(checked) || f.involves.iter().any(|u| checked(u)) {
+            return true;
+        }
+        let d = &f.diagnostic;
+        std::iter::once(&d.primary).chain(&d.related).any(|l| {
+            self.unit_files.get(&l.file).is_some_and(|u| checked(u))
+                || tree
+                    .cache
+                    .get(l.file)
+                    .is_some_and(|file| self.changed.files.contains(&file.path))
+        })
+    }
+
+    /// Whether a problem of no unit, in `file`, is reported ([`Changed::covers_file`]).
+    fn covers(&self, tree: &Tree, file: FileId) -> bool {
+        tree.cache.get(file).is_some_and(|f| {
+            self.changed
+                .covers_file(&f.path, self.read_by_checked.contains(&file))
+        })
     }
 }
 
@@ -323,11 +455,14 @@ fn selected_env(u: &Unit, opts: &RunOptions) -> bool {
 
 /// Drops the findings a suppression covers; reports malformed, expired and unused
 /// suppressions. Loading problems (`parse-error`, …) and policy errors are never
-/// suppressed.
+/// suppressed. In changed-files mode (`partial`), problems of suppressions are reported
+/// only in the files the run covers, and a suppression in a file that a unit left
+/// unchecked read is not called unused (that unit may use it).
 fn apply_suppressions(
     tree: &Tree,
     reported: Vec<(Reported, Kind)>,
     today: &str,
+    partial: Option<&Partial<'_>>,
 ) -> (Vec<Reported>, usize) {
     // The suppressions of every file the run read (so an unused one is found too).
     let mut sups: Vec<Suppression> = Vec::new();
@@ -375,9 +510,12 @@ fn apply_suppressions(
     for (i, s) in sups.iter().enumerate() {
         if s.expired(today) {
             problems.push(suppress::expired(s));
-        } else if !used[i] {
+        } else if !used[i] && partial.is_none_or(|p| !p.read_by_unchecked.contains(&s.file)) {
             problems.push(suppress::unused(s));
         }
+    }
+    if let Some(p) = partial {
+        problems.retain(|d| p.covers(tree, d.primary.file));
     }
     out.extend(problems.into_iter().map(|d| Reported {
         diagnostic: d,
@@ -396,7 +534,10 @@ fn fingerprint(tree: &Tree, reported: &mut [Reported]) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for r in reported.iter_mut() {
         let d = &r.diagnostic;
-        let what = r.subject.clone().unwrap_or_else(|| d.message.clone());
+        let what = r
+            .subject
+            .clone()
+            .unwrap_or_else(|| without_numbers(&d.message));
         let mut key = format!("{}\0{}\0{what}", d.rule, r.unit.as_deref().unwrap_or("-"));
         if r.unit.is_none() {
             key.push('\0');
@@ -411,6 +552,25 @@ fn fingerprint(tree: &Tree, reported: &mut [Reported]) {
     }
 }
 
+/// `text` with every run of digits as one `0`: a message that names a line ("line 3 of
+/// its contents"), a count or an address keeps its fingerprint when they change.
+fn without_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_digits = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('0');
+            }
+            in_digits = true;
+        } else {
+            out.push(c);
+            in_digits = false;
+        }
+    }
+    out
+}
+
 /// FNV-1a, 64 bits: a hash that is the same on every machine and Rust version.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -422,7 +582,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Sorted by (file, line, column, rule, unit), duplicates dropped (DESIGN §6.1).
-fn sort(tree: &Tree, reported: &mut Vec<Reported>) {
+pub fn sort(tree: &Tree, reported: &mut Vec<Reported>) {
     reported.sort_by_cached_key(|r| {
         let d = &r.diagnostic;
         (
@@ -435,4 +595,18 @@ fn sort(tree: &Tree, reported: &mut Vec<Reported>) {
         )
     });
     reported.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_numbers;
+
+    #[test]
+    fn numbers_are_blanked_in_fingerprinted_messages() {
+        assert_eq!(
+            without_numbers("provider \"aws\" (line 14 of its contents) in 10.0.0.0/16"),
+            "provider \"aws\" (line 0 of its contents) in 0.0.0.0/0"
+        );
+        assert_eq!(without_numbers("no digits"), "no digits");
+    }
 }

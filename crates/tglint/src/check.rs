@@ -2,6 +2,7 @@
 
 use crate::report;
 use crate::{CommonArgs, EXIT_OK, EXIT_USAGE, absolute, confined, find_root, flush, options};
+use crate::{baseline, changed};
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,9 +20,21 @@ pub const EXIT_FINDINGS: u8 = 1;
 
 #[derive(Args, Debug, Default)]
 pub struct CheckArgs {
-    /// Directories whose units to check, or unit files (default: the current directory).
+    /// Directories whose units to check, or changed files: the units a file affects (its
+    /// own unit, the units that include or read it) are checked, against the whole tree
+    /// (default: the current directory; docs/baseline.md).
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
+
+    /// Report only the findings FILE does not record (written by --write-baseline); its
+    /// entries that match nothing are reported as stale (docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record this run's findings in FILE, for --baseline; the report and exit code stay
+    /// those of the run. With --baseline FILE on the same file: refresh it.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 
     /// How to report (default human; repeatable): human, json, sarif, github, junit,
     /// compact, checkstyle, gitlab or markdown (docs/formats.md). Each --format writes to
@@ -207,6 +220,8 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             .collect::<Result<_, _>>()?
     };
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
+    // A bad baseline is a usage error before anything is checked.
+    let baselines = Baselines::read(&args)?;
     // The policy first: its `defaults` block may set how the run goes.
     let cache = Arc::new(SourceCache::new(fs.clone(), &root, opts.allow_outside_root));
     let policy = match load_policy(&cache, &*fs, &root, &args)? {
@@ -221,18 +236,30 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     pool.install(|| {
         let mut timings = Timings::default();
         let started = Instant::now();
-        let selection = select(&fs, &root, &paths, &opts)?;
+        let mut selection = select(&fs, &root, &paths, &opts)?;
         timings.discover = started.elapsed();
-        let mut tree = load::load_units_in(cache, opts, &selection.units, selection.found);
+        let found = std::mem::take(&mut selection.found);
+        let mut tree = load::load_units_in(cache, opts, &selection.units, found);
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
         if let Some(target) = &args.explain_env {
             engine::classify_units(&mut tree.units, &policy);
             return explain_env(&tree, &root, &absolute(target)?);
         }
-        let run = run_options(&settings)?;
+        let mut run = run_options(&settings)?;
+        if selection.changed {
+            let policy_file = policy_path(&*fs, &root, &args)?;
+            run.changed = Some(changed::scope(
+                &tree,
+                &selection.files,
+                &selection.dirs,
+                policy_file.as_deref(),
+                |p| fs.kind(p).is_some(),
+            )?);
+        }
         let started = Instant::now();
-        let outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+        let mut outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+        baselines.apply(&tree, &mut outcome, &run, &selection, &policy)?;
         timings.rules = started.elapsed();
         check_envs(&settings.envs, &policy, &tree)?;
         let human_on_stdout = targets
@@ -352,14 +379,98 @@ impl Timings {
     }
 }
 
+/// `--baseline` and `--write-baseline`, read before the run.
+struct Baselines {
+    /// `--baseline`.
+    compare: Option<baseline::Baseline>,
+    /// `--write-baseline`: as written, absolute, and the file already there (when it is
+    /// not the `--baseline` file, which is `compare`).
+    write: Option<(String, PathBuf, Option<baseline::Baseline>)>,
+}
+
+impl Baselines {
+    fn read(args: &CheckArgs) -> Result<Baselines, String> {
+        let compare = match &args.baseline {
+            Some(p) => Some(baseline::read(
+                "--baseline",
+                &p.display().to_string(),
+                &absolute(p)?,
+            )?),
+            None => None,
+        };
+        let write = match &args.write_baseline {
+            Some(p) => {
+                let shown = p.display().to_string();
+                let abs = absolute(p)?;
+                let same = compare.as_ref().is_some_and(|b| b.path == abs);
+                // A file already there is read, so a narrower run keeps the entries it
+                // could not have produced, and a file that is not a baseline is never
+                // overwritten.
+                let existing = if !same && std::fs::symlink_metadata(&abs).is_ok() {
+                    Some(baseline::read("--write-baseline", &shown, &abs)?)
+                } else {
+                    None
+                };
+                Some((shown, abs, existing))
+            }
+            None => None,
+        };
+        Ok(Baselines { compare, write })
+    }
+
+    /// Writes the baseline, then drops the findings `--baseline` records and reports its
+    /// stale entries.
+    fn apply(
+        &self,
+        tree: &load::Tree,
+        outcome: &mut engine::Outcome,
+        run: &RunOptions,
+        selection: &Selection,
+        policy: &policy::Policy,
+    ) -> Result<(), String> {
+        if self.compare.is_none() && self.write.is_none() {
+            return Ok(());
+        }
+        let coverage = engine::Changed {
+            units: Default::default(),
+            files: selection.files.iter().cloned().collect(),
+            dirs: selection.dirs.clone(),
+        };
+        let scope = baseline::Scope::new(tree, outcome, run, &coverage);
+        if let Some((shown, path, existing)) = &self.write {
+            let old = existing.as_ref().or(self.compare.as_ref());
+            let entries = baseline::to_write(tree, &outcome.reported, old, &scope);
+            baseline::write(shown, path, &baseline::render(&entries))?;
+            eprintln!(
+                "tglint: recorded {} finding{} in {shown}",
+                entries.len(),
+                if entries.len() == 1 { "" } else { "s" }
+            );
+        }
+        if let Some(b) = &self.compare {
+            let level = policy.reserved_level("baseline").unwrap_or(Level::Info);
+            baseline::apply(tree, outcome, b, &scope, level);
+        }
+        Ok(())
+    }
+}
+
 /// The units a run checks, and what discovery found on the way.
 pub(crate) struct Selection {
     /// Every unit file to load, sorted.
     pub(crate) units: Vec<PathBuf>,
     pub(crate) found: Discovered,
+    /// Changed-files mode: a file was named, so the whole tree is loaded and the units
+    /// the files affect are checked (with those under `dirs`).
+    pub(crate) changed: bool,
+    /// The files named (absolute).
+    pub(crate) files: Vec<PathBuf>,
+    /// The directories named (absolute).
+    pub(crate) dirs: Vec<PathBuf>,
 }
 
-/// The units under `paths`: the units of a directory, or a unit's own `terragrunt.hcl`.
+/// The units under `paths`: the units of each directory; when a file is named
+/// (changed-files mode), every unit of the tree, to check those the files affect.
 pub(crate) fn select(
     fs: &Arc<dyn Fs>,
     root: &Path,
@@ -369,8 +480,8 @@ pub(crate) fn select(
     let walk = WalkOptions {
         follow_links: opts.follow_links,
     };
-    let mut unit_files = Vec::new();
-    let mut found = Discovered::default();
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
     for p in paths {
         if !p.starts_with(root) {
             return Err(format!(
@@ -381,31 +492,46 @@ pub(crate) fn select(
         }
         confined(fs, root, p, opts)?;
         match fs.kind(p) {
-            Some(Kind::Dir) => {
-                let d = load::discover_in(&**fs, root, p, walk);
-                unit_files.extend(d.units.iter().cloned());
-                found.hcl_files.extend(d.hcl_files);
-                found.unsupported.extend(d.unsupported);
-                found.problems.extend(d.problems);
-            }
-            Some(_) if p.file_name().is_some_and(|n| n == "terragrunt.hcl") => {
-                unit_files.push(p.clone());
-            }
-            Some(_) => {
-                return Err(format!(
-                    "{} is not a directory or a unit's terragrunt.hcl (checking the units a changed file affects is not built yet)",
-                    p.display()
-                ));
-            }
-            None => return Err(format!("{} does not exist", p.display())),
+            Some(Kind::Dir) => dirs.push(p.clone()),
+            // A file, or one that does not exist (a deleted file: `changed::scope` decides).
+            _ => files.push(p.clone()),
+        }
+    }
+    let mut unit_files = Vec::new();
+    let mut found = Discovered::default();
+    let changed = !files.is_empty();
+    let walked = if changed {
+        vec![root.to_path_buf()]
+    } else {
+        dirs.clone()
+    };
+    for d in &walked {
+        let d = load::discover_in(&**fs, root, d, walk);
+        unit_files.extend(d.units.iter().cloned());
+        found.hcl_files.extend(d.hcl_files);
+        found.unsupported.extend(d.unsupported);
+        found.problems.extend(d.problems);
+    }
+    // A named file discovery skips (in an ignored directory) is still loaded: a unit
+    // file as a unit, any other .hcl file parsed for its errors.
+    for f in files.iter().filter(|f| fs.kind(f).is_some()) {
+        if f.file_name().is_some_and(|n| n == "terragrunt.hcl") {
+            unit_files.push(f.clone());
+        } else if f.extension().is_some_and(|e| e == "hcl") {
+            found.hcl_files.push(f.clone());
         }
     }
     unit_files.sort();
     unit_files.dedup();
+    found.hcl_files.sort();
+    found.hcl_files.dedup();
     found.units = unit_files.clone();
     Ok(Selection {
         units: unit_files,
         found,
+        changed,
+        files,
+        dirs,
     })
 }
 
@@ -417,13 +543,7 @@ pub(crate) fn load_policy(
     root: &Path,
     args: &CheckArgs,
 ) -> Result<Result<policy::Policy, u8>, String> {
-    let user_path = match &args.config {
-        Some(c) => Some(absolute(c)?),
-        None => {
-            let p = root.join(".tglint.hcl");
-            (fs.kind(&p) == Some(Kind::File)).then_some(p)
-        }
-    };
+    let user_path = policy_path(fs, root, args)?;
     let user_text = match &user_path {
         Some(p) => Some(read_policy(fs, p, root, args.config.is_some())?),
         None => None,
@@ -441,6 +561,17 @@ pub(crate) fn load_policy(
         return Ok(Err(EXIT_USAGE));
     }
     Ok(Ok(policy))
+}
+
+/// The user's policy file: `--config`, else the root's `.tglint.hcl` when there is one.
+fn policy_path(fs: &dyn Fs, root: &Path, args: &CheckArgs) -> Result<Option<PathBuf>, String> {
+    Ok(match &args.config {
+        Some(c) => Some(absolute(c)?),
+        None => {
+            let p = root.join(".tglint.hcl");
+            (fs.kind(&p) == Some(Kind::File)).then_some(p)
+        }
+    })
 }
 
 /// What the engine runs: `--unknown`, `--rule`, `--env`.

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tglint_model::fs::{DiskFs, Fs};
+use tglint_model::fs::{DiskFs, Fs, Kind};
 use tglint_model::load;
 use tglint_model::unit::Unit;
 use tglint_rules::engine;
@@ -52,7 +52,27 @@ pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
             .collect::<Result<_, _>>()?
     };
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
-    let selection = check::select(&fs, &root, &paths, &opts)?;
+    for p in &paths {
+        match fs.kind(p) {
+            None => return Err(format!("{} does not exist", p.display())),
+            Some(Kind::Dir) => {}
+            Some(_) if p.file_name().is_some_and(|n| n == "terragrunt.hcl") => {}
+            Some(_) => {
+                return Err(format!(
+                    "{} is not a directory or a unit's terragrunt.hcl; graph draws units",
+                    p.display()
+                ));
+            }
+        }
+    }
+    let mut selection = check::select(&fs, &root, &paths, &opts)?;
+    // A named unit file draws that unit (select loads the whole tree for changed files).
+    if selection.changed {
+        let (files, dirs) = (&selection.files, &selection.dirs);
+        let keep = |u: &PathBuf| files.contains(u) || dirs.iter().any(|d| u.starts_with(d));
+        selection.units.retain(keep);
+        selection.found.units.retain(keep);
+    }
     let mut tree = load::load_units(fs.clone(), &root, opts, &selection.units, selection.found);
     // Only the policy file of check's arguments matters to load_policy.
     let mut policy_args = CheckArgs::default();

@@ -3,6 +3,8 @@
 //! commands around them: `rules`, `explain`, `graph` and `init`.
 #![forbid(unsafe_code)]
 
+mod baseline;
+mod changed;
 mod check;
 mod explain;
 mod graph;

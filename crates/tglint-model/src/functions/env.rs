@@ -2,6 +2,7 @@
 //! known from tglint's options, or unknown with the reason; nothing is ever run.
 
 use super::{outside_root, ps, resolve, strings, tg, wrong_params};
+use crate::terragrunt::Via;
 use tglint_hcl::go;
 use tglint_hcl::{CallCtx, Data, FnError, FnResult, Value};
 
@@ -171,6 +172,8 @@ pub(super) fn sops_decrypt_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
         return Err(wrong_params("sops_decrypt_file", "1", params.len()));
     };
     let path = resolve(ctx.terragrunt_dir(), file);
+    // Never decrypted, but whether it exists decides the result.
+    ctx.read(cx.span, &path, Via::Probe);
     match ctx.shared.cache.kind(&path) {
         Err(_) => return Ok(outside_root(ctx, cx, &path)),
         Ok(Some(_)) => {}

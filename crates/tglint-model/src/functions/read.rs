@@ -202,11 +202,14 @@ fn escape_interpolation(s: &str) -> String {
 // ---------------------------------------------------------------------------------------
 
 pub(super) fn mark_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
-    tg(cx)?;
     let params = strings(&args)?;
     let [path] = params.as_slice() else {
         return Err(wrong_params("mark_as_read", "1", params.len()));
     };
+    // What the function is for: the unit counts as reading the file (Terragrunt's
+    // `--queue-include-units-reading`; tglint's changed-files mode).
+    let ctx = tg(cx)?;
+    ctx.read(cx.span, &resolve(ctx.terragrunt_dir(), path), Via::Probe);
     Ok(match args.into_iter().next() {
         Some(v) if v.as_str().is_some() => v,
         _ => Value::string(path.clone()),
@@ -288,6 +291,7 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     let cache = &ctx.shared.cache;
     if all_literal {
         let p = PathBuf::from(&pattern);
+        ctx.read(cx.span, &p, Via::Probe);
         return Ok(Value::list(match cache.kind(&p) {
             Ok(Some(Kind::File)) => vec![Value::string(pattern)],
             Ok(_) => Vec::new(),
@@ -316,6 +320,8 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     let mut seen = 0usize;
     let mut stack: Vec<(PathBuf, usize)> = vec![(start, 0)];
     while let Some((dir, depth)) = stack.pop() {
+        // A file added to a directory the glob looked into changes the result.
+        ctx.read(cx.span, &dir, Via::Probe);
         let entries = match cache.list(&dir) {
             Ok(e) => e,
             Err(ReadError::Refused(_)) => return Ok(outside_root(ctx, cx, &dir)),
@@ -352,6 +358,9 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     }
     found.sort();
     found.dedup();
+    for f in &found {
+        ctx.read(cx.span, Path::new(f), Via::Probe);
+    }
     Ok(Value::list(found.into_iter().map(Value::string).collect()))
 }
 

@@ -173,7 +173,7 @@ impl Policy {
     }
 
     /// The level of a reserved id the policy may configure (`deprecated`, `unsupported`,
-    /// `unclassified`, `suppression`), if it configures it.
+    /// `unclassified`, `suppression`, `baseline`), if it configures it.
     pub fn reserved_level(&self, id: &str) -> Option<Level> {
         let c = self.rules.get(id)?;
         if c.enabled == Some(false) {
@@ -262,8 +262,13 @@ pub fn load(sources: &[Source<'_>], rules: &[&dyn Rule]) -> (Policy, Vec<Diagnos
 }
 
 /// The reserved ids the policy may configure with a `rule` block.
-pub const CONFIGURABLE_RESERVED: &[&str] =
-    &["deprecated", "unsupported", "unclassified", "suppression"];
+pub const CONFIGURABLE_RESERVED: &[&str] = &[
+    "deprecated",
+    "unsupported",
+    "unclassified",
+    "suppression",
+    "baseline",
+];
 
 const TOP_BLOCKS: &[&str] = &[
     "environment",

@@ -241,7 +241,7 @@ impl Rule for BackupRetention {
         if set {
             cx.report_value(u, path, what).help(help);
         } else {
-            cx.report_missing(u, what).help(help);
+            cx.report_missing(u, what).subject(path).help(help);
         }
     }
 }

@@ -144,6 +144,7 @@ fn collect<'u>(cx: &mut Ctx<'_>, u: &'u Unit, out: &mut Vec<Block<'u>>) {
             set: false,
         } => {
             cx.report_missing(u, format!("{what}: {message}"))
+                .subject("inputs.cidr")
                 .help(help);
         }
     }
@@ -250,5 +251,6 @@ fn report(cx: &mut Ctx<'_>, later: &Block<'_>, earlier: &Block<'_>) {
     };
     cx.report_for(later.unit, primary, with_mock(message, mock))
         .related(related)
+        .involving(earlier.unit)
         .help(help);
 }

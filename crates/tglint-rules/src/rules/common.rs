@@ -101,6 +101,7 @@ pub fn require_bool(
                 u,
                 format!("{what}: {name} is not set; the module default is {d}"),
             )
+            .subject(&path)
             .help(help);
         }
         Input::NoDefault(why) => {

@@ -292,7 +292,10 @@ impl Rule for ContainerInsights {
             match v {
                 Verdict::Pass => {}
                 Verdict::Fail(rel, msg) if rel.is_empty() || !present(u, &full(&rel)) => {
-                    cx.report_missing(u, msg).help(help.clone());
+                    let f = cx.report_missing(u, msg).help(help.clone());
+                    if !rel.is_empty() {
+                        f.subject(full(&rel));
+                    }
                 }
                 Verdict::Fail(rel, msg) => {
                     cx.report_value(u, &full(&rel), msg).help(help.clone());

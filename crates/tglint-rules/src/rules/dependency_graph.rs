@@ -346,6 +346,7 @@ impl Rule for DependencyGraph {
                             ),
                         )
                         .related(related)
+                        .involving_dir(dir)
                         .help("move the shared resource to a lower layer, or invert the dependency");
                     }
                     if let Some(x) = cross_environment {
@@ -359,6 +360,7 @@ impl Rule for DependencyGraph {
                             ),
                         )
                         .related(related)
+                        .involving_dir(dir)
                         .help("depend on the unit of the same environment; share values across environments through the policy or a read-only data source, not a dependency");
                     }
                 }

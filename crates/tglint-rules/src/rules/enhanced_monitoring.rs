@@ -107,7 +107,7 @@ impl Rule for EnhancedMonitoring {
                         format!(
                             "{kind} RDS instance: monitoring_interval is not set; the module default is 0, which turns enhanced monitoring off"
                         ),
-                    )
+                    ).subject(path)
                     .help("set monitoring_interval = 60 (or 1, 5, 10, 15, 30) and create_monitoring_role = true");
                 }
                 return;

@@ -139,7 +139,7 @@ impl Rule for FlowLogs {
                 cx.report_value(u, "inputs.flow_log_destination_type", message)
                     .help(help);
             } else {
-                cx.report_missing(u, format!("{message} (flow_log_destination_type is not set; the module default is {CLOUDWATCH})"))
+                cx.report_missing(u, format!("{message} (flow_log_destination_type is not set; the module default is {CLOUDWATCH})")).subject("inputs.flow_log_destination_type")
                     .help(help);
             }
         }
@@ -222,7 +222,7 @@ fn destination(
                 cx.report_missing(
                     u,
                     format!("{missing}: neither {switch} nor {arn_input} is set (module defaults false and \"\")"),
-                )
+                ).subject(format!("inputs.{switch}"))
                 .help(help);
             }
             None
@@ -247,6 +247,7 @@ fn arn(cx: &mut Ctx<'_>, u: &Unit, arn_input: &str, missing: &str, help: &str) {
                 u,
                 format!("{missing}: {arn_input} is not set (module default \"\")"),
             )
+            .subject(&path)
             .help(help);
         }
     }

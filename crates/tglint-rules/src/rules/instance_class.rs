@@ -220,7 +220,7 @@ fn rds_class(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, kind: &str) {
             cx.report_missing(
                 u,
                 format!("{kind} RDS instance: instance_class is not set; the module default is null, which RDS rejects ({kind} uses {describe})"),
-            )
+            ).subject(path)
             .help(help);
         }
         Input::Unknown(reason) => {
@@ -276,7 +276,7 @@ fn rds_storage(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, kind: &str) {
                     "{kind} RDS instance: allocated_storage is not set; the module default is null, which RDS rejects ({kind} needs at least {} GB)",
                     num(floor)
                 ),
-            )
+            ).subject(path)
             .help(help);
         }
         Input::Unknown(reason) => {
@@ -412,7 +412,7 @@ fn asg_types(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, kind: &str) {
             cx.report_missing(
                 u,
                 format!("{kind} ECS host autoscaling group: instance_type is not set; the module default is null ({kind} uses {describe})"),
-            )
+            ).subject(path)
             .help(help);
         }
         Input::Unknown(reason) => {
@@ -474,7 +474,7 @@ fn asg_counts(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, kind: &str) {
                 cx.report_missing(
                     u,
                     format!("{what}: min_size is not set; the module default is null, which the autoscaling group rejects ({kind} needs at least {})", num(floor)),
-                )
+                ).subject("inputs.min_size")
                 .help(format!("set min_size to at least {}", num(floor)));
             }
             _ => {}
@@ -498,7 +498,7 @@ fn asg_counts(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, kind: &str) {
                 cx.report_missing(
                     u,
                     format!("{what}: max_size is not set; the module default is null, which the autoscaling group rejects ({kind} allows at most {})", num(ceiling)),
-                )
+                ).subject("inputs.max_size")
                 .help(format!("set max_size to at most {}", num(ceiling)));
             }
             _ => {}

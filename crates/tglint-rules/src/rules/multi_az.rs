@@ -216,6 +216,7 @@ fn azs(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, what: &str) -> Option<usize> 
                     "{what}: azs is not set; the module default is [] (no AZs), and it needs {want}"
                 ),
             )
+            .subject(path)
             .help(help);
             return None;
         }
@@ -428,7 +429,7 @@ fn nat(u: &Unit, cx: &mut Ctx<'_>, what: &str, azs: Option<usize>) {
     if present(u, &full(per_az)) {
         cx.report_value(u, &full(per_az), msg).help(help);
     } else {
-        cx.report_missing(u, msg).help(help);
+        cx.report_missing(u, msg).subject(full(per_az)).help(help);
     }
 }
 
@@ -538,7 +539,7 @@ fn service(u: &Unit, cx: &mut Ctx<'_>, base: &str, what: &str) {
                 u,
                 base,
                 format!("{what} runs on EC2 but ordered_placement_strategy is not set (the module default is none), so its tasks are not spread across AZs"),
-            )
+            ).subject(full(&ops_rel))
             .help(help);
         }
         Members::Unknown(reason) => {
@@ -612,7 +613,7 @@ fn hosts(u: &Unit, cx: &mut Ctx<'_>, opts: &Options, what: &str) {
             cx.report_missing(
                 u,
                 format!("{what}: min_size is not set; the module default is null, and it needs at least {} hosts, one per AZ", num(want)),
-            )
+            ).subject("inputs.min_size")
             .help(help);
         }
         Input::Unknown(reason) => {

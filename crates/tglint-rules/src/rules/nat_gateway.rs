@@ -179,7 +179,9 @@ impl Rule for NatGateway {
         );
         if !present(u, &format!("inputs.{at}")) {
             message.push_str(&format!(" ({at} is not set; the module default is false)"));
-            cx.report_missing(u, message).help(want.help());
+            cx.report_missing(u, message)
+                .subject(format!("inputs.{at}"))
+                .help(want.help());
         } else {
             cx.report_value(u, &format!("inputs.{at}"), message)
                 .help(want.help());
@@ -285,7 +287,9 @@ fn per_subnet_for_per_az(cx: &mut Ctx<'_>, u: &Unit, what: &str) {
     if present(u, path) {
         cx.report_value(u, path, message).help(Mode::PerAz.help());
     } else {
-        cx.report_missing(u, message).help(Mode::PerAz.help());
+        cx.report_missing(u, message)
+            .subject(path)
+            .help(Mode::PerAz.help());
     }
 }
 

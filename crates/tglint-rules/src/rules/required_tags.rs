@@ -317,6 +317,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
                 ),
             )
             .related(related)
+            .subject(&path)
             .help("default_tags must be known at plan time (terraform-provider-aws#18311; #22301 and #30801 show \"inconsistent final plan\" errors), and a timestamp rewritten on every apply records no creation date (module-inputs.md §3.6): drop the tag, or set a literal date");
             continue;
         }
@@ -389,6 +390,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
                 format!("{name} lacks the recommended default tag {r}"),
             )
             .related(related)
+            .subject(&path)
             .help(help);
         }
     }

@@ -153,7 +153,7 @@ impl Rule for StateKeyUnique {
                     } else {
                         String::new()
                     };
-                    cx.report_for(
+                    let f = cx.report_for(
                         e.unit,
                         label,
                         format!(
@@ -170,6 +170,9 @@ impl Rule for StateKeyUnique {
                     )
                     .related(related)
                     .help("make the key unique per unit: key = \"${path_relative_to_include()}/terraform.tfstate\"");
+                    for o in &others {
+                        f.involving(o.unit);
+                    }
                 }
             }
         }

@@ -218,7 +218,7 @@ fn check_azs(cx: &mut Ctx<'_>, u: &Unit, o: &Options, what: &str) {
             cx.report_missing(
                 u,
                 format!("{what}: azs is not set; the module default is [], which spans no availability zone"),
-            )
+            ).subject("inputs.azs")
             .help(help);
         }
         List::Unknown(reason) => {
@@ -348,7 +348,7 @@ fn subnets(cx: &mut Ctx<'_>, u: &Unit, o: &Options, what: &str) -> Vec<Subnet> {
                     cx.report_missing(
                         u,
                         format!("{what}: {list} is not set; the module default is [], so the VPC has no {tier} subnets"),
-                    )
+                    ).subject(&path)
                     .help(help);
                 }
             }

@@ -78,7 +78,10 @@ pub fn summary(o: &Outcome) -> String {
     if o.suppressed > 0 {
         s.push_str(&format!("; {} suppressed", o.suppressed));
     }
-    if o.units == 0 {
+    if o.baselined > 0 {
+        s.push_str(&format!("; {} baselined", o.baselined));
+    }
+    if o.units == 0 && o.reported.is_empty() {
         s = "no units found: nothing to check".to_string();
     }
     s

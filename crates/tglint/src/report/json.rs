@@ -103,6 +103,7 @@ pub fn check(tree: &Tree, outcome: &tglint_rules::engine::Outcome) -> J {
     summary.insert("warnings".into(), J::from(outcome.count(Severity::Warning)));
     summary.insert("infos".into(), J::from(outcome.count(Severity::Info)));
     summary.insert("suppressed".into(), J::from(outcome.suppressed));
+    summary.insert("baselined".into(), J::from(outcome.baselined));
     let diagnostics: Vec<J> = outcome
         .reported
         .iter()

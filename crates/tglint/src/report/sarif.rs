@@ -71,7 +71,10 @@ fn descriptors(outcome: &Outcome) -> (Vec<J>, BTreeMap<String, usize>) {
         }));
     }
     for r in Reserved::ALL {
-        let (short, help) = reserved_text(r);
+        let (short, help) = (
+            tglint_rules::docs::reserved_summary(r),
+            tglint_rules::docs::reserved_what_to_do(r),
+        );
         rules.push(json!({
             "id": r.id(),
             "shortDescription": { "text": short },
@@ -150,44 +153,6 @@ pub fn level_name(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
-    }
-}
-
-/// What the reserved ids are about, and what to do.
-fn reserved_text(r: Reserved) -> (&'static str, &'static str) {
-    match r {
-        Reserved::ParseError => (
-            "A file that cannot be read or parsed, or a directory that cannot be listed.",
-            "Fix the syntax error at the line shown (or the file's permissions); the units that read the file are not checked until it parses.",
-        ),
-        Reserved::IncludeError => (
-            "An include that cannot be resolved: a missing file, a nested include, a bad merge strategy.",
-            "Make the include's path name an existing file inside the root, and use a merge strategy Terragrunt knows (no_merge, shallow, deep).",
-        ),
-        Reserved::EvalError => (
-            "An expression that cannot be evaluated: an unknown function, wrong types, cyclic locals, a spent evaluation budget.",
-            "Fix the expression at the line shown; Terragrunt would fail on it too.",
-        ),
-        Reserved::PolicyError => (
-            "The policy cannot be loaded, or one of its expressions fails.",
-            "Fix the policy file (.tglint.hcl or --config) at the line shown; docs/policy.md describes its blocks.",
-        ),
-        Reserved::Deprecated => (
-            "Something Terragrunt deprecates (a bare include, ...).",
-            "Move to the replacement the message names before Terragrunt removes the old form.",
-        ),
-        Reserved::Unsupported => (
-            "Something tglint does not evaluate, or refuses to read (a file outside the root, an HCL-JSON unit).",
-            "The values that depend on it are unknown; findings about them are cannot-verify.",
-        ),
-        Reserved::Unclassified => (
-            "A unit whose environment cannot be told; the rules that depend on it are skipped.",
-            "Set locals.environment, give the policy an environment block whose match covers the name, or a classify expression.",
-        ),
-        Reserved::Suppression => (
-            "A suppression comment that is malformed, expired or unused.",
-            "Write `# tglint-ignore: <rule> -- <reason>` on the line above the attribute or block; remove suppressions that no longer suppress anything.",
-        ),
     }
 }
 
