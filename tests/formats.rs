@@ -104,7 +104,10 @@ fn sarif_has_every_rule_and_each_result_points_at_its_rule_and_place() {
     }
     // The user's check reported, so it is a rule too.
     assert!(ids.contains(&"rds-storage-floor"));
-    assert_eq!(ids.len(), tglint_rules::RULES.len() + tglint_model::diag::Reserved::ALL.len() + 1);
+    assert_eq!(
+        ids.len(),
+        tglint_rules::RULES.len() + tglint_model::diag::Reserved::ALL.len() + 1
+    );
 
     let results = run["results"].as_array().unwrap();
     let json = findings();

@@ -633,9 +633,7 @@ fn emit(
     for t in targets {
         if let Some(file) = &t.file {
             let text = report::render(t.format, tree, view(t.format), settings(false))?;
-            std::fs::write(file, text).map_err(|e| {
-                format!("--output {}: cannot write the report: {e}", file.display())
-            })?;
+            write_report(file, &text)?;
         }
     }
     let text = match targets.iter().find(|t| t.file.is_none()) {
@@ -653,6 +651,17 @@ fn emit(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     Ok(crate::outcome(out.write_all(text.as_bytes()))? && flush(&mut out)?)
+}
+
+/// Writes a report to `--output FILE`, making the directories it lies in (CI jobs name
+/// `reports/tglint.sarif` before anything made `reports/`).
+fn write_report(file: &Path, text: &str) -> Result<(), String> {
+    let fail =
+        |e: std::io::Error| format!("--output {}: cannot write the report: {e}", file.display());
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    std::fs::write(file, text).map_err(fail)
 }
 
 /// The lowest severity that fails the run (`--fail-on`), `None` for `never`.
