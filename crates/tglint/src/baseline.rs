@@ -343,14 +343,15 @@ pub fn write(shown: &str, path: &Path, text: &str) -> Result<(), String> {
 
 /// Drops the findings the baseline records (counting them in `outcome.baselined`) and
 /// reports each entry in scope that matched nothing as a stale `baseline` diagnostic at
-/// the entry, at `level` (the policy's, default info).
+/// the entry, at `level` (the policy's, default info; `Off` when the run rewrites the
+/// file). Returns how many entries were stale.
 pub fn apply(
     tree: &Tree,
     outcome: &mut Outcome,
     baseline: &Baseline,
     scope: &Scope<'_>,
     level: Level,
-) {
+) -> usize {
     let recorded: BTreeSet<&str> = baseline
         .entries
         .iter()
@@ -367,8 +368,13 @@ pub fn apply(
         }
     });
     outcome.baselined = before - outcome.reported.len();
+    let stale = baseline
+        .entries
+        .iter()
+        .filter(|e| !matched.contains(&e.fingerprint) && scope.covers(e))
+        .count();
     let Some(severity) = level.severity() else {
-        return;
+        return stale;
     };
     let file = tree
         .cache
@@ -417,6 +423,7 @@ pub fn apply(
         });
     }
     engine::sort(tree, &mut outcome.reported);
+    stale
 }
 
 /// How reports name the baseline file: relative to the root when it is inside it, else

@@ -437,19 +437,38 @@ impl Baselines {
             dirs: selection.dirs.clone(),
         };
         let scope = baseline::Scope::new(tree, outcome, run, &coverage);
+        // `--baseline F --write-baseline F` refreshes F: its stale entries are dropped
+        // (and counted), not reported.
+        let refresh = match (&self.write, &self.compare) {
+            (Some((_, path, _)), Some(b)) => &b.path == path,
+            _ => false,
+        };
+        let mut written = None;
         if let Some((shown, path, existing)) = &self.write {
             let old = existing.as_ref().or(self.compare.as_ref());
             let entries = baseline::to_write(tree, &outcome.reported, old, &scope);
             baseline::write(shown, path, &baseline::render(&entries))?;
-            eprintln!(
-                "tglint: recorded {} finding{} in {shown}",
-                entries.len(),
-                if entries.len() == 1 { "" } else { "s" }
-            );
+            written = Some((shown, entries.len()));
         }
+        let mut stale = 0;
         if let Some(b) = &self.compare {
-            let level = policy.reserved_level("baseline").unwrap_or(Level::Info);
-            baseline::apply(tree, outcome, b, &scope, level);
+            let level = if refresh {
+                Level::Off
+            } else {
+                policy.reserved_level("baseline").unwrap_or(Level::Info)
+            };
+            stale = baseline::apply(tree, outcome, b, &scope, level);
+        }
+        if let Some((shown, n)) = written {
+            let dropped = match stale {
+                0 => String::new(),
+                1 => " (1 stale entry dropped)".to_string(),
+                n => format!(" ({n} stale entries dropped)"),
+            };
+            eprintln!(
+                "tglint: recorded {n} finding{} in {shown}{dropped}",
+                if n == 1 { "" } else { "s" }
+            );
         }
         Ok(())
     }
