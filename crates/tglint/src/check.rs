@@ -266,14 +266,23 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             .iter()
             .any(|t| t.file.is_none() && t.format == report::Format::Human);
         if outcome.units == 0 && outcome.reported.is_empty() && human_on_stdout {
-            let under: Vec<String> = paths
+            let named: Vec<String> = paths
                 .iter()
                 .map(|p| tglint_model::fs::relative(p, &root))
                 .collect();
-            println!(
-                "no Terragrunt units under {}: nothing to check (a unit is a directory holding terragrunt.hcl)",
-                under.join(", ")
-            );
+            if selection.changed {
+                println!(
+                    "{} affect{} no Terragrunt unit (no unit is, includes or reads {}): nothing to check",
+                    named.join(", "),
+                    if named.len() == 1 { "s" } else { "" },
+                    if named.len() == 1 { "it" } else { "them" }
+                );
+            } else {
+                println!(
+                    "no Terragrunt units under {}: nothing to check (a unit is a directory holding terragrunt.hcl)",
+                    named.join(", ")
+                );
+            }
             return Ok(EXIT_OK);
         }
         let started = Instant::now();
