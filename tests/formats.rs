@@ -443,7 +443,7 @@ fn several_format_output_pairs_in_one_run() {
             "--format",
             "junit",
             "--output",
-            "junit.xml",
+            "reports/junit.xml",
         ],
     );
     assert_eq!(r.code, Some(1), "{}", r.stderr);
@@ -453,7 +453,7 @@ fn several_format_output_pairs_in_one_run() {
         serde_json::from_str(&std::fs::read_to_string(dir.path("tglint.sarif")).unwrap()).unwrap();
     assert_eq!(sarif, json_report("sarif"));
     assert_eq!(
-        std::fs::read_to_string(dir.path("junit.xml")).unwrap(),
+        std::fs::read_to_string(dir.path("reports/junit.xml")).unwrap(),
         report("junit")
     );
 
@@ -490,15 +490,18 @@ fn several_format_output_pairs_in_one_run() {
 #[test]
 fn format_and_output_mistakes_are_usage_errors() {
     let dir = Tree::plain("formats-mistakes");
+    // A directory for the report cannot be made under a file (missing directories are
+    // made: the test of --output pairs writes into one).
+    dir.file("a-file", "");
     let cases: [(&[&str], &str); 5] = [
         (
             &[
                 "--format",
                 "sarif",
                 "--output",
-                "missing-dir/x/tglint.sarif",
+                "a-file/x/tglint.sarif",
             ],
-            "--output missing-dir/x/tglint.sarif: cannot write the report:",
+            "--output a-file/x/tglint.sarif: cannot write the report:",
         ),
         (
             &["--format", "json", "--format", "github"],
