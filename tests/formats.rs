@@ -495,12 +495,7 @@ fn format_and_output_mistakes_are_usage_errors() {
     dir.file("a-file", "");
     let cases: [(&[&str], &str); 5] = [
         (
-            &[
-                "--format",
-                "sarif",
-                "--output",
-                "a-file/x/tglint.sarif",
-            ],
+            &["--format", "sarif", "--output", "a-file/x/tglint.sarif"],
             "--output a-file/x/tglint.sarif: cannot write the report:",
         ),
         (
