@@ -211,14 +211,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     let targets = targets(&args)?;
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![absolute(Path::new("."))?]
-    } else {
-        args.paths
-            .iter()
-            .map(|p| absolute(p))
-            .collect::<Result<_, _>>()?
-    };
+    let paths = crate::paths_or_cwd(&args.paths)?;
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
     // A bad baseline is a usage error before anything is checked.
     let baselines = Baselines::read(&args)?;

@@ -1,9 +1,7 @@
 //! `tglint explain <id>`: a rule's documentation, exactly the body of its page under
 //! `docs/rules/` (both come from `tglint_rules::docs`), or a reserved id's short page.
 
-use crate::{EXIT_OK, flush};
 use clap::Args;
-use std::io::Write;
 use tglint_model::diag::Reserved;
 use tglint_rules::{RULES, docs, registry};
 
@@ -35,11 +33,5 @@ pub fn explain_cmd(args: ExplainArgs) -> Result<u8, String> {
             ));
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if !crate::outcome(out.write_all(text.as_bytes()))? {
-        return Ok(EXIT_OK);
-    }
-    flush(&mut out)?;
-    Ok(EXIT_OK)
+    crate::print_all(&text)
 }

@@ -5,12 +5,11 @@
 
 use crate::check::{self, CheckArgs};
 use crate::report;
-use crate::{CommonArgs, EXIT_OK, EXIT_USAGE, absolute, find_root, flush, options};
+use crate::{CommonArgs, EXIT_USAGE, find_root, options};
 use clap::Args;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tglint_model::fs::{DiskFs, Fs, Kind};
 use tglint_model::load;
@@ -43,14 +42,7 @@ pub struct GraphArgs {
 pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![absolute(Path::new("."))?]
-    } else {
-        args.paths
-            .iter()
-            .map(|p| absolute(p))
-            .collect::<Result<_, _>>()?
-    };
+    let paths = crate::paths_or_cwd(&args.paths)?;
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
     for p in &paths {
         match fs.kind(p) {
@@ -108,13 +100,7 @@ pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
         }
         _ => graph.dot(),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if !crate::outcome(out.write_all(text.as_bytes()))? {
-        return Ok(EXIT_OK);
-    }
-    flush(&mut out)?;
-    Ok(EXIT_OK)
+    crate::print_all(&text)
 }
 
 /// A unit, where it is drawn.

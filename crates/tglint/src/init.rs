@@ -5,7 +5,7 @@
 //! what it does. It never overwrites a file unless `--force`; `--stdout` prints instead.
 
 use crate::check;
-use crate::{CommonArgs, EXIT_OK, absolute, find_root, flush, options};
+use crate::{CommonArgs, EXIT_OK, absolute, find_root, options};
 use clap::Args;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -63,13 +63,7 @@ pub fn init_cmd(args: InitArgs) -> Result<u8, String> {
     let text = starter(&survey, &pack);
 
     if args.stdout {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        if !crate::outcome(out.write_all(text.as_bytes()))? {
-            return Ok(EXIT_OK);
-        }
-        flush(&mut out)?;
-        return Ok(EXIT_OK);
+        return crate::print_all(&text);
     }
     write(&target, &shown, &text, args.force)?;
     eprintln!(

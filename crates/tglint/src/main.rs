@@ -481,6 +481,25 @@ fn write_line(out: &mut impl Write, line: &str) -> Result<bool, String> {
 }
 
 /// Flushes. `Ok(false)`: the reader went away.
+/// The paths given, absolute; none: the current directory.
+pub(crate) fn paths_or_cwd(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    if paths.is_empty() {
+        Ok(vec![absolute(Path::new("."))?])
+    } else {
+        paths.iter().map(|p| absolute(p)).collect()
+    }
+}
+
+/// Prints a command's whole output; a reader that went away (`| head`) ends it quietly.
+pub(crate) fn print_all(text: &str) -> Result<u8, String> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if outcome(out.write_all(text.as_bytes()))? {
+        flush(&mut out)?;
+    }
+    Ok(EXIT_OK)
+}
+
 pub(crate) fn flush(out: &mut impl Write) -> Result<bool, String> {
     outcome(out.flush())
 }

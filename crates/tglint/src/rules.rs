@@ -2,10 +2,9 @@
 //! policy gives it here, summary), then the reserved ids, as a table or as JSON.
 
 use crate::check::{self, CheckArgs};
-use crate::{EXIT_OK, absolute, find_root, flush};
+use crate::{absolute, find_root};
 use clap::Args;
 use serde_json::json;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::diag::{Reserved, Severity};
@@ -83,13 +82,7 @@ pub fn rules_cmd(args: RulesArgs) -> Result<u8, String> {
         }
         _ => human(&sources, &rows, &reserved),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if !crate::outcome(out.write_all(text.as_bytes()))? {
-        return Ok(EXIT_OK);
-    }
-    flush(&mut out)?;
-    Ok(EXIT_OK)
+    crate::print_all(&text)
 }
 
 /// The policy files the levels come from, as reports name them.
