@@ -1,6 +1,7 @@
 //! The resolved model of each case under `fixtures/model/` (one semantic point per case,
 //! described in its `CASE.md`), snapshotted as `tglint render --all` prints it (each unit
-//! pretty-printed, the root redacted; the tree's own diagnostics as `tree:` lines).
+//! pretty-printed, the root redacted; the tree's own diagnostics as `tree:` lines). A
+//! case's `ARGS` file adds flags, one per line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
@@ -10,11 +11,19 @@ fn model_fixtures() {
     insta::glob!("../fixtures/model", "*/CASE.md", |case_md| {
         let dir =
             std::fs::canonicalize(case_md.parent().unwrap_or(std::path::Path::new("."))).unwrap();
+        // A case may pass flags: one per line of its ARGS file, `{ROOT}` the case's directory.
+        let extra: Vec<String> = std::fs::read_to_string(dir.join("ARGS"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.replace("{ROOT}", &dir.display().to_string()))
+            .collect();
         let out = Command::new(env!("CARGO_BIN_EXE_tglint"))
             .args(["render", "--all"])
             .arg(&dir)
             .arg("--root")
             .arg(&dir)
+            .args(&extra)
             .output()
             .expect("run tglint");
         assert!(
@@ -34,11 +43,12 @@ fn model_fixtures() {
                 text.push('\n');
             } else {
                 for d in j["diagnostics"].as_array().into_iter().flatten() {
-                    text.push_str(&format!(
+                    let line = format!(
                         "tree: {} {}\n",
                         d["rule"].as_str().unwrap_or(""),
                         d["message"].as_str().unwrap_or("")
-                    ));
+                    );
+                    text.push_str(&line.replace(&root, "<ROOT>"));
                 }
             }
         }

@@ -19,8 +19,10 @@ pub struct Discovered {
     /// Unit files (`…/terragrunt.hcl`), sorted.
     pub units: Vec<PathBuf>,
     pub hcl_files: Vec<PathBuf>,
-    /// Files tglint does not evaluate yet: `terragrunt.hcl.json`, `terragrunt.stack.hcl`.
+    /// Files tglint does not evaluate yet: `terragrunt.hcl.json`.
     pub unsupported: Vec<PathBuf>,
+    /// Stack files (`terragrunt.stack.hcl`), sorted.
+    pub stacks: Vec<PathBuf>,
     /// What the walk could not enter or did not follow, each reported on its path.
     pub problems: Vec<WalkProblem>,
 }
@@ -68,6 +70,7 @@ pub fn discover_in(fs: &dyn Fs, root: &Path, dir: &Path, opts: WalkOptions) -> D
     out.units.sort();
     out.hcl_files.sort();
     out.unsupported.sort();
+    out.stacks.sort();
     out.problems.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
@@ -356,7 +359,9 @@ impl Walker<'_> {
     }
 
     fn file(&mut self, path: PathBuf, name: &OsStr) {
-        if is_named(name, "terragrunt.hcl.json") || is_named(name, "terragrunt.stack.hcl") {
+        if is_named(name, "terragrunt.stack.hcl") {
+            self.out.stacks.push(path);
+        } else if is_named(name, "terragrunt.hcl.json") {
             self.out.unsupported.push(path);
         } else if name.as_encoded_bytes().ends_with(b".hcl") {
             if is_named(name, "terragrunt.hcl") {

@@ -11,7 +11,7 @@ use crate::fs::{Fs, Kind, clean, relative};
 use crate::graph::Graph;
 use crate::source::{BodyError, ReadError, Refusal, SourceCache, SourceFile};
 use crate::terragrunt::context::{Options, Shared, TgCtx, UnitState};
-use crate::terragrunt::{self, DepBlock, FileConfig, Resolved};
+use crate::terragrunt::{self, DepBlock, FileConfig, Resolved, stack};
 use crate::unit::{Dependency, Unit};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -116,28 +116,51 @@ pub fn load_units_in(
         .collect();
     let parse = started.elapsed();
     let started = std::time::Instant::now();
+    // Stack files first: their units' generated directories are overlaid before any
+    // unit resolves (a unit may depend on a stack unit).
+    let on_disk: BTreeSet<PathBuf> = found
+        .units
+        .iter()
+        .chain(unit_files)
+        .chain(&found.stacks)
+        .map(|p| clean(p))
+        .collect();
+    let stacks = stack::eval_stacks(&shared, &found.stacks, &on_disk);
     let mut units: Vec<Unit> = unit_files
         .par_iter()
         .map(|p| {
             if p.to_str().is_some() {
-                resolve_unit(&shared, p)
+                let mut sink = Vec::new();
+                let dir = clean(p.parent().unwrap_or(Path::new("/")));
+                let values = stack::read_values(&shared, &dir, &mut sink);
+                let mut u = resolve_unit(&shared, p, values.clone());
+                u.values = values;
+                u.diagnostics.extend(sink);
+                u
             } else {
                 unrepresentable_unit(&shared, p)
             }
         })
         .collect();
+    let generated: Vec<Unit> = stacks
+        .units
+        .par_iter()
+        .map(|su| stack_unit(&shared, su))
+        .collect();
+    units.extend(generated);
     units.sort_by(|a, b| a.dir.cmp(&b.dir));
     report_cycles(&mut units);
     let resolve = started.elapsed();
 
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = stacks.diagnostics;
     // What a unit opened (its file, its includes) it reports itself.
     let reported: BTreeSet<FileId> = units
         .iter()
         .flat_map(|u| u.diagnostics.iter())
         .filter(|d| d.rule == ids::PARSE_ERROR)
         .map(|d| d.primary.file)
-        .chain(units.iter().map(|u| cache.file(&u.path).id))
+        .chain(units.iter().filter_map(|u| u.file))
+        .chain(found.stacks.iter().map(|p| cache.file(p).id))
         .chain(
             units
                 .iter()
@@ -158,11 +181,7 @@ pub fn load_units_in(
     }
     for p in &found.unsupported {
         let f = cache.file(p);
-        let what = if p.ends_with("terragrunt.stack.hcl") {
-            "stack files (terragrunt.stack.hcl) are not evaluated by tglint yet"
-        } else {
-            "HCL-JSON configurations (terragrunt.hcl.json) are not evaluated by tglint yet"
-        };
+        let what = "HCL-JSON configurations (terragrunt.hcl.json) are not evaluated by tglint yet";
         diagnostics.push(Diagnostic::new(
             ids::UNSUPPORTED,
             what,
@@ -256,7 +275,60 @@ fn unrepresentable_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
     )
 }
 
-fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
+/// A unit a stack file declares, at its generated directory: a local source resolved
+/// there (the directory is overlaid with the source), a remote one with its
+/// configuration unknown. It carries where it was declared and its `values`.
+fn stack_unit(shared: &Arc<Shared>, su: &stack::StackUnit) -> Unit {
+    let path = su.dir.join("terragrunt.hcl");
+    let origin = Origin::new(su.origin.span);
+    let mut unit = match &su.config {
+        stack::UnitSource::Local(_) => resolve_unit(shared, &path, su.values.clone()),
+        stack::UnitSource::Unknown(reason) => {
+            let mut u = Unit::new(
+                Arc::from(shared.cache.root()),
+                relative(&su.dir, shared.cache.root()),
+                path.clone(),
+                Some(su.origin.file),
+                Vec::new(),
+                Vec::new(),
+                FileConfig::default(),
+                FileConfig::default(),
+                Vec::new(),
+                Vec::new(),
+                false,
+                Vec::new(),
+            );
+            u.set_unknown(reason, Some(origin));
+            u
+        }
+    };
+    // The stack files that declared it are among what it read.
+    for f in &su.stack_files {
+        unit.reads.push(crate::terragrunt::Read {
+            from: su.origin.span,
+            target: f.clone(),
+            target_file: shared.cache.file(f).id,
+            via: crate::terragrunt::Via::Include,
+        });
+    }
+    if let stack::UnitSource::Local(src) = &su.config {
+        let physical = shared.cache.physical(&path);
+        unit.reads.push(crate::terragrunt::Read {
+            from: su.origin.span,
+            target: physical,
+            target_file: unit.file.unwrap_or(su.origin.file),
+            via: crate::terragrunt::Via::Include,
+        });
+        let _ = src;
+    }
+    unit.stack = Some(su.origin.clone());
+    unit.values = su.values.clone();
+    unit.diagnostics.extend(su.diagnostics.iter().cloned());
+    sort_diagnostics(&shared.cache, &mut unit.diagnostics);
+    unit
+}
+
+fn resolve_unit(shared: &Arc<Shared>, path: &Path, values: Option<Value>) -> Unit {
     let path = clean(path);
     let diags = Arc::new(Mutex::new(Vec::new()));
     let ctx = TgCtx {
@@ -269,6 +341,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path) -> Unit {
         read_stack: Vec::new(),
         diags: diags.clone(),
         unit: Arc::new(UnitState::new(shared.opts.limits)),
+        values,
     };
     let r: Resolved = terragrunt::resolve(ctx.clone(), &path);
     let dir_abs = path.parent().unwrap_or(Path::new("/")).to_path_buf();

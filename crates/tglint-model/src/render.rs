@@ -134,6 +134,9 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
     if let Some(v) = &u.exclude {
         origins.walk("exclude".into(), v, 0);
     }
+    if let Some(v) = &u.values {
+        origins.walk("values".into(), v, 0);
+    }
     let mut m = Map::new();
     m.insert("version".into(), J::from(RENDER_VERSION));
     m.insert("unit".into(), part("path"));
@@ -151,6 +154,17 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
         "exclude",
     ] {
         m.insert(k.into(), part(k));
+    }
+    // A unit generated from a stack file says where; one with values shows them.
+    if let Some(o) = &u.stack {
+        let (line, _) = tree.cache.line_col(o.file, o.span.start);
+        m.insert(
+            "stack".into(),
+            json!({ "file": u.view_path(&o.path), "line": line, "unit": o.unit }),
+        );
+    }
+    if u.values.is_some() {
+        m.insert("values".into(), part("values"));
     }
     m.insert(
         "origins".into(),

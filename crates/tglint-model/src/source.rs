@@ -123,6 +123,10 @@ pub struct SourceCache {
     files: Mutex<Vec<Arc<SourceFile>>>,
     /// Where paths below the root really lead, by their path as written.
     resolved: RwLock<HashMap<PathBuf, Arc<Real>>>,
+    /// Directories a stack would generate (`<stack>/.terragrunt-stack/<path>`), each
+    /// standing for the local source directory generation would copy there: reads and
+    /// probes below one go to its source (see [`SourceCache::physical`]).
+    overlays: RwLock<Vec<(PathBuf, PathBuf)>>,
 }
 
 /// Where a path below the root really leads.
@@ -146,7 +150,40 @@ impl SourceCache {
             by_path: Mutex::new(HashMap::new()),
             files: Mutex::new(Vec::new()),
             resolved: RwLock::new(HashMap::new()),
+            overlays: RwLock::new(Vec::new()),
         }
+    }
+
+    /// Makes the directory `generated` (absolute, not on disk) stand for `source`: what
+    /// `terragrunt stack generate` would copy there. Nothing is written.
+    pub fn overlay(&self, generated: &Path, source: &Path) {
+        if let Ok(mut o) = self.overlays.write() {
+            o.push((clean(generated), clean(source)));
+            // Longest first, so the innermost generated directory wins.
+            o.sort_by_key(|(g, _)| std::cmp::Reverse(g.as_os_str().len()));
+        }
+    }
+
+    /// Where `path` (absolute) is really read from: below a generated directory (see
+    /// [`SourceCache::overlay`]), the same place in its source; elsewhere, `path`.
+    pub fn physical(&self, path: &Path) -> PathBuf {
+        let mut p = clean(path);
+        let Ok(o) = self.overlays.read() else {
+            return p;
+        };
+        if o.is_empty() {
+            return p;
+        }
+        // A source may itself lie below a generated directory (a nested stack's unit):
+        // map again, a bounded number of times.
+        for _ in 0..16 {
+            let Some((g, s)) = o.iter().find(|(g, _)| p.starts_with(g)) else {
+                break;
+            };
+            let rest = p.strip_prefix(g).unwrap_or(Path::new("")).to_path_buf();
+            p = clean(&s.join(rest));
+        }
+        p
     }
 
     pub fn root(&self) -> &Path {
@@ -168,7 +205,7 @@ impl SourceCache {
         if self.allow_outside {
             return None;
         }
-        let p = clean(path);
+        let p = self.physical(path);
         if !p.starts_with(&self.root) {
             return Some(Refusal::Outside);
         }
@@ -214,7 +251,7 @@ impl SourceCache {
     /// or leading out of it through a link, is refused, never answered with the kind of
     /// what lies outside.
     pub fn kind(&self, path: &Path) -> Result<Option<Kind>, Refusal> {
-        let p = clean(path);
+        let p = self.physical(path);
         if self.allow_outside {
             return Ok(self.fs.kind(&p));
         }
@@ -232,7 +269,7 @@ impl SourceCache {
     /// leads out of the root (or whose target cannot be resolved) is [`Kind::Link`], "not
     /// followed"; a dangling link inside the root is [`Kind::Other`].
     pub fn list(&self, path: &Path) -> Result<Vec<(OsString, Kind)>, ReadError> {
-        let p = clean(path);
+        let p = self.physical(path);
         if let Some(why) = self.refusal(&p) {
             return Err(ReadError::Refused(why));
         }
@@ -316,7 +353,9 @@ impl SourceCache {
 
     /// The entry for `path` (absolute), created on first use. Reading happens later.
     pub fn file(&self, path: &Path) -> Arc<SourceFile> {
-        self.entry(path, |path| (relative(path, &self.root), None))
+        self.entry(&self.physical(path), |path| {
+            (relative(path, &self.root), None)
+        })
     }
 
     /// A file that is not on any file system (the policy embedded in the binary): its

@@ -220,7 +220,7 @@ fn absurd_nesting_is_a_parse_error() {
 }
 
 #[test]
-fn stack_and_json_files_are_unsupported_for_now() {
+fn stack_files_are_validated_and_json_files_unsupported_for_now() {
     let fs = MemFs::new()
         .file("/r/s/terragrunt.stack.hcl", "unit \"a\" {}\n")
         .file("/r/j/terragrunt.hcl.json", "{}")
@@ -231,7 +231,18 @@ fn stack_and_json_files_are_unsupported_for_now() {
         .iter()
         .filter(|d| d.rule == "unsupported")
         .count();
-    assert_eq!(n, 2, "{:?}", t.diagnostics);
+    assert_eq!(n, 1, "{:?}", t.diagnostics);
+    let m = all_messages(&t);
+    assert!(
+        m.iter()
+            .any(|x| x.contains("The argument \"source\" is required")),
+        "{m:?}"
+    );
+    assert_eq!(
+        t.units.len(),
+        1,
+        "a unit block without source is not generated"
+    );
 }
 
 #[test]

@@ -531,6 +531,7 @@ pub(crate) fn select(
         unit_files.extend(d.units.iter().cloned());
         found.hcl_files.extend(d.hcl_files);
         found.unsupported.extend(d.unsupported);
+        found.stacks.extend(d.stacks);
         found.problems.extend(d.problems);
     }
     // A named file discovery skips (in an ignored directory) is still loaded: a unit
@@ -546,6 +547,8 @@ pub(crate) fn select(
     unit_files.dedup();
     found.hcl_files.sort();
     found.hcl_files.dedup();
+    found.stacks.sort();
+    found.stacks.dedup();
     found.units = unit_files.clone();
     Ok(Selection {
         units: unit_files,

@@ -163,6 +163,13 @@ pub(crate) struct CommonArgs {
     /// the root (loops are detected). Without it such links are reported, not followed.
     #[arg(long)]
     follow_links: bool,
+
+    /// Read a remote stack unit or stack source from a local checkout (repeatable), as
+    /// Terragrunt's flag of the same name: SOURCE is the source up to its `//` without
+    /// `?ref=…`, PATH the local directory standing for it (inside the root unless
+    /// --allow-outside-root).
+    #[arg(long = "source-map", value_name = "SOURCE=PATH")]
+    source_map: Vec<String>,
 }
 
 /// The arguments, with `check` inserted when no command is named (`tglint` alone,
@@ -271,7 +278,22 @@ pub(crate) fn options(c: &CommonArgs) -> Result<Options, String> {
         allow_outside_root: c.allow_outside_root,
         limits: limits(&c.limit)?,
         follow_links: c.follow_links,
+        source_map: source_map(&c.source_map)?,
     })
+}
+
+/// `--source-map SOURCE=PATH` pairs, PATH made absolute from the current directory.
+fn source_map(items: &[String]) -> Result<std::collections::BTreeMap<String, PathBuf>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in parse_pairs(items, "--source-map")? {
+        if v.is_empty() {
+            return Err(format!(
+                "--source-map {k}= needs a PATH: the local directory that stands for {k}"
+            ));
+        }
+        out.insert(k, tglint_model::fs::clean(&absolute(Path::new(&v))?));
+    }
+    Ok(out)
 }
 
 /// The budget limits from `--limit NAME=N` flags.

@@ -32,6 +32,7 @@ pub(super) fn tree_with(fs: MemFs, root: &str, config: &str, opts: Options) -> T
         read_stack: Vec::new(),
         diags: Arc::new(Mutex::new(Vec::new())),
         unit: Arc::new(UnitState::new(Limits::DEFAULT)),
+        values: None,
     };
     T { ctx }
 }

@@ -3,6 +3,7 @@
 
 use super::config::Include;
 use super::reads::{Read, Via};
+use super::stack::StackAutoinclude;
 use crate::diag::Diagnostic;
 use crate::source::SourceCache;
 use std::collections::BTreeMap;
@@ -27,6 +28,9 @@ pub struct Options {
     pub limits: Limits,
     /// `--follow-links`: discovery walks directory links that stay inside the root.
     pub follow_links: bool,
+    /// `--source-map SOURCE=PATH`: a remote source (the part before `//`, without its
+    /// query) and the local directory (absolute) that stands for it.
+    pub source_map: BTreeMap<String, PathBuf>,
 }
 
 /// State shared by every evaluation of one run.
@@ -42,6 +46,9 @@ pub struct Shared {
     /// unit in a directory, so each is walked once per run.
     /// With the candidates each walk looked at (recorded as reads of every unit).
     pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentWalk>>,
+    /// The `autoinclude` blocks of stack units, by the unit's generated directory: what
+    /// generation would write there as `terragrunt.autoinclude.hcl`.
+    pub stack_autoincludes: Mutex<std::collections::HashMap<PathBuf, StackAutoinclude>>,
 }
 
 /// A `find_in_parent_folders` walk: where it ended, and every candidate it looked at.
@@ -67,6 +74,7 @@ impl Shared {
             opts,
             read_cache: Mutex::new(BTreeMap::new()),
             parent_search: Mutex::new(Default::default()),
+            stack_autoincludes: Mutex::new(Default::default()),
         }
     }
 }
@@ -96,6 +104,11 @@ pub struct TgCtx {
     pub diags: Arc<Mutex<Vec<Diagnostic>>>,
     /// The budget and memo of the unit being resolved.
     pub unit: Arc<UnitState>,
+    /// What the unit file sees as `values` (its directory's `terragrunt.values.hcl`, or
+    /// the `values` of the stack `unit` block it is generated from); taken by the unit
+    /// file, so its parents and what it reads never see it (Terragrunt reads the values
+    /// file beside the file being parsed).
+    pub values: Option<Value>,
 }
 
 /// What one unit's resolution keeps for itself: its evaluation budget, and the

@@ -33,6 +33,9 @@ pub(super) struct FileEval {
     pub(super) include_var: Value,
     pub(super) feature_var: Value,
     pub(super) includes: Vec<Include>,
+    /// Variables bound on top of the file's own (`values`; for a stack unit's
+    /// `autoinclude` block, the stack file's `local`, `values`, `unit` and `stack`).
+    pub(super) extra_vars: Vars,
 }
 
 impl FileEval {
@@ -58,6 +61,7 @@ impl FileEval {
                 include_var: Value::object(BTreeMap::new()),
                 feature_var: Value::object(BTreeMap::new()),
                 includes: Vec::new(),
+                extra_vars: Vars::new(),
             }),
             Err(BodyError::Parse(e)) => {
                 ctx.report(
@@ -554,6 +558,9 @@ impl FileEval {
         v.insert("local".into(), Value::object(locals.clone()));
         v.insert("include".into(), self.include_var.clone());
         v.insert("feature".into(), self.feature_var.clone());
+        for (k, x) in &self.extra_vars {
+            v.insert(k.clone(), x.clone());
+        }
         v
     }
 

@@ -1,7 +1,8 @@
 //! Terragrunt's semantics over `tglint-hcl`: the parsing context Terragrunt's functions see
 //! (`context`), the configuration schema (`schema`), the evaluated configuration of a file
 //! (`config`), the phases of one file (`file`), the include chain and merge of a unit
-//! (`resolve`, `merge`) and `read_terragrunt_config` (`read_config`). See
+//! (`resolve`, `merge`), `read_terragrunt_config` (`read_config`) and stack files
+//! (`stack`). See
 //! `docs/architecture.md`.
 
 pub mod config;
@@ -12,6 +13,7 @@ pub mod read_config;
 pub mod reads;
 pub mod resolve;
 pub mod schema;
+pub mod stack;
 
 pub use config::{DepBlock, FileConfig, Include, Layer, MergeStrategy, Resolved};
 pub use context::{Options, Shared, TgCtx, UnitState};

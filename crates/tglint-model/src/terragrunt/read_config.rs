@@ -204,6 +204,7 @@ pub fn read_config_object(
         read_stack: stack,
         diags: diags.clone(),
         unit: ctx.unit.clone(),
+        values: None,
     };
     let r = resolve(sub, &target);
     let v = if r.failed {

@@ -2,12 +2,13 @@
 //! its include chain, in Terragrunt's order (spec §2): parents opened, features, locals,
 //! exposed parents, dependency blocks merged, everything else, then the merge.
 
-use super::config::{DepBlock, FileConfig, Layer, MergeStrategy, Resolved};
+use super::config::{DepBlock, FileConfig, Include, Layer, MergeStrategy, Resolved};
 use super::context::TgCtx;
 use super::file::{FileEval, blocks_named};
 use super::merge;
 use super::read_config::config_as_value;
 use super::reads::Via;
+use super::stack::AUTOINCLUDE_FILE;
 use crate::diag::{Diagnostic, Label, ids};
 use crate::fs::{Kind, clean};
 use std::collections::BTreeMap;
@@ -99,6 +100,10 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
             };
         }
     };
+    // `values` belongs to the unit file alone (not its parents, not what it reads).
+    if let Some(v) = unit.ctx.values.take() {
+        unit.extra_vars.insert("values".into(), v);
+    }
     unit.precheck();
     unit.eval_includes();
     unit.ctx.includes = unit.includes.clone();
@@ -202,6 +207,7 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
             include_var: p.include_var.clone(),
             feature_var: p.feature_var.clone(),
             includes: Vec::new(),
+            extra_vars: p.extra_vars.clone(),
         };
         let own = dependency_var(&alone.cfg.dependency_blocks);
         alone.eval_rest(&own);
@@ -224,6 +230,15 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     unit.eval_locals();
     unit.eval_dependency_blocks();
 
+    // The sibling terragrunt.autoinclude.hcl (or a stack unit's autoinclude block),
+    // with its own locals and dependency blocks.
+    let mut auto = open_autoinclude(&unit);
+    if let Some(a) = auto.as_mut() {
+        a.feature_var = feature_var.clone();
+        a.eval_locals();
+        a.eval_dependency_blocks();
+    }
+
     // Dependency blocks merged across the chain, before anything reads outputs.
     let mut merged_deps = unit.cfg.dependency_blocks.clone();
     for (inc, p) in unit.includes.iter().zip(&parents).rev() {
@@ -234,6 +249,9 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
             MergeStrategy::Deep => merge::deps_deep(&p.cfg.dependency_blocks, merged_deps),
         };
     }
+    if let Some(a) = &auto {
+        merged_deps = merge::deps_shallow(&merged_deps, a.cfg.dependency_blocks.clone());
+    }
     let dep_var = dependency_var(&merged_deps);
     for d in &merged_deps {
         check_config_path(&unit.ctx, d);
@@ -243,6 +261,23 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         p.eval_rest(&dep_var);
     }
     unit.eval_rest(&dep_var);
+    // Merged over the unit file, winning, before the include chain (Terragrunt's
+    // mergeAutoIncludeIfPresent: a shallow merge); the unit keeps its own locals.
+    if let Some(a) = auto.as_mut() {
+        a.eval_rest(&dep_var);
+        let inc = Include {
+            label: "autoinclude".into(),
+            bare: false,
+            path: a.ctx.current_file.clone(),
+            expose: false,
+            merge: MergeStrategy::Shallow,
+            span: Span::new(a.file, 0..0),
+            file: Some(a.file),
+        };
+        let locals = unit.cfg.locals.clone();
+        unit.cfg = merge::shallow(&unit.ctx, unit.cfg.clone(), a.cfg.clone(), &inc);
+        unit.cfg.locals = locals;
+    }
 
     let layers: Vec<Layer> = unit
         .includes
@@ -299,6 +334,49 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         dependencies,
         failed: false,
     }
+}
+
+/// The autoinclude of the configuration `unit` is (a unit, or a `read_terragrunt_config`
+/// target): the stack unit's `autoinclude` block registered for its directory, else a
+/// `terragrunt.autoinclude.hcl` beside it. Counted in the unit's reads.
+fn open_autoinclude(unit: &FileEval) -> Option<FileEval> {
+    if unit.ctx.current_file.file_name() == Some(std::ffi::OsStr::new(AUTOINCLUDE_FILE)) {
+        return None;
+    }
+    let dir = unit.ctx.terragrunt_dir().to_path_buf();
+    let cache = &unit.ctx.shared.cache;
+    let registered = unit
+        .ctx
+        .shared
+        .stack_autoincludes
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&dir).cloned());
+    let (path, extra) = match registered {
+        Some(a) => (a.file.path.clone(), a.vars),
+        None => {
+            let p = dir.join(AUTOINCLUDE_FILE);
+            if cache.kind(&p) != Ok(Some(Kind::File)) {
+                return None;
+            }
+            // Parsed in the unit's directory: it sees the unit's values.
+            let mut v = tglint_hcl::Vars::new();
+            if let Some(x) = unit.extra_vars.get("values") {
+                v.insert("values".into(), x.clone());
+            }
+            (p, v)
+        }
+    };
+    unit.ctx
+        .read(Span::new(unit.file, 0..0), &path, Via::Include);
+    let actx = TgCtx {
+        include_from_child: None,
+        ..unit.ctx.clone()
+    };
+    let mut a = FileEval::open(actx, &path, None, "Autoinclude configuration").ok()?;
+    a.extra_vars = extra;
+    a.precheck();
+    Some(a)
 }
 
 /// An enabled dependency needs a non-empty string `config_path` (Terragrunt's

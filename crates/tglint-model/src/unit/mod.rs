@@ -22,6 +22,7 @@ pub use lookup::{Lookup, PathError, Step, Typed, parse_path};
 use crate::diag::{Diagnostic, Label};
 use crate::module::ModuleSource;
 pub use crate::terragrunt::Include;
+pub use crate::terragrunt::stack::StackOrigin;
 use crate::terragrunt::{FileConfig, Layer, MergeStrategy};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -130,6 +131,15 @@ pub struct Unit {
     /// Whether the unit file itself could not be read or parsed.
     pub failed: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// For a unit generated from a stack file: the `unit` block it comes from.
+    pub stack: Option<StackOrigin>,
+    /// What the unit sees as `values`: the stack `unit` block's `values`, or the unit
+    /// directory's `terragrunt.values.hcl`.
+    pub values: Option<Value>,
+    /// When the unit's configuration was not read (a remote stack source not fetched):
+    /// an unknown that stands for every part of it, so lookups answer unknown, never
+    /// missing.
+    pub unknown: Option<Value>,
 }
 
 impl Unit {
@@ -219,7 +229,29 @@ impl Unit {
             reads,
             failed,
             diagnostics,
+            stack: None,
+            values: None,
+            unknown: None,
         }
+    }
+
+    /// Marks the unit's configuration as unknown (`reason`): every part a rule reads
+    /// answers unknown.
+    pub(crate) fn set_unknown(&mut self, reason: &str, origin: Option<Origin>) {
+        let u = Value::unknown(reason.to_string()).with_origin(origin);
+        self.inputs = Some(u.clone());
+        self.terraform = Some(Terraform {
+            value: u.clone(),
+            source: Some(u.clone()),
+            module: None,
+        });
+        self.remote_state = Some(RemoteState {
+            value: u.clone(),
+            backend: Some(u.clone()),
+            config: Some(u.clone()),
+            generate: Some(u.clone()),
+        });
+        self.unknown = Some(u);
     }
 
     /// The module `terraform.source` names, when it is known.
@@ -278,6 +310,12 @@ impl Unit {
             Some((Step::Key(l), more)) => Some((l.clone(), more)),
             _ => None,
         };
+        if root == "values" {
+            return self.values.as_ref().map(|v| (v, rest));
+        }
+        if let Some(u) = &self.unknown {
+            return Some((u, &[]));
+        }
         match root {
             "inputs" => self.inputs.as_ref().map(|v| (v, rest)),
             "locals" | "local" => {

@@ -34,6 +34,8 @@ impl Unit {
     /// | `dependencies` | `[{name, config_path, target, enabled, skip_outputs, mock_outputs}]` |
     /// | `dependency_paths` | `dependencies.paths` and each enabled block's `config_path` |
     /// | `features` | flag → its default |
+    /// | `stack` | `{file, unit}` for a unit generated from a stack file, or null |
+    /// | `values` | what the unit sees as `values`, or null |
     ///
     /// Values keep their origins; the collections built here have none.
     pub fn to_value(&self) -> Value {
@@ -134,6 +136,14 @@ impl Unit {
             })
             .collect();
         m.insert("features".into(), Value::object(features));
+        m.insert("values".into(), or_null(self.values.as_ref()));
+        let stack = self.stack.as_ref().map(|o| {
+            Value::object(BTreeMap::from([
+                ("file".to_string(), s(&self.view_path(&o.path))),
+                ("unit".to_string(), s(&o.unit)),
+            ]))
+        });
+        m.insert("stack".into(), stack.unwrap_or_else(Value::null));
         Value::object(m)
     }
 }
