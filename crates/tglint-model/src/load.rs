@@ -311,7 +311,7 @@ fn stack_unit(shared: &Arc<Shared>, su: &stack::StackUnit) -> Unit {
             via: crate::terragrunt::Via::Include,
         });
     }
-    if let stack::UnitSource::Local(src) = &su.config {
+    if let stack::UnitSource::Local(_) = &su.config {
         let physical = shared.cache.physical(&path);
         unit.reads.push(crate::terragrunt::Read {
             from: su.origin.span,
@@ -319,7 +319,6 @@ fn stack_unit(shared: &Arc<Shared>, su: &stack::StackUnit) -> Unit {
             target_file: unit.file.unwrap_or(su.origin.file),
             via: crate::terragrunt::Via::Include,
         });
-        let _ = src;
     }
     unit.stack = Some(su.origin.clone());
     unit.values = su.values.clone();

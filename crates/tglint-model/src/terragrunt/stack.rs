@@ -948,3 +948,47 @@ fn autoinclude_file(
     }
     Some(StackAutoinclude { file, vars: v })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subdir_is_split_as_go_getter_does() {
+        let s = |x: &str| source_dir_subdir(x);
+        assert_eq!(
+            s("github.com/acme/cat//units/vpc?ref=v1"),
+            ("github.com/acme/cat?ref=v1".into(), "units/vpc".into())
+        );
+        assert_eq!(
+            s("git::https://example.com/a.git//m"),
+            ("git::https://example.com/a.git".into(), "m".into())
+        );
+        assert_eq!(
+            s("https://example.com/x"),
+            ("https://example.com/x".into(), String::new())
+        );
+    }
+
+    #[test]
+    fn source_map_matches_the_url_without_its_query() {
+        let map = BTreeMap::from([
+            ("github.com/acme/cat".to_string(), PathBuf::from("/co/cat/")),
+            (
+                "git::git@github.com:acme/mod.git".to_string(),
+                PathBuf::from("/co/mod"),
+            ),
+        ]);
+        assert_eq!(
+            map_source(&map, "github.com/acme/cat//units/vpc?ref=v1").as_deref(),
+            Some("/co/cat//units/vpc")
+        );
+        // No `//`: the URL's last element, as getModulePathFromSourceURL takes it.
+        assert_eq!(
+            map_source(&map, "git::git@github.com:acme/mod.git?ref=v2").as_deref(),
+            Some("/co/mod//mod")
+        );
+        assert_eq!(map_source(&map, "github.com/acme/other//x"), None);
+        assert_eq!(map_source(&BTreeMap::new(), "github.com/acme/cat//x"), None);
+    }
+}
