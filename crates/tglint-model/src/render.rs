@@ -131,8 +131,14 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
             );
         }
     }
-    if let Some(v) = &u.exclude {
-        origins.walk("exclude".into(), v, 0);
+    for (k, v) in [
+        ("exclude", &u.exclude),
+        ("errors", &u.errors),
+        ("engine", &u.engine),
+    ] {
+        if let Some(v) = v {
+            origins.walk(k.into(), v, 0);
+        }
     }
     let mut m = Map::new();
     m.insert("version".into(), J::from(RENDER_VERSION));
@@ -149,6 +155,9 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
         "dependency_paths",
         "features",
         "exclude",
+        "excluded",
+        "errors",
+        "engine",
     ] {
         m.insert(k.into(), part(k));
     }

@@ -4,6 +4,7 @@
 //! (`resolve`, `merge`) and `read_terragrunt_config` (`read_config`). See
 //! `docs/architecture.md`.
 
+pub mod blocks;
 pub mod config;
 pub mod context;
 mod file;

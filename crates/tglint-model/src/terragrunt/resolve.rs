@@ -278,6 +278,7 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         base.exclude = own_exclude;
     }
     base.dependency_blocks = merged_deps.clone();
+    super::blocks::check_merged_errors(&unit.ctx, base.errors.as_ref(), unit.span(None));
     if let Some(paths) = &base.dependencies_paths {
         check_dependency_paths(&unit.ctx, paths);
     }
