@@ -274,6 +274,26 @@ pub(crate) fn options(c: &CommonArgs) -> Result<Options, String> {
     })
 }
 
+/// The `--feature` overrides checked against the loaded units, as Terragrunt types them:
+/// an override of a bool flag that is no bool is a usage error (exit 2, naming the flag
+/// and the type); one that no unit declares is bound as a string, as Terragrunt binds it,
+/// and said on stderr.
+pub(crate) fn check_features(
+    tree: &Tree,
+    features: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let c = tglint_model::terragrunt::feature_flags::check_overrides(&tree.units, features);
+    if let Some(e) = c.errors.into_iter().next() {
+        return Err(e);
+    }
+    for n in c.undeclared {
+        eprintln!(
+            "tglint: warning: --feature {n}: no unit declares feature \"{n}\"; feature.{n}.value is the string given, as in Terragrunt"
+        );
+    }
+    Ok(())
+}
+
 /// The budget limits from `--limit NAME=N` flags.
 fn limits(items: &[String]) -> Result<Limits, String> {
     let mut out = Limits::DEFAULT;
@@ -375,7 +395,9 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         let found = load::discover_in(&*fs, &root, &dir, walk);
         let t1 = std::time::Instant::now();
         let units = found.units.clone();
+        let features = opts.features.clone();
         let tree = load::load_units(fs, &root, opts, &units, found);
+        check_features(&tree, &features)?;
         let t2 = std::time::Instant::now();
         // Render in parallel, write in path order.
         let lines: Vec<String> = tree
@@ -444,7 +466,9 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             unit.display()
         ));
     }
+    let features = opts.features.clone();
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
+    check_features(&tree, &features)?;
     for u in &tree.units {
         let text = serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
             .map_err(|e| e.to_string())?;

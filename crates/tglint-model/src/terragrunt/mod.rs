@@ -7,6 +7,7 @@
 pub mod blocks;
 pub mod config;
 pub mod context;
+pub mod feature_flags;
 mod file;
 pub mod merge;
 pub mod read_config;
