@@ -117,9 +117,15 @@ struct RenderArgs {
     #[arg(long)]
     all: bool,
 
-    /// Output format.
-    #[arg(long, value_parser = ["json"], default_value = "json")]
+    /// Output format: json (docs/render.md), or hcl (the resolved unit as HCL, unknowns
+    /// as `null # unknown: <reason>`, the unit's diagnostics as closing comments).
+    #[arg(long, value_parser = ["json", "hcl"], default_value = "json")]
     format: String,
+
+    /// With --format hcl: follow each attribute with a comment naming where it was set
+    /// (`# origin: file:line`).
+    #[arg(long)]
+    with_origins: bool,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -400,10 +406,14 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         check_features(&tree, &features)?;
         let t2 = std::time::Instant::now();
         // Render in parallel, write in path order.
+        let hcl = args.format == "hcl";
         let lines: Vec<String> = tree
             .units
             .par_iter()
-            .map(|u| report::json::render_unit(&tree, u).to_string())
+            .map(|u| match hcl {
+                true => unit_hcl(&tree, u, args.with_origins),
+                false => report::json::render_unit(&tree, u).to_string(),
+            })
             .collect();
         for line in &lines {
             if !write_line(&mut out, line)? {
@@ -419,7 +429,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             );
         }
         // Problems that belong to no unit: one last line, so the JSON holds every problem.
-        if let Some(j) = report::json::tree_line(&tree)
+        if let Some(j) = report::json::tree_line(&tree).filter(|_| !hcl)
             && !write_line(&mut out, &j.to_string())?
         {
             return Ok(EXIT_OK);
@@ -470,8 +480,12 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
     check_features(&tree, &features)?;
     for u in &tree.units {
-        let text = serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
-            .map_err(|e| e.to_string())?;
+        let text = if args.format == "hcl" {
+            unit_hcl(&tree, u, args.with_origins)
+        } else {
+            serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
+                .map_err(|e| e.to_string())?
+        };
         if !write_line(&mut out, &text)? {
             return Ok(EXIT_OK);
         }
@@ -534,6 +548,19 @@ pub(crate) fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
+}
+
+/// `render --format hcl`: the model's HCL view of the unit, then its diagnostics as
+/// comments (`# error [eval-error] file:line:column: message`).
+fn unit_hcl(tree: &Tree, u: &tglint_model::unit::Unit, origins: bool) -> String {
+    let mut text = tglint_model::render_hcl::unit_hcl(tree, u, origins);
+    for d in &u.diagnostics {
+        let line = report::text::line(&tree.cache, d);
+        text.push_str("# ");
+        text.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+        text.push('\n');
+    }
+    text
 }
 
 fn report_tree_diagnostics(tree: &Tree) {
