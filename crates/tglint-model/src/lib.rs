@@ -11,6 +11,7 @@ pub mod graph;
 pub mod load;
 pub mod module;
 pub mod render;
+pub mod render_hcl;
 pub mod source;
 pub mod terragrunt;
 pub mod unit;

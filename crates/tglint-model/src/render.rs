@@ -131,8 +131,14 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
             );
         }
     }
-    if let Some(v) = &u.exclude {
-        origins.walk("exclude".into(), v, 0);
+    for (k, v) in [
+        ("exclude", &u.exclude),
+        ("errors", &u.errors),
+        ("engine", &u.engine),
+    ] {
+        if let Some(v) = v {
+            origins.walk(k.into(), v, 0);
+        }
     }
     if let Some(v) = &u.values {
         origins.walk("values".into(), v, 0);
@@ -152,6 +158,9 @@ pub fn unit_json(tree: &Tree, u: &Unit) -> J {
         "dependency_paths",
         "features",
         "exclude",
+        "excluded",
+        "errors",
+        "engine",
     ] {
         m.insert(k.into(), part(k));
     }

@@ -22,6 +22,8 @@ pub enum Refusal {
     /// symbolic link `link` (relative to the root); `None` when the link changed while
     /// tglint read it.
     Link(Option<String>),
+    /// The file is larger than [`crate::fs::MAX_FILE_BYTES`] (16 MiB): not read.
+    TooLarge,
 }
 
 impl Refusal {
@@ -31,6 +33,9 @@ impl Refusal {
             Refusal::Outside => "pass --allow-outside-root to read it",
             Refusal::Link(_) => {
                 "point the link at a file inside the root, or pass --allow-outside-root to read it"
+            }
+            Refusal::TooLarge => {
+                "tglint reads no file larger than 16 MiB (docs/security.md); make the file smaller"
             }
         }
     }
@@ -62,6 +67,11 @@ impl std::fmt::Display for ReadError {
             ),
             ReadError::Refused(Refusal::Link(None)) => f.write_str(
                 "the file resolves outside the scanned root through a symbolic link and is not read (see --allow-outside-root)",
+            ),
+            ReadError::Refused(Refusal::TooLarge) => write!(
+                f,
+                "the file is larger than the {} MiB cap and is not read",
+                crate::fs::MAX_FILE_BYTES / (1024 * 1024)
             ),
             ReadError::Io(m) => write!(f, "cannot read the file: {m}"),
             ReadError::Binary => f.write_str("the file is binary (it contains NUL bytes), not HCL"),
@@ -230,6 +240,11 @@ impl SourceCache {
                 "{} is outside the scanned root and is not read",
                 path.display()
             ),
+            Refusal::TooLarge => format!(
+                "{} is larger than the {} MiB cap and is not read",
+                relative(&clean(path), &self.root),
+                crate::fs::MAX_FILE_BYTES / (1024 * 1024)
+            ),
             Refusal::Link(link) => {
                 let shown = relative(&clean(path), &self.root);
                 match link {
@@ -277,6 +292,7 @@ impl SourceCache {
         let entries = self.fs.read_dir(&p, within).map_err(|e| match e {
             FsError::NotFound => ReadError::NotFound,
             FsError::Outside => ReadError::Refused(Refusal::Link(None)),
+            FsError::TooLarge => ReadError::Refused(Refusal::TooLarge),
             FsError::Other(m) => ReadError::Io(m),
         })?;
         Ok(entries
@@ -429,6 +445,7 @@ impl SourceCache {
                     .map_err(|e| match e {
                         FsError::NotFound => ReadError::NotFound,
                         FsError::Outside => ReadError::Refused(Refusal::Link(None)),
+                        FsError::TooLarge => ReadError::Refused(Refusal::TooLarge),
                         FsError::Other(m) => ReadError::Io(m),
                     })
             })

@@ -462,7 +462,11 @@ fn case25_feature_flags_from_the_parent() {
         "feature-flags/include-flag/app",
         opts,
     );
-    assert_eq!(j["inputs"]["int_feature_flag"], 7);
+    // Terragrunt's cliFlagsToCty converts an override only for a bool default
+    // (flagToTypedCtyValue); otherwise the value is the string given (spec §2 step 3 says
+    // "converted to the type of its default": the source wins). The Terraform variable
+    // (`type = number`) converts it later.
+    assert_eq!(j["inputs"]["int_feature_flag"], "7");
 }
 
 #[test]

@@ -459,3 +459,63 @@ dependencies {
     );
     assert!(!m.contains("names ../vpc"), "{m}");
 }
+
+#[test]
+fn files_over_the_size_cap_are_unsupported_not_read() {
+    let cap = tglint_model::fs::MAX_FILE_BYTES as usize;
+    assert_eq!(cap, 16 * 1024 * 1024);
+    // Just over the cap: a comment, so that it would parse if it were read.
+    let mut big = b"# ".to_vec();
+    big.resize(cap + 1, b'x');
+    let fs = MemFs::new()
+        .file("/r/big.hcl", &big)
+        .file("/r/data.txt", &big)
+        .file(
+            "/r/unit/terragrunt.hcl",
+            "include \"root\" {\n  path = \"/r/big.hcl\"\n}\nlocals { d = file(\"/r/data.txt\") }\ninputs = { x = 1 }\n",
+        );
+    let t = tree(fs);
+    let m = all_messages(&t);
+    for name in ["big.hcl", "data.txt"] {
+        assert!(
+            m.iter().any(|x| x.starts_with("unsupported ")
+                && x.contains(&format!(
+                    "{name} is larger than the 16 MiB cap and is not read"
+                ))),
+            "{name}: {m:?}"
+        );
+    }
+    assert!(!m.iter().any(|x| x.starts_with("parse-error")), "{m:?}");
+    let u = t.units.iter().find(|u| u.dir == "unit").unwrap();
+    assert_eq!(
+        u.inputs.as_ref().map(|v| v.to_string()),
+        Some("{ x = 1 }".into())
+    );
+}
+
+#[test]
+fn a_sparse_file_over_the_cap_on_disk_is_not_read() {
+    let base = std::env::temp_dir().join(format!("tglint-sparse-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let root = std::fs::canonicalize(&base).unwrap();
+    std::fs::create_dir_all(root.join("unit")).unwrap();
+    let f = std::fs::File::create(root.join("root.hcl")).unwrap();
+    f.set_len(tglint_model::fs::MAX_FILE_BYTES + 1).unwrap();
+    std::fs::write(
+        root.join("unit/terragrunt.hcl"),
+        "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n",
+    )
+    .unwrap();
+    let t = load::load(
+        Arc::new(tglint_model::fs::DiskFs),
+        &root,
+        Options::default(),
+    );
+    let m = all_messages(&t);
+    std::fs::remove_dir_all(&base).unwrap();
+    assert!(
+        m.iter().any(|x| x.starts_with("unsupported ")
+            && x.contains("root.hcl is larger than the 16 MiB cap")),
+        "{m:?}"
+    );
+}

@@ -232,7 +232,9 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let mut selection = select(&fs, &root, &paths, &opts)?;
         timings.discover = started.elapsed();
         let found = std::mem::take(&mut selection.found);
+        let features = opts.features.clone();
         let mut tree = load::load_units_in(cache, opts, &selection.units, found);
+        crate::check_features(&tree, &features)?;
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
         if let Some(target) = &args.explain_env {

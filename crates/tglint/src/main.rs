@@ -117,9 +117,15 @@ struct RenderArgs {
     #[arg(long)]
     all: bool,
 
-    /// Output format.
-    #[arg(long, value_parser = ["json"], default_value = "json")]
+    /// Output format: json (docs/render.md), or hcl (the resolved unit as HCL, unknowns
+    /// as `null # unknown: <reason>`, the unit's diagnostics as closing comments).
+    #[arg(long, value_parser = ["json", "hcl"], default_value = "json")]
     format: String,
+
+    /// With --format hcl: follow each attribute with a comment naming where it was set
+    /// (`# origin: file:line`).
+    #[arg(long)]
+    with_origins: bool,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -296,6 +302,26 @@ fn source_map(items: &[String]) -> Result<std::collections::BTreeMap<String, Pat
     Ok(out)
 }
 
+/// The `--feature` overrides checked against the loaded units, as Terragrunt types them:
+/// an override of a bool flag that is no bool is a usage error (exit 2, naming the flag
+/// and the type); one that no unit declares is bound as a string, as Terragrunt binds it,
+/// and said on stderr.
+pub(crate) fn check_features(
+    tree: &Tree,
+    features: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let c = tglint_model::terragrunt::feature_flags::check_overrides(&tree.units, features);
+    if let Some(e) = c.errors.into_iter().next() {
+        return Err(e);
+    }
+    for n in c.undeclared {
+        eprintln!(
+            "tglint: warning: --feature {n}: no unit declares feature \"{n}\"; feature.{n}.value is the string given, as in Terragrunt"
+        );
+    }
+    Ok(())
+}
+
 /// The budget limits from `--limit NAME=N` flags.
 fn limits(items: &[String]) -> Result<Limits, String> {
     let mut out = Limits::DEFAULT;
@@ -397,13 +423,19 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
         let found = load::discover_in(&*fs, &root, &dir, walk);
         let t1 = std::time::Instant::now();
         let units = found.units.clone();
+        let features = opts.features.clone();
         let tree = load::load_units(fs, &root, opts, &units, found);
+        check_features(&tree, &features)?;
         let t2 = std::time::Instant::now();
         // Render in parallel, write in path order.
+        let hcl = args.format == "hcl";
         let lines: Vec<String> = tree
             .units
             .par_iter()
-            .map(|u| report::json::render_unit(&tree, u).to_string())
+            .map(|u| match hcl {
+                true => unit_hcl(&tree, u, args.with_origins),
+                false => report::json::render_unit(&tree, u).to_string(),
+            })
             .collect();
         for line in &lines {
             if !write_line(&mut out, line)? {
@@ -419,7 +451,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             );
         }
         // Problems that belong to no unit: one last line, so the JSON holds every problem.
-        if let Some(j) = report::json::tree_line(&tree)
+        if let Some(j) = report::json::tree_line(&tree).filter(|_| !hcl)
             && !write_line(&mut out, &j.to_string())?
         {
             return Ok(EXIT_OK);
@@ -466,10 +498,16 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
             unit.display()
         ));
     }
+    let features = opts.features.clone();
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
+    check_features(&tree, &features)?;
     for u in &tree.units {
-        let text = serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
-            .map_err(|e| e.to_string())?;
+        let text = if args.format == "hcl" {
+            unit_hcl(&tree, u, args.with_origins)
+        } else {
+            serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
+                .map_err(|e| e.to_string())?
+        };
         if !write_line(&mut out, &text)? {
             return Ok(EXIT_OK);
         }
@@ -532,6 +570,19 @@ pub(crate) fn outcome(r: std::io::Result<()>) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
+}
+
+/// `render --format hcl`: the model's HCL view of the unit, then its diagnostics as
+/// comments (`# error [eval-error] file:line:column: message`).
+fn unit_hcl(tree: &Tree, u: &tglint_model::unit::Unit, origins: bool) -> String {
+    let mut text = tglint_model::render_hcl::unit_hcl(tree, u, origins);
+    for d in &u.diagnostics {
+        let line = report::text::line(&tree.cache, d);
+        text.push_str("# ");
+        text.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+        text.push('\n');
+    }
+    text
 }
 
 fn report_tree_diagnostics(tree: &Tree) {

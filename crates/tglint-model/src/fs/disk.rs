@@ -149,10 +149,7 @@ mod handle {
     }
 
     fn too_large() -> FsError {
-        FsError::Other(format!(
-            "is larger than {} MiB",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
+        FsError::TooLarge
     }
 
     pub fn read(path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError> {
@@ -292,10 +289,7 @@ mod handle {
         let mut buf = Vec::new();
         (&f).take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
         if buf.len() as u64 > MAX_FILE_BYTES {
-            return Err(FsError::Other(format!(
-                "is larger than {} MiB",
-                MAX_FILE_BYTES / (1024 * 1024)
-            )));
+            return Err(FsError::TooLarge);
         }
         Ok(buf)
     }

@@ -92,11 +92,17 @@ impl Fs for MemFs {
             return Err(FsError::Other(m.clone()));
         }
         match kind {
-            Kind::File => Ok(self
-                .files
-                .get(&r.real)
-                .map(|b| b.to_vec())
-                .unwrap_or_default()),
+            Kind::File => {
+                let bytes = self
+                    .files
+                    .get(&r.real)
+                    .map(|b| b.to_vec())
+                    .unwrap_or_default();
+                if bytes.len() as u64 > super::MAX_FILE_BYTES {
+                    return Err(FsError::TooLarge);
+                }
+                Ok(bytes)
+            }
             Kind::Dir => Err(FsError::Other("is a directory".into())),
             Kind::Other | Kind::Link => Err(FsError::Other("is not a regular file".into())),
         }

@@ -201,13 +201,19 @@ fn resolve(base: &Path, p: &str) -> PathBuf {
 
 /// Reports a path outside the scanned root and returns the unknown standing for its value.
 fn outside_root(ctx: &TgCtx, cx: &CallCtx<'_>, path: &Path) -> Value {
+    let why = ctx.shared.cache.refusal(path).unwrap_or(Refusal::Outside);
+    refused(ctx, cx, path, &why)
+}
+
+/// Reports a refused read (outside the root, or a file over the size cap) and returns the
+/// unknown standing for its value.
+fn refused(ctx: &TgCtx, cx: &CallCtx<'_>, path: &Path, why: &Refusal) -> Value {
     let cache = &ctx.shared.cache;
-    let why = cache.refusal(path).unwrap_or(Refusal::Outside);
-    let msg = format!(
-        "{}: {} (see --allow-outside-root)",
-        cx.name,
-        cache.refusal_message(path, &why)
-    );
+    let see = match why {
+        Refusal::TooLarge => "see docs/security.md",
+        _ => "see --allow-outside-root",
+    };
+    let msg = format!("{}: {} ({see})", cx.name, cache.refusal_message(path, why));
     ctx.report(Diagnostic::at(ids::UNSUPPORTED, msg.clone(), cx.span));
     Value::unknown(msg)
 }

@@ -77,7 +77,7 @@ pub(super) fn read_tfvars_file(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult {
                 "TFVarFileNotFound: Could not find a {shown}. Cause: ."
             )));
         }
-        Err(ReadError::Refused(_)) => return Ok(outside_root(ctx, cx, &path)),
+        Err(ReadError::Refused(why)) => return Ok(super::refused(ctx, cx, &path, &why)),
         Err(e) => {
             return Err(FnError::call(format!(
                 "could not read file {}: {e}",

@@ -645,6 +645,7 @@ impl FileEval {
         let body = self.body.clone();
         let items: Vec<&Structure> = body.iter().collect();
         let mut seen_generate: BTreeMap<String, Span> = BTreeMap::new();
+        let mut seen_single: BTreeMap<String, Span> = BTreeMap::new();
         for s in &items {
             match s {
                 Structure::Attribute(a) => {
@@ -731,12 +732,19 @@ impl FileEval {
                                 .unwrap_or_else(|| Value::list(Vec::new()));
                             self.cfg.dependencies_paths = Some(paths);
                         }
-                        "exclude" => self.cfg.exclude = Some(self.block_object(b, &vars, &[])),
-                        "errors" => {
-                            self.cfg.errors =
-                                Some(self.block_object(b, &vars, &["retry", "ignore"]))
+                        "exclude" | "errors" | "engine" => {
+                            if let Some(first) = seen_single.get(name) {
+                                self.duplicate_block(b, *first);
+                                continue;
+                            }
+                            seen_single.insert(name.to_string(), self.span(b.ident.span()));
+                            let v = self.block_object(b, &vars, &["retry", "ignore"]);
+                            match name {
+                                "exclude" => self.cfg.exclude = Some(self.check_exclude(b, v)),
+                                "errors" => self.cfg.errors = Some(self.check_errors(b, v)),
+                                _ => self.cfg.engine = Some(self.check_engine(b, v)),
+                            }
                         }
-                        "engine" => self.cfg.engine = Some(self.block_object(b, &vars, &[])),
                         "catalog" => self.cfg.catalog = Some(self.block_object(b, &vars, &[])),
                         _ => {}
                     }

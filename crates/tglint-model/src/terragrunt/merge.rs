@@ -311,18 +311,9 @@ pub fn deep(parent: FileConfig, child: FileConfig, parent_deps: &[DepBlock]) -> 
     for (k, v) in child.features {
         out.features.insert(k, v);
     }
-    if child.exclude.is_some() {
-        out.exclude = child.exclude;
-    }
-    for (dst, src) in [
-        (&mut out.errors, child.errors),
-        (&mut out.engine, child.engine),
-    ] {
-        *dst = match (dst.take(), src) {
-            (Some(p), Some(c)) => Some(deep_value(&p, &c)),
-            (p, c) => c.or(p),
-        };
-    }
+    out.exclude = super::blocks::exclude_deep(out.exclude.take(), child.exclude);
+    out.errors = super::blocks::errors_deep(out.errors.take(), child.errors);
+    out.engine = super::blocks::engine_deep(out.engine.take(), child.engine);
     out.dependency_blocks = deps_deep(&out.dependency_blocks, child.dependency_blocks);
     out.locals = child.locals;
     out

@@ -5,8 +5,10 @@
 //! (`stack`). See
 //! `docs/architecture.md`.
 
+pub mod blocks;
 pub mod config;
 pub mod context;
+pub mod feature_flags;
 mod file;
 pub mod merge;
 pub mod read_config;

@@ -313,6 +313,7 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
         base.exclude = own_exclude;
     }
     base.dependency_blocks = merged_deps.clone();
+    super::blocks::check_merged_errors(&unit.ctx, base.errors.as_ref(), unit.span(None));
     if let Some(paths) = &base.dependencies_paths {
         check_dependency_paths(&unit.ctx, paths);
     }
@@ -437,10 +438,17 @@ fn check_dependency_paths(ctx: &TgCtx, paths: &Value) {
     }
 }
 
-/// `feature.<name>.value`: the default, or the `--feature` override converted to the
-/// default's type.
+/// `feature.<name>.value`: the default, or the `--feature` override typed as Terragrunt
+/// types it (`feature_flags::typed_override`); an override no file declares is bound as a
+/// string, as Terragrunt binds it. An override that does not convert is unknown here (the
+/// command line exits 2 on it).
 fn feature_values(ctx: &TgCtx, features: &BTreeMap<String, Value>) -> Value {
     let mut m = BTreeMap::new();
+    let entry = |value: Value| {
+        let mut obj = BTreeMap::new();
+        obj.insert("value".to_string(), value);
+        Value::object(obj)
+    };
     for (name, f) in features {
         let default = f
             .as_map()
@@ -448,19 +456,16 @@ fn feature_values(ctx: &TgCtx, features: &BTreeMap<String, Value>) -> Value {
             .cloned()
             .unwrap_or_else(Value::null);
         let value = match ctx.shared.opts.features.get(name) {
-            Some(raw) => {
-                let typed = match &default.data {
-                    Data::Bool(_) => raw.parse::<bool>().ok().map(Value::bool),
-                    Data::Number(_) => tglint_hcl::Number::parse(raw).map(Value::number),
-                    _ => Some(Value::string(raw.clone())),
-                };
-                typed.unwrap_or_else(|| Value::string(raw.clone()))
-            }
+            Some(raw) => super::feature_flags::typed_override(Some(&default), raw)
+                .unwrap_or_else(|e| Value::failed(format!("--feature {name}={raw}: {e}"))),
             None => default,
         };
-        let mut obj = BTreeMap::new();
-        obj.insert("value".to_string(), value);
-        m.insert(name.clone(), Value::object(obj));
+        m.insert(name.clone(), entry(value));
+    }
+    for (name, raw) in &ctx.shared.opts.features {
+        if !m.contains_key(name) {
+            m.insert(name.clone(), entry(Value::string(raw.clone())));
+        }
     }
     Value::object(m)
 }

@@ -254,6 +254,14 @@ impl Unit {
         self.unknown = Some(u);
     }
 
+    /// Whether the unit is excluded for every action (`exclude { if = true, actions =
+    /// ["all"] }`, Terragrunt's `"all"`; `"all_except_output"` is not every action):
+    /// `Some(false)` without such a block, `None` when an unknown value decides. The unit
+    /// is resolved and shown all the same, so that policy can decide.
+    pub fn excluded(&self) -> Option<bool> {
+        crate::terragrunt::blocks::excluded(self.exclude.as_ref())
+    }
+
     /// The module `terraform.source` names, when it is known.
     pub fn module(&self) -> Option<&ModuleSource> {
         self.terraform.as_ref().and_then(|t| t.module.as_ref())

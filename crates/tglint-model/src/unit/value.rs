@@ -29,7 +29,8 @@ impl Unit {
     /// | `includes` | `[{label, path, merge_strategy, expose}]` |
     /// | `locals` | the unit file's own locals |
     /// | `inputs` | the merged inputs (`{}` when none) |
-    /// | `terraform`, `remote_state`, `exclude` | the block as an object, or null |
+    /// | `terraform`, `remote_state`, `exclude`, `errors`, `engine` | the block as an object, or null |
+    /// | `excluded` | [`Unit::excluded`]: true, false, or null when unknown |
     /// | `generate` | label → block |
     /// | `dependencies` | `[{name, config_path, target, enabled, skip_outputs, mock_outputs}]` |
     /// | `dependency_paths` | `dependencies.paths` and each enabled block's `config_path` |
@@ -90,6 +91,12 @@ impl Unit {
             or_null(self.remote_state.as_ref().map(|r| &r.value)),
         );
         m.insert("exclude".into(), or_null(self.exclude.as_ref()));
+        m.insert("errors".into(), or_null(self.errors.as_ref()));
+        m.insert("engine".into(), or_null(self.engine.as_ref()));
+        m.insert(
+            "excluded".into(),
+            self.excluded().map(Value::bool).unwrap_or_else(Value::null),
+        );
         m.insert(
             "generate".into(),
             Value::object(
