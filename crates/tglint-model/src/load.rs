@@ -158,11 +158,7 @@ pub fn load_units_in(
     }
     for p in &found.unsupported {
         let f = cache.file(p);
-        let what = if p.ends_with("terragrunt.stack.hcl") {
-            "stack files (terragrunt.stack.hcl) are not evaluated by tglint yet"
-        } else {
-            "HCL-JSON configurations (terragrunt.hcl.json) are not evaluated by tglint yet"
-        };
+        let what = "stack files (terragrunt.stack.hcl) are not evaluated by tglint yet";
         diagnostics.push(Diagnostic::new(
             ids::UNSUPPORTED,
             what,
