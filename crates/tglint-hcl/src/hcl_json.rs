@@ -892,3 +892,265 @@ impl VisitMut for Remap<'_> {
         visit_mut::visit_for_directive_mut(self, node);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EvalCtx, NoFiles, Value, Vars, eval};
+    use hcl_edit::Span as _;
+    use hcl_edit::structure::Structure;
+
+    const LOCALS: BodySchema = BodySchema {
+        blocks: &[],
+        just_attributes: true,
+    };
+    const TOP: BodySchema = BodySchema {
+        blocks: &[
+            BlockSchema {
+                name: "include",
+                labels: 1,
+                body: &ATTRIBUTES,
+                unlabelled_if: Some("path"),
+            },
+            BlockSchema {
+                name: "locals",
+                labels: 0,
+                body: &LOCALS,
+                unlabelled_if: None,
+            },
+            BlockSchema {
+                name: "pair",
+                labels: 2,
+                body: &ATTRIBUTES,
+                unlabelled_if: None,
+            },
+        ],
+        just_attributes: false,
+    };
+
+    fn parse(text: &str) -> Body {
+        parse_json_body(FileId(0), text, &TOP).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn err(text: &str) -> ParseError {
+        parse_json_body(FileId(0), text, &TOP).expect_err("a syntax error")
+    }
+
+    fn attr<'b>(body: &'b Body, name: &str) -> &'b Expression {
+        &body.get_attribute(name).expect(name).value
+    }
+
+    fn value(text: &str, e: &Expression, vars: &Vars) -> Value {
+        let cx = EvalCtx {
+            file: FileId(0),
+            base_dir: std::path::Path::new("/"),
+            files: &NoFiles,
+            functions: &[crate::functions::terraform()],
+            vars,
+            ext: None,
+            budget: None,
+        };
+        eval(e, &cx).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn blocks(body: &Body) -> Vec<(String, Vec<String>)> {
+        body.iter()
+            .filter_map(Structure::as_block)
+            .map(|b| {
+                (
+                    b.ident.as_str().to_string(),
+                    b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_come_from_the_schema_and_labels_from_nesting() {
+        let b = parse(
+            r#"{"//": "comment", "include": {"": {"path": "a"}, "x": {"path": "b"}},
+                "pair": {"a": {"b": {"k": 1}, "c": [{"k": 2}, {"k": 3}]}},
+                "locals": [{"a": 1}, {"b": 2}], "other": {"path": "c"}}"#,
+        );
+        assert_eq!(
+            blocks(&b),
+            [
+                ("include".into(), vec!["".into()]),
+                ("include".into(), vec!["x".into()]),
+                ("pair".into(), vec!["a".into(), "b".into()]),
+                ("pair".into(), vec!["a".into(), "c".into()]),
+                ("pair".into(), vec!["a".into(), "c".into()]),
+                ("locals".into(), vec![]),
+                ("locals".into(), vec![]),
+            ]
+        );
+        // Not in the schema: an attribute, whatever its shape. "//" is skipped.
+        assert!(b.get_attribute("other").is_some());
+        assert!(b.get_attribute("//").is_none());
+    }
+
+    #[test]
+    fn a_bare_include_is_a_block_without_labels() {
+        for text in [
+            r#"{"include": {"path": "../root.hcl"}}"#,
+            r#"{"include": [{"path": "../root.hcl", "expose": true}]}"#,
+        ] {
+            let b = parse(text);
+            assert_eq!(blocks(&b), [("include".into(), vec![])], "{text}");
+        }
+        // A "path" that is no string is a label.
+        let b = parse(r#"{"include": {"path": {"path": "x"}}}"#);
+        assert_eq!(blocks(&b), [("include".into(), vec!["path".into()])]);
+    }
+
+    #[test]
+    fn strings_are_templates_and_a_lone_interpolation_is_the_value() {
+        let text = r#"{"a": "${x}", "b": "n=${x}", "c": "$${x}", "d": "%{ if true }y%{ endif }",
+                       "e": {"${k}": 1, "lit": [true, null, -2.5, 7]}, "f": "a\tb"}"#;
+        let b = parse(text);
+        let mut vars = Vars::new();
+        vars.insert("x".into(), Value::int(3));
+        vars.insert("k".into(), Value::string("key"));
+        assert!(value(text, attr(&b, "a"), &vars).same(&Value::int(3)));
+        assert!(value(text, attr(&b, "b"), &vars).same(&Value::string("n=3")));
+        assert!(value(text, attr(&b, "c"), &vars).same(&Value::string("${x}")));
+        assert!(value(text, attr(&b, "d"), &vars).same(&Value::string("y")));
+        assert!(value(text, attr(&b, "f"), &vars).same(&Value::string("a\tb")));
+        let e = value(text, attr(&b, "e"), &vars);
+        let m = e.as_map().expect("an object");
+        assert!(m.get("key").is_some_and(|v| v.same(&Value::int(1))));
+        let lit = m.get("lit").and_then(Value::as_seq).expect("lit");
+        assert_eq!(lit.len(), 4);
+        assert_eq!(lit[0].as_bool(), Some(true));
+        assert!(lit[1].is_null());
+        assert!(lit[2].same(&Value::float(-2.5)));
+        assert!(lit[3].same(&Value::int(7)));
+    }
+
+    #[test]
+    fn spans_inside_a_template_point_at_the_json_text_across_escapes() {
+        let text = "{\"a\": \"\\\"\\u00e9\\\" ${upper(\\\"x\\\")} ${y}\"}";
+        let b = parse(text);
+        let Interpolations(elems) = template_parts(attr(&b, "a"));
+        // The last interpolation's expression is `y`, wherever the escapes put it.
+        let y = elems.last().expect("an element");
+        assert_eq!(&text[y.clone()], "y");
+        let call = &elems[elems.len() - 2];
+        assert_eq!(&text[call.clone()], "upper(\\\"x\\\")");
+        // The whole string's span covers its quotes.
+        let whole = attr(&b, "a").span().expect("a span");
+        assert_eq!(&text[whole.start..whole.start + 1], "\"");
+        assert_eq!(whole.end, text.len() - 1);
+    }
+
+    struct Interpolations(Vec<Range<usize>>);
+
+    fn template_parts(e: &Expression) -> Interpolations {
+        let Expression::StringTemplate(t) = e else {
+            panic!("not a template: {e:?}")
+        };
+        Interpolations(
+            t.iter()
+                .filter_map(|el| match el {
+                    hcl_edit::template::Element::Interpolation(i) => i.expr.span(),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn attribute_and_key_spans() {
+        let text = "{\n  \"name\": \"x\",\n  \"n\": 12\n}";
+        let b = parse(text);
+        let a = b.get_attribute("name").expect("name");
+        assert_eq!(&text[a.key.span().expect("key")], "\"name\"");
+        assert_eq!(&text[a.span().expect("attr")], "\"name\": \"x\"");
+        assert_eq!(&text[attr(&b, "n").span().expect("n")], "12");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line_and_column() {
+        let cases = [
+            ("{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "expected `,` or `}`"),
+            ("{\"a\": tru}", 1, 7, "unexpected `tru`"),
+            ("{\"a\": \"x\n\"}", 1, 7, "unterminated string"),
+            ("{\"a\": \"\\q\"}", 1, 8, "invalid escape `\\q`"),
+            ("{\"a\": 01}", 1, 7, "leading zeros"),
+            ("{\"a\": [1,", 1, 7, "unclosed `[`"),
+            (
+                "{\"a\": 1} x",
+                1,
+                10,
+                "unexpected text after the JSON value",
+            ),
+            (
+                "{\"a\": \"\\\"\\\" ${x\"}",
+                1,
+                13,
+                "unterminated interpolation",
+            ),
+            ("{\"a\": 1, \"a\": 2}", 1, 10, "duplicate argument \"a\""),
+            (
+                "{\"a\": {\"k\": 1, \"k\": 2}}",
+                1,
+                16,
+                "duplicate object attribute \"k\"",
+            ),
+            (
+                "{\"locals\": {\"a b\": 1}}",
+                1,
+                13,
+                "\"a b\" is not a valid name",
+            ),
+            ("{\"locals\": [1]}", 1, 13, "expected a JSON object here"),
+            ("{\"pair\": {\"a\": {}}}", 1, 16, "missing block label"),
+            (
+                "{\"include\": {\"x\": 3}}",
+                1,
+                19,
+                "expected a JSON object or an array",
+            ),
+            ("[1]", 1, 2, "expected a JSON object in this array"),
+        ];
+        for (text, line, column, msg) in cases {
+            let e = err(text);
+            assert!(e.message.contains(msg), "{text:?}: {}", e.message);
+            assert_eq!(
+                (e.line, e.column),
+                (line, column),
+                "{text:?}: {}",
+                e.message
+            );
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(err(&deep).message.contains("nest deeper than 64"));
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let text = r#"{"a": 1e400, "b": -1e400, "c": 18446744073709551615, "d": -3}"#;
+        let b = parse(text);
+        let v = Vars::new();
+        assert_eq!(
+            value(text, attr(&b, "a"), &v)
+                .as_number()
+                .map(crate::Number::as_f64),
+            Some(f64::INFINITY)
+        );
+        assert_eq!(
+            value(text, attr(&b, "b"), &v)
+                .as_number()
+                .map(crate::Number::as_f64),
+            Some(f64::NEG_INFINITY)
+        );
+        assert!(value(text, attr(&b, "d"), &v).same(&Value::int(-3)));
+        let Expression::Number(n) = attr(&b, "c") else {
+            panic!("a number")
+        };
+        assert_eq!(
+            n.as_repr().map(|r| r.to_string()).as_deref(),
+            Some("18446744073709551615")
+        );
+    }
+}
