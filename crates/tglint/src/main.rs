@@ -108,8 +108,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct RenderArgs {
-    /// The unit to render (its directory or its terragrunt.hcl); with --all, the directory
-    /// whose units to render (default: the current directory).
+    /// The unit to render (its directory, or its terragrunt.hcl or terragrunt.hcl.json); with
+    /// --all, the directory whose units to render (default: the current directory).
     #[arg(value_name = "UNIT|DIR")]
     target: Option<PathBuf>,
 
