@@ -16,11 +16,10 @@ pub const SKIPPED_DIRS: &[&str] = &[".terragrunt-cache", ".terraform", ".git"];
 /// What discovery found.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Unit files (`…/terragrunt.hcl`), sorted.
+    /// Unit files (`…/terragrunt.hcl`, or `…/terragrunt.hcl.json`, which wins), sorted.
     pub units: Vec<PathBuf>,
+    /// Every configuration file (`*.hcl`, `*.hcl.json`), sorted.
     pub hcl_files: Vec<PathBuf>,
-    /// Files tglint does not evaluate yet: `terragrunt.hcl.json`.
-    pub unsupported: Vec<PathBuf>,
     /// Stack files (`terragrunt.stack.hcl`), sorted.
     pub stacks: Vec<PathBuf>,
     /// What the walk could not enter or did not follow, each reported on its path.
@@ -69,7 +68,6 @@ pub fn discover_in(fs: &dyn Fs, root: &Path, dir: &Path, opts: WalkOptions) -> D
     let mut out = w.out;
     out.units.sort();
     out.hcl_files.sort();
-    out.unsupported.sort();
     out.stacks.sort();
     out.problems.sort_by(|a, b| a.path.cmp(&b.path));
     out
@@ -154,9 +152,11 @@ fn is_named(name: &OsStr, s: &str) -> bool {
     name == OsStr::new(s)
 }
 
-/// Whether a file of this name is something discovery lists (a configuration file).
+/// Whether a file of this name is something discovery lists (a configuration file: HCL,
+/// or HCL's JSON syntax).
 fn is_config_name(name: &OsStr) -> bool {
-    name.as_encoded_bytes().ends_with(b".hcl") || is_named(name, "terragrunt.hcl.json")
+    let b = name.as_encoded_bytes();
+    b.ends_with(b".hcl") || b.ends_with(b".hcl.json")
 }
 
 impl Walker<'_> {
@@ -361,14 +361,45 @@ impl Walker<'_> {
     fn file(&mut self, path: PathBuf, name: &OsStr) {
         if is_named(name, "terragrunt.stack.hcl") {
             self.out.stacks.push(path);
-        } else if is_named(name, "terragrunt.hcl.json") {
-            self.out.unsupported.push(path);
-        } else if name.as_encoded_bytes().ends_with(b".hcl") {
-            if is_named(name, "terragrunt.hcl") {
-                self.out.units.push(path.clone());
+        } else if is_config_name(name) {
+            if is_named(name, "terragrunt.hcl") || is_named(name, "terragrunt.hcl.json") {
+                self.unit(path.clone());
             }
             self.out.hcl_files.push(path);
         }
+    }
+
+    /// A unit file. `terragrunt.hcl.json` wins over `terragrunt.hcl` in the same directory,
+    /// as Terragrunt's `GetDefaultConfigPath` chooses (silently); the other one is reported
+    /// as not evaluated. A directory's files come one after the other, so the unit of the
+    /// same directory, if any, is the last one found.
+    fn unit(&mut self, path: PathBuf) {
+        let dir = path.parent();
+        let (kept, shadowed) = match self.out.units.last_mut() {
+            Some(last) if last.parent() == dir => {
+                if path.extension().is_some_and(|e| e == "json") {
+                    let hcl = std::mem::replace(last, path.clone());
+                    (path, hcl)
+                } else {
+                    (last.clone(), path)
+                }
+            }
+            _ => {
+                self.out.units.push(path);
+                return;
+            }
+        };
+        let msg = format!(
+            "{} is not evaluated: {} in the same directory is the unit's configuration, as Terragrunt chooses it (it does not warn)",
+            self.rel(&shadowed),
+            kept.file_name().unwrap_or_default().to_string_lossy()
+        );
+        self.problem(
+            &shadowed,
+            ids::UNSUPPORTED,
+            msg,
+            "keep one of terragrunt.hcl and terragrunt.hcl.json in a unit's directory",
+        );
     }
 
     /// A link whose target lies outside the root. A configuration file is listed (reading

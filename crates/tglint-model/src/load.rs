@@ -179,15 +179,6 @@ pub fn load_units_in(
             Err(BodyError::Read(e)) => diagnostics.push(read_diag(&cache, &f, &e)),
         }
     }
-    for p in &found.unsupported {
-        let f = cache.file(p);
-        let what = "HCL-JSON configurations (terragrunt.hcl.json) are not evaluated by tglint yet";
-        diagnostics.push(Diagnostic::new(
-            ids::UNSUPPORTED,
-            what,
-            Label::file_start(f.id),
-        ));
-    }
     for p in &found.problems {
         let f = cache.file(&p.path);
         let d = Diagnostic::new(p.rule, p.message.clone(), Label::file_start(f.id));

@@ -469,13 +469,20 @@ impl SourceCache {
             .clone()
     }
 
-    /// The parsed body; `Err(None)` when the text could not be read.
+    /// The parsed body (HCL, or HCL's JSON syntax for a `.json` file); `Err(Read)` when the
+    /// text could not be read.
     pub fn body(&self, f: &SourceFile) -> Result<Arc<Body>, BodyError> {
         let (text, _) = self.text(f).map_err(BodyError::Read)?;
         f.body
             .get_or_init(|| {
                 f.parses.fetch_add(1, Ordering::Relaxed);
-                parse_body(f.id, &text).map(Arc::new)
+                // The front end by the file's name: `.json` is HCL's JSON syntax.
+                if crate::terragrunt::json_schema::is_json(&f.path) {
+                    let schema = &crate::terragrunt::json_schema::CONFIG;
+                    tglint_hcl::parse_json_body(f.id, &text, schema).map(Arc::new)
+                } else {
+                    parse_body(f.id, &text).map(Arc::new)
+                }
             })
             .clone()
             .map_err(BodyError::Parse)

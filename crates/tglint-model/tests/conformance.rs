@@ -1,9 +1,7 @@
-//! Conformance with Terragrunt: every HCL-syntax case of
-//! `$TGLINT_CORPUS/terragrunt-fixtures/EXPECTED.md`, resolved with the fixtures directory
-//! as the root, asserting the expected values.
-//!
-//! Pending (not built yet, by design of the issue): case 8 and the JSON half of case 22 need
-//! HCL-JSON (`terragrunt.hcl.json`) support.
+//! Conformance with Terragrunt: every case of
+//! `$TGLINT_CORPUS/terragrunt-fixtures/EXPECTED.md`, HCL and HCL-JSON (case 8 and the JSON
+//! half of case 22), resolved with the fixtures directory as the root, asserting the
+//! expected values.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -637,22 +635,62 @@ fn case28_find_parent_with_a_deprecated_root() {
     );
 }
 
-/// Pending until HCL-JSON is supported (a later issue): case 8
-/// (`include-multiple/json/child/terragrunt.hcl.json`) and the JSON half of case 22
-/// (`TestParseTerragruntJsonConfigIncludeOverrideAll.hcl.json`). Today such a file is
-/// reported as `unsupported`, never silently skipped or crashed on.
+/// Case 8: a `terragrunt.hcl.json` unit with includes keyed by label (`""` is the bare
+/// include), `"${…}"` templates, and `"${dependency.vpc.outputs}"` yielding the object
+/// itself. Same values as case 2.
 #[test]
-fn pending_hcl_json_cases_are_reported_unsupported() {
+fn case08_include_multiple_json() {
     let Some(f) = fixtures() else { return };
+    let j = render_unit(&f, "include-multiple/json/child/terragrunt.hcl.json");
+    assert_eq!(j["file"], "include-multiple/json/child/terragrunt.hcl.json");
+    assert_eq!(j["inputs"], multiple_include_inputs());
+    assert_eq!(j["includes"][0]["label"], "");
+    assert_eq!(j["includes"][1]["label"], "vpc_dep");
+    assert_eq!(j["dependencies"][0]["target"], "include-multiple/json/vpc");
+    assert_eq!(j["origins"]["inputs.dep_out.attribute"]["mock"], true);
+    // `"": {…}` is a label, not a bare include: nothing is deprecated, nothing fails.
+    assert!(
+        j["diagnostics"].as_array().is_some_and(Vec::is_empty),
+        "{:?}",
+        j["diagnostics"]
+    );
+    // Discovery finds the JSON unit, and nothing in the tree is unsupported.
     let dir = f.join("include-multiple/json");
     let tree =
         tglint_model::load::load(Arc::new(tglint_model::fs::DiskFs), &dir, Options::default());
-    let unsupported: Vec<String> = tree
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule == "unsupported")
-        .map(|d| tree.rel(d.primary.file))
-        .collect();
-    assert_eq!(unsupported, ["child/terragrunt.hcl.json"]);
-    assert!(inline("TestParseTerragruntJsonConfigIncludeOverrideAll.hcl.json").is_some());
+    let units: Vec<&str> = tree.units.iter().map(|u| u.dir.as_str()).collect();
+    assert_eq!(units, ["child", "vpc"]);
+    assert!(tree.diagnostics.is_empty(), "{:?}", tree.diagnostics);
+}
+
+/// Case 22, the JSON half: `TestParseTerragruntJsonConfigIncludeOverrideAll` (a bare
+/// `"include": {"path": …}`, `remote_state` as JSON gives it, which HCL's JSON decoder reads
+/// as the attribute form) resolves as the HCL OverrideAll does.
+#[test]
+fn case22_json_include_override_all() {
+    let Some(j) = render_inline(
+        "TestParseTerragruntJsonConfigIncludeOverrideAll.hcl.json",
+        "parent-folders/terragrunt-in-root/child/sub-child/sub-sub-child/terragrunt.hcl.json",
+    ) else {
+        return;
+    };
+    assert_eq!(j["terraform"]["source"], "foo");
+    assert_eq!(j["remote_state"]["backend"], "s3");
+    assert_eq!(
+        j["remote_state"]["config"],
+        json!({ "encrypt": false, "bucket": "override", "key": "override", "region": "override" })
+    );
+    assert_eq!(j["dependency_paths"], json!(["override"]));
+    assert_eq!(j["includes"][0]["label"], "");
+    assert_eq!(
+        j["includes"][0]["path"],
+        "parent-folders/terragrunt-in-root/root.hcl"
+    );
+    // The bare JSON include is deprecated as a bare HCL include is.
+    assert!(
+        !diags(&j, "deprecated").is_empty(),
+        "{:?}",
+        j["diagnostics"]
+    );
+    assert!(diags(&j, "eval-error").is_empty(), "{:?}", j["diagnostics"]);
 }

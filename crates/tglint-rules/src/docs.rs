@@ -99,7 +99,7 @@ pub fn reserved_summary(r: Reserved) -> &'static str {
         }
         Reserved::Deprecated => "What Terragrunt deprecates (a bare `include`, …).",
         Reserved::Unsupported => {
-            "What tglint does not evaluate, or refuses to read (a path out of the root, an HCL-JSON unit)."
+            "What tglint does not evaluate, or refuses to read (a path out of the root, a terragrunt.hcl that the terragrunt.hcl.json beside it overrides)."
         }
         Reserved::Unclassified => {
             "A unit whose environment cannot be told, or matches no environment kind: its environment-dependent rules are skipped."

@@ -532,16 +532,22 @@ pub(crate) fn select(
         let d = load::discover_in(&**fs, root, d, walk);
         unit_files.extend(d.units.iter().cloned());
         found.hcl_files.extend(d.hcl_files);
-        found.unsupported.extend(d.unsupported);
         found.stacks.extend(d.stacks);
         found.problems.extend(d.problems);
     }
     // A named file discovery skips (in an ignored directory) is still loaded: a unit
     // file as a unit, any other .hcl file parsed for its errors.
     for f in files.iter().filter(|f| fs.kind(f).is_some()) {
-        if f.file_name().is_some_and(|n| n == "terragrunt.hcl") {
-            unit_files.push(f.clone());
-        } else if f.extension().is_some_and(|e| e == "hcl") {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if name == "terragrunt.hcl" || name == "terragrunt.hcl.json" {
+            // One unit per directory: a discovered terragrunt.hcl.json keeps winning.
+            if !unit_files.iter().any(|u| u.parent() == f.parent()) {
+                unit_files.push(f.clone());
+            }
+        } else if name.ends_with(".hcl") || name.ends_with(".hcl.json") {
             found.hcl_files.push(f.clone());
         }
     }
@@ -751,7 +757,10 @@ fn read_policy(fs: &dyn Fs, path: &Path, root: &Path, explicit: bool) -> Result<
 
 /// `--explain-env UNIT`: how the unit was classified.
 fn explain_env(tree: &tglint_model::load::Tree, root: &Path, target: &Path) -> Result<u8, String> {
-    let dir = if target.file_name().is_some_and(|n| n == "terragrunt.hcl") {
+    let dir = if target
+        .file_name()
+        .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json")
+    {
         target.parent().unwrap_or(target).to_path_buf()
     } else {
         target.to_path_buf()

@@ -48,7 +48,9 @@ pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
         match fs.kind(p) {
             None => return Err(format!("{} does not exist", p.display())),
             Some(Kind::Dir) => {}
-            Some(_) if p.file_name().is_some_and(|n| n == "terragrunt.hcl") => {}
+            Some(_)
+                if p.file_name()
+                    .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json") => {}
             Some(_) => {
                 return Err(format!(
                     "{} is not a directory or a unit's terragrunt.hcl; graph draws units",

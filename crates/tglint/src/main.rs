@@ -108,8 +108,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct RenderArgs {
-    /// The unit to render (its directory or its terragrunt.hcl); with --all, the directory
-    /// whose units to render (default: the current directory).
+    /// The unit to render (its directory, or its terragrunt.hcl or terragrunt.hcl.json); with
+    /// --all, the directory whose units to render (default: the current directory).
     #[arg(value_name = "UNIT|DIR")]
     target: Option<PathBuf>,
 
@@ -480,21 +480,18 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     }
     confined(&fs, &root, &unit, &opts)?;
     let file = match fs.kind(&unit) {
-        Some(Kind::Dir) => unit.join("terragrunt.hcl"),
+        // terragrunt.hcl.json wins over terragrunt.hcl, as Terragrunt chooses.
+        Some(Kind::Dir) => match unit.join("terragrunt.hcl.json") {
+            json if fs.kind(&json) == Some(Kind::File) => json,
+            _ => unit.join("terragrunt.hcl"),
+        },
         Some(_) => unit.clone(),
         None => return Err(format!("{} does not exist", unit.display())),
     };
     // A unit file that is not a regular file (a FIFO, say) is loaded, and fails visibly.
     if !matches!(fs.kind(&file), Some(Kind::File | Kind::Other)) {
-        let json = unit.join("terragrunt.hcl.json");
-        if fs.kind(&json) == Some(Kind::File) {
-            return Err(format!(
-                "{} is an HCL-JSON unit (terragrunt.hcl.json), which tglint does not evaluate yet",
-                unit.display()
-            ));
-        }
         return Err(format!(
-            "{} is not a Terragrunt unit: it has no terragrunt.hcl",
+            "{} is not a Terragrunt unit: it has no terragrunt.hcl (nor terragrunt.hcl.json)",
             unit.display()
         ));
     }

@@ -104,7 +104,10 @@ where
     }
 }
 
-pub(crate) trait SetSpan {
+/// A trait for objects whose span can be set: for syntax built by another front end (such as
+/// HCL's JSON syntax) that should still point into the text it came from.
+pub trait SetSpan {
+    /// Sets the zero-based start and end byte offsets of the object in its input.
     fn set_span(&mut self, span: Range<usize>);
 }
 
@@ -425,7 +428,8 @@ where
         self.repr.as_ref()
     }
 
-    pub(crate) fn set_repr(&mut self, repr: impl Into<RawString>) {
+    /// Sets the raw string representation of the value (its text as written).
+    pub fn set_repr(&mut self, repr: impl Into<RawString>) {
         self.repr = Some(repr.into());
     }
 

@@ -1,5 +1,5 @@
 //! Terragrunt's semantics over `tglint-hcl`: the parsing context Terragrunt's functions see
-//! (`context`), the configuration schema (`schema`), the evaluated configuration of a file
+//! (`context`), the configuration schema (`schema`, and for HCL's JSON syntax `json_schema`), the evaluated configuration of a file
 //! (`config`), the phases of one file (`file`), the include chain and merge of a unit
 //! (`resolve`, `merge`), `read_terragrunt_config` (`read_config`) and stack files
 //! (`stack`). See
@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod feature_flags;
 mod file;
+pub mod json_schema;
 pub mod merge;
 pub mod read_config;
 pub mod reads;

@@ -219,7 +219,9 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
             .collect();
         exposed.insert(inc.label.clone(), config_as_value(&alone.cfg, &deps, false));
     }
-    unit.include_var = if unit.includes.len() == 1 && unit.includes[0].bare {
+    // A single include labelled "" (bare, or `"": {…}` in JSON) is exposed as `include`
+    // itself (Terragrunt's `includeMapAsCtyVal` looks for the "" key).
+    unit.include_var = if unit.includes.len() == 1 && unit.includes[0].label.is_empty() {
         exposed
             .remove("")
             .unwrap_or_else(|| Value::object(BTreeMap::new()))

@@ -144,8 +144,10 @@ impl Object {
         }
     }
 
-    /// Appends an item whose key the caller has checked is not in the object yet.
-    pub(crate) fn push_unique(&mut self, key: ObjectKey, value: ObjectValue) {
+    /// Appends an item whose key the caller has checked is not in the object yet (no scan
+    /// of the existing keys; a duplicate key makes an object that `get` answers for the
+    /// first of them).
+    pub fn push_unique(&mut self, key: ObjectKey, value: ObjectValue) {
         self.items.push((key, value));
     }
 
@@ -449,6 +451,13 @@ impl Decorate for ObjectKeyMut<'_> {
 impl Span for ObjectKeyMut<'_> {
     fn span(&self) -> Option<Range<usize>> {
         self.key.span()
+    }
+}
+
+// Spans take no part in a key's equality or hash, so setting one keeps the object's index.
+impl crate::SetSpan for ObjectKeyMut<'_> {
+    fn set_span(&mut self, span: Range<usize>) {
+        crate::SetSpan::set_span(self.key, span);
     }
 }
 
