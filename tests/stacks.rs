@@ -240,3 +240,34 @@ fn stack_and_autoinclude_files_count_in_the_units_reads() {
     let r = render_all(&t, &[]);
     assert_eq!(r.unit("plain")["inputs"]["a"], 2);
 }
+
+/// `render DIR` of a unit a stack generates, before `terragrunt stack generate` made it
+/// exist: the stack is evaluated and that unit printed; a directory it does not generate
+/// names the ones it does.
+#[test]
+fn render_of_a_generated_unit_directory_evaluates_its_stack() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/model/stack-local-values");
+    let root = ["--root", fixture.to_str().unwrap()];
+    let unit = fixture.join("live/prod/.terragrunt-stack/services/app");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["render".as_ref(), unit.as_os_str()];
+    args.extend(root.iter().map(|a| std::ffi::OsStr::new(*a)));
+    let r = run_in(&fixture, &args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let j = &r.lines[0];
+    assert_eq!(j["unit"], "live/prod/.terragrunt-stack/services/app");
+    assert_eq!(j["values"]["environment"], "prod", "{j:#}");
+    assert_eq!(j["stack"]["unit"], "app");
+
+    let missing = fixture.join("live/prod/.terragrunt-stack/nope");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["render".as_ref(), missing.as_os_str()];
+    args.extend(root.iter().map(|a| std::ffi::OsStr::new(*a)));
+    let r = run_in(&fixture, &args);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("generates no unit there")
+            && r.stderr
+                .contains("live/prod/.terragrunt-stack/services/app"),
+        "{}",
+        r.stderr
+    );
+}
