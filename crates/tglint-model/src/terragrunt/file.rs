@@ -666,6 +666,13 @@ impl FileEval {
                         }
                         "remote_state" => {
                             let v = self.eval_or_unknown(&a.value, &vars, "remote_state");
+                            let v = weak_remote_state(v, |msg| {
+                                self.ctx.report(Diagnostic::at(
+                                    ids::EVAL_ERROR,
+                                    msg,
+                                    self.span(a.value.span()),
+                                ))
+                            });
                             self.cfg.remote_state = Some(fill_remote_state(v));
                         }
                         "generate" => {
@@ -837,6 +844,64 @@ fn fill_generate(mut v: Value) -> Value {
         set_default(m, "hcl_fmt", Value::null());
         set_default(m, "mutable", Value::null());
         m.remove("name");
+    }
+    v
+}
+
+/// The attribute form of `remote_state` as Terragrunt decodes it: the object through
+/// JSON into a Go map, then `mapstructure.WeakDecode` into `remotestate.Config`, so
+/// `disable_init = "true"` is the bool `true`, `backend = 1` the string `"1"`; `config`
+/// and `encryption` are maps and stay as written. A value that does not convert is
+/// reported through `report` (in mapstructure's words) and left as written.
+fn weak_remote_state(mut v: Value, mut report: impl FnMut(String)) -> Value {
+    use tglint_hcl::Data;
+    let Some(m) = v.map_mut() else { return v };
+    for key in ["disable_init", "disable_dependency_optimization"] {
+        let Some(x) = m.get_mut(key) else { continue };
+        let weak = match &x.data {
+            Data::Bool(_) | Data::Null | Data::Unknown(_) => continue,
+            Data::Number(n) => Some(n.as_f64() != 0.0),
+            Data::String(s) if s.is_empty() => Some(false),
+            Data::String(s) => super::blocks::parse_go_bool(s),
+            _ => None,
+        };
+        match weak {
+            Some(b) => *x = Value::bool(b).with_origin(x.origin),
+            None => report(format!(
+                "1 error(s) decoding:\n\n* cannot parse '{key}' as bool: {}",
+                match &x.data {
+                    Data::String(s) => format!(
+                        "strconv.ParseBool: parsing {}: invalid syntax",
+                        tglint_hcl::go::quote(s)
+                    ),
+                    _ => format!("'{key}' expected type 'bool', got {}", x.type_name()),
+                }
+            )),
+        }
+    }
+    let weak_string = |x: &mut Value| {
+        let s = match &x.data {
+            Data::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+            // JSON numbers arrive as float64; strconv formats them without an exponent.
+            Data::Number(n) => Some(match n.as_i64() {
+                Some(i) => i.to_string(),
+                None => format!("{}", n.as_f64()),
+            }),
+            _ => None,
+        };
+        if let Some(s) = s {
+            *x = Value::string(s).with_origin(x.origin);
+        }
+    };
+    if let Some(x) = m.get_mut("backend") {
+        weak_string(x);
+    }
+    if let Some(g) = m.get_mut("generate").and_then(Value::map_mut) {
+        for key in ["path", "if_exists"] {
+            if let Some(x) = g.get_mut(key) {
+                weak_string(x);
+            }
+        }
     }
     v
 }

@@ -146,6 +146,28 @@ pub fn read_config_object(
         }
         _ => {}
     }
+    // A values file is read as Terragrunt's `ReadValues` reads it: the object of its
+    // attributes, not a configuration (`config_helpers.go` checks the name's suffix, and
+    // then reads the directory's terragrunt.values.hcl).
+    if target
+        .to_str()
+        .is_some_and(|t| t.ends_with(super::stack::VALUES_FILE))
+    {
+        let dir = target.parent().unwrap_or(Path::new("/"));
+        let mut diags = Vec::new();
+        let v = super::stack::read_values(&ctx.shared, dir, &mut diags);
+        for d in diags {
+            ctx.report(d);
+        }
+        return v.ok_or_else(|| {
+            ReadConfigError::Failed(format!(
+                "{} is read as a values file, but {} has no {}",
+                target.display(),
+                dir.display(),
+                super::stack::VALUES_FILE
+            ))
+        });
+    }
     if let Some(pos) = ctx.read_stack.iter().position(|p| *p == target) {
         ctx.unit.loops.fetch_add(1, Ordering::Relaxed);
         let mut chain: Vec<String> = ctx.read_stack[pos..]

@@ -179,9 +179,12 @@ pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
     unit.cfg.features = features;
     unit.feature_var = feature_var.clone();
 
-    // Parents' locals and own dependency blocks (they never see the unit's locals).
+    // Parents' locals and own dependency blocks (they never see the unit's locals). A
+    // parent sees its own feature flags only (with the --feature overrides): Terragrunt
+    // parses it with `DecodeBaseBlocks` of its own file, whose include list is empty, so
+    // neither the unit's flags nor the unit's redeclared defaults reach it.
     for p in parents.iter_mut().flatten() {
-        p.feature_var = feature_var.clone();
+        p.feature_var = feature_values(&p.ctx, &p.cfg.features);
         p.eval_locals();
         p.eval_dependency_blocks();
     }
