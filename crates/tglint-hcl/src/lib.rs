@@ -23,4 +23,4 @@ pub use functions::{CallCtx, Function, Functions, Param};
 pub use hcl_edit;
 pub use parse::{ParseError, parse_body, parse_expr};
 pub use span::{FileId, LineIndex, Origin, Span};
-pub use value::{Data, MapKind, Number, SeqKind, Unknown, Value};
+pub use value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value};
