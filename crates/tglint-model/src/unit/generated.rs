@@ -761,3 +761,93 @@ fn element_calls(el: &Element, out: &mut BTreeSet<String>, depth: u32) {
         Element::Literal(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generate(path: &str, contents: Value) -> Generate {
+        Generate {
+            label: "g".into(),
+            value: Value::null(),
+            path: Some(Value::string(path)),
+            if_exists: None,
+            contents: Some(contents),
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn partial(text: &str, holes: &[&str]) -> Value {
+        Value::new(Data::Unknown(tglint_hcl::Unknown {
+            reason: holes.first().copied().unwrap_or("r").into(),
+            failed: false,
+            partial: Some(Arc::new(Partial {
+                text: text.into(),
+                holes: holes.iter().map(|h| Arc::from(*h)).collect(),
+            })),
+        }))
+    }
+
+    #[test]
+    fn unknown_labels_keys_and_values_carry_their_reason() {
+        let g = generate(
+            "p.tf",
+            partial(
+                "provider \"__tglint_unknown_0__\" {\n  tags = { (\"__tglint_unknown_1__\") = 1, a = __tglint_unknown_1__ }\n}\n",
+                &["first", "second"],
+            ),
+        );
+        let Some(TfContents::Parsed(f)) = g.parsed() else {
+            panic!("{:?}", g.parsed())
+        };
+        let p = &f.body.blocks[0];
+        assert_eq!(p.labels, vec![TfName::Unknown("first".into())]);
+        let entries = p.body.attribute("tags").and_then(TfValue::entries);
+        let entries = entries.unwrap_or_default();
+        assert_eq!(entries[0].0, TfName::Unknown("second".into()));
+        assert!(matches!(&entries[1].1, TfValue::Unknown { reason } if reason == "second"));
+        assert_eq!(f.holes, vec!["first".to_string(), "second".to_string()]);
+    }
+
+    #[test]
+    fn known_text_that_does_not_parse_is_unknown_and_known_text_invalid() {
+        let g = generate("p.tf", partial("tags = { __tglint_unknown_0__ }", &["why"]));
+        assert!(matches!(g.parsed(), Some(TfContents::Unknown { reason }) if reason == "why"));
+        let g = generate("p.tf.json", Value::string("[1]"));
+        assert!(matches!(
+            g.parsed(),
+            Some(TfContents::Invalid { line: 1, .. })
+        ));
+        let g = generate("p.tf", Value::string("a = "));
+        assert!(matches!(g.parsed(), Some(TfContents::Invalid { .. })));
+        assert!(generate("p.txt", Value::string("a = 1")).parsed().is_none());
+    }
+
+    #[test]
+    fn json_blocks_nest_their_labels() {
+        let g = generate(
+            "m.tf.json",
+            Value::string(
+                r#"{"resource": [{"aws_s3_bucket": {"a": {"bucket": "x"}, "b": [{"bucket": "${var.y}"}]}}],
+                   "terraform": {"backend": {"s3": {"key": "k"}}, "required_providers": {"aws": {"source": "hashicorp/aws"}}},
+                   "locals": {"n": 1}}"#,
+            ),
+        );
+        let Some(TfContents::Parsed(f)) = g.parsed() else {
+            panic!("{:?}", g.parsed())
+        };
+        let rs = f.body.blocks("resource", Some("aws_s3_bucket"));
+        assert_eq!(rs.len(), 2);
+        assert_eq!(rs[1].label(1), Some("b"));
+        assert!(
+            matches!(rs[1].body.attribute("bucket"), Some(TfValue::Expr { text, .. }) if text == "${var.y}")
+        );
+        let t = f.body.blocks("terraform", None);
+        assert_eq!(t[0].body.blocks("backend", Some("s3")).len(), 1);
+        assert_eq!(t[0].body.blocks("required_providers", None).len(), 1);
+        assert!(matches!(
+            f.body.blocks("locals", None)[0].body.attribute("n"),
+            Some(TfValue::Literal(v)) if v.to_string() == "1"
+        ));
+    }
+}
