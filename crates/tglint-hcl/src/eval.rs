@@ -11,7 +11,7 @@ use crate::error::EvalError;
 use crate::files::FileAccess;
 use crate::functions::{self, CallCtx, CallError, Functions};
 use crate::span::{FileId, LineIndex, Origin, Span};
-use crate::value::{Data, MapKind, Number, SeqKind, Value, quote};
+use crate::value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value, quote};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{
     BinaryOperator, Conditional, Expression, ForExpr, FuncCall, ObjectKey, Traversal,
@@ -460,10 +460,8 @@ impl Evaluator<'_, '_> {
             BinaryOperator::Eq | BinaryOperator::NotEq => {
                 let out = match lv.equals(&rv) {
                     Some(eq) => Value::bool(eq == (op == BinaryOperator::Eq)),
-                    None => match lv.first_unknown().or(rv.first_unknown()) {
-                        Some(u) => Value::new(Data::Unknown(u.clone())),
-                        None => Value::unknown("depends on an unknown value"),
-                    },
+                    None if lv.first_unknown().is_some() => lv.unknown_like(),
+                    None => rv.unknown_like(),
                 };
                 Ok(out.with_origin(origin))
             }
@@ -1126,11 +1124,22 @@ impl Evaluator<'_, '_> {
         strip_last: bool,
     ) -> R {
         let mut out = String::new();
-        let mut unknown = None;
+        let mut unknown = Holes::default();
         self.render(elems, strip_first, strip_last, &mut out, &mut unknown)?;
         let origin = Some(Origin::new(span));
-        Ok(match unknown {
-            Some(u) => u,
+        Ok(match unknown.first {
+            Some(mut u) => {
+                if !unknown.whole
+                    && !unknown.reasons.is_empty()
+                    && let Data::Unknown(x) = &mut u.data
+                {
+                    x.partial = Some(Arc::new(Partial {
+                        text: out,
+                        holes: unknown.reasons,
+                    }));
+                }
+                u
+            }
             None => self.built(Value::string(out), span)?,
         }
         .with_origin(origin))
@@ -1142,7 +1151,7 @@ impl Evaluator<'_, '_> {
         strip_first: bool,
         strip_last: bool,
         out: &mut String,
-        unknown: &mut Option<Value>,
+        unknown: &mut Holes,
     ) -> Result<(), EvalError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -1164,7 +1173,7 @@ impl Evaluator<'_, '_> {
         strip_first: bool,
         strip_last: bool,
         out: &mut String,
-        unknown: &mut Option<Value>,
+        unknown: &mut Holes,
     ) -> Result<(), EvalError> {
         let n = elems.len();
         for (i, el) in elems.iter().enumerate() {
@@ -1202,7 +1211,23 @@ impl Evaluator<'_, '_> {
                             out.push_str(&s)
                         }
                         None => {
-                            unknown.get_or_insert(v.unknown_like());
+                            // A placeholder where the value would be; a partial
+                            // template's own text is spliced in.
+                            let base = unknown.reasons.len();
+                            match &v.data {
+                                Data::Unknown(Unknown {
+                                    partial: Some(p), ..
+                                }) => {
+                                    out.push_str(&Partial::renumbered(&p.text, base));
+                                    unknown.reasons.extend(p.holes.iter().cloned());
+                                }
+                                Data::Unknown(u) => {
+                                    out.push_str(&Partial::placeholder(base));
+                                    unknown.reasons.push(u.reason.clone());
+                                }
+                                _ => unknown.whole = true,
+                            }
+                            unknown.first.get_or_insert(v.unknown_like());
                         }
                     }
                 }
@@ -1211,7 +1236,8 @@ impl Evaluator<'_, '_> {
                         let b = match self.condition(&ifd.if_expr.cond_expr, &TEMPLATE_IF)? {
                             Ok(b) => b,
                             Err(u) => {
-                                unknown.get_or_insert(u);
+                                unknown.whole = true;
+                                unknown.first.get_or_insert(u);
                                 continue;
                             }
                         };
@@ -1236,7 +1262,8 @@ impl Evaluator<'_, '_> {
                             match self.iteration(coll, cspan, "a template 'for' directive")? {
                                 Ok(e) => e,
                                 Err(u) => {
-                                    unknown.get_or_insert(u);
+                                    unknown.whole = true;
+                                    unknown.first.get_or_insert(u);
                                     continue;
                                 }
                             };
@@ -1287,6 +1314,17 @@ impl Evaluator<'_, '_> {
             )),
         }
     }
+}
+
+/// The unknowns a template met while rendering.
+#[derive(Default)]
+struct Holes {
+    /// The first: the template's value is unknown like it.
+    first: Option<Value>,
+    /// Why each placeholder written into the text is unknown.
+    reasons: Vec<Arc<str>>,
+    /// A directive's condition or collection was unknown: no text can be rendered.
+    whole: bool,
 }
 
 /// How HCL words a bad condition in each position.

@@ -25,4 +25,4 @@ pub use hcl_edit;
 pub use hcl_json::parse_json_body;
 pub use parse::{ParseError, parse_body, parse_expr};
 pub use span::{FileId, LineIndex, Origin, Span};
-pub use value::{Data, MapKind, Number, SeqKind, Unknown, Value};
+pub use value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value};

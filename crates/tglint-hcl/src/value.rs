@@ -207,6 +207,74 @@ pub struct Unknown {
     /// The value stands for an evaluation that failed, and the failure has been reported:
     /// whatever depends on it should not be reported again.
     pub failed: bool,
+    /// For a string template whose only unknowns are interpolations: its known text, with
+    /// each unknown interpolation replaced by a placeholder ([`Partial`]). Only the
+    /// template's own value carries it; whatever is computed from it does not
+    /// ([`Value::unknown_like`]).
+    pub partial: Option<Arc<Partial>>,
+}
+
+/// The known text of a string template with unknown interpolations (`"a-${run_cmd(…)}"`):
+/// the literal parts and the known interpolations as the template renders them, and a
+/// placeholder ([`Partial::placeholder`]) where each unknown one would be.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Partial {
+    /// The rendered text with placeholders.
+    pub text: String,
+    /// Why each placeholder is unknown, by its number.
+    pub holes: Vec<Arc<str>>,
+}
+
+impl Partial {
+    /// What the placeholder names start with; the number of the hole and `__` follow.
+    pub const PREFIX: &'static str = "__tglint_unknown_";
+
+    /// The placeholder of hole `i`: `__tglint_unknown_<i>__`, an HCL identifier and a JSON
+    /// string's text alike.
+    pub fn placeholder(i: usize) -> String {
+        format!("{}{i}__", Partial::PREFIX)
+    }
+
+    /// The numbers of the placeholders in `s`, in order.
+    pub fn holes_in(s: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(at) = rest.find(Partial::PREFIX) {
+            rest = &rest[at + Partial::PREFIX.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0
+                && rest[digits..].starts_with("__")
+                && let Ok(n) = rest[..digits].parse()
+            {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    /// `text` with its placeholders renumbered from `base` (to splice one partial text
+    /// into another).
+    pub fn renumbered(text: &str, base: usize) -> String {
+        if base == 0 {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(Partial::PREFIX) {
+            out.push_str(&rest[..at + Partial::PREFIX.len()]);
+            rest = &rest[at + Partial::PREFIX.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            match rest[..digits].parse::<usize>() {
+                Ok(n) if rest[digits..].starts_with("__") => {
+                    out.push_str(&(n + base).to_string());
+                    rest = &rest[digits..];
+                }
+                _ => {}
+            }
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -276,6 +344,7 @@ impl Value {
         Value::new(Data::Unknown(Unknown {
             reason: reason.into(),
             failed: false,
+            partial: None,
         }))
     }
 
@@ -284,6 +353,7 @@ impl Value {
         Value::new(Data::Unknown(Unknown {
             reason: reason.into(),
             failed: true,
+            partial: None,
         }))
     }
 
@@ -365,10 +435,13 @@ impl Value {
     }
 
     /// An unknown value with the same reason as the first unknown in `self`, or a generic
-    /// one.
+    /// one (never with a template's partial text: it is not that template).
     pub fn unknown_like(&self) -> Value {
         match self.first_unknown() {
-            Some(u) => Value::new(Data::Unknown(u.clone())),
+            Some(u) => Value::new(Data::Unknown(Unknown {
+                partial: None,
+                ..u.clone()
+            })),
             None => Value::unknown("depends on an unknown value"),
         }
     }

@@ -417,3 +417,63 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let src = format!("{}1{}", "[".repeat(30), "]".repeat(30));
     assert!(run(&src).is_ok());
 }
+
+/// The partial text of an unknown template, or `None`.
+fn partial(src: &str) -> Option<(String, Vec<String>)> {
+    match run(src).unwrap_or_else(|e| panic!("{src}: {e}")).data {
+        tglint_hcl::Data::Unknown(u) => u.partial.map(|p| {
+            (
+                p.text.clone(),
+                p.holes.iter().map(|h| h.to_string()).collect(),
+            )
+        }),
+        d => panic!("{src}: expected an unknown, got {d:?}"),
+    }
+}
+
+#[test]
+fn unknown_interpolations_leave_a_partial_text() {
+    assert_eq!(
+        partial(r#""a-${local.name}-${local.u}-${local.n}""#),
+        Some((
+            "a-app-__tglint_unknown_0__-3".to_string(),
+            vec!["get_env FOO unset".to_string()]
+        ))
+    );
+    // The value itself is as unknown as before.
+    assert_eq!(show(r#""x-${local.u}""#), "(unknown: get_env FOO unset)");
+    // A template inside a template is spliced in, its placeholders renumbered.
+    assert_eq!(
+        partial(r#""${local.u}/${"in-${local.u}"}""#),
+        Some((
+            "__tglint_unknown_0__/in-__tglint_unknown_1__".to_string(),
+            vec![
+                "get_env FOO unset".to_string(),
+                "get_env FOO unset".to_string()
+            ]
+        ))
+    );
+    // An unknown directive leaves nothing to render; what is computed from a partial
+    // template (a function's result, a comparison) is not that template.
+    assert_eq!(partial(r#""%{ if local.u }a%{ endif }""#), None);
+    assert_eq!(partial(r#"upper("a${local.u}")"#), None);
+    assert_eq!(partial(r#""a${local.u}" == "b""#), None);
+    assert_eq!(partial("local.u"), None);
+}
+
+#[test]
+fn placeholders_are_found_and_renumbered() {
+    use tglint_hcl::Partial;
+    assert_eq!(Partial::placeholder(3), "__tglint_unknown_3__");
+    assert_eq!(
+        Partial::holes_in("x __tglint_unknown_2__ __tglint_unknown_ __tglint_unknown_10__"),
+        vec![2, 10]
+    );
+    assert_eq!(
+        Partial::renumbered(
+            "__tglint_unknown_0__-__tglint_unknown_x-__tglint_unknown_1__",
+            2
+        ),
+        "__tglint_unknown_2__-__tglint_unknown_x-__tglint_unknown_3__"
+    );
+}

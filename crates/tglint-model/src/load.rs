@@ -401,6 +401,7 @@ fn resolve_unit(shared: &Arc<Shared>, path: &Path, values: Option<Value>) -> Uni
         r.failed,
         Vec::new(),
     );
+    diagnostics.extend(unit.generated_diagnostics());
     // Related labels: the chain of files that carried the problem to this unit.
     for d in &mut diagnostics {
         if Some(d.primary.file) != unit.file && d.related.is_empty() {

@@ -43,7 +43,7 @@ dependencies {
 generate "provider" {
   path      = "provider.tf"
   if_exists = "overwrite"
-  contents  = "parent"
+  contents  = "// parent"
 }
 "#;
 
@@ -70,7 +70,7 @@ dependencies {
 generate "provider" {
   path      = "provider.tf"
   if_exists = "overwrite"
-  contents  = "child"
+  contents  = "// child"
 }
 "#;
 
@@ -139,7 +139,7 @@ fn deep_merge_per_field() {
         json!(["child.*", "parent.*"])
     );
     // generate: the child's block replaces the parent's, no error.
-    assert_eq!(j["generate"]["provider"]["contents"], "child");
+    assert_eq!(j["generate"]["provider"]["contents"], "// child");
     assert!(
         j["diagnostics"].as_array().is_some_and(|d| d.is_empty()),
         "{}",
@@ -160,5 +160,5 @@ fn no_merge_keeps_only_the_unit() {
     assert_eq!(j["terraform"]["source"], J::Null);
     assert_eq!(j["dependencies"], json!([]));
     assert_eq!(j["dependency_paths"], json!(["../own"]));
-    assert_eq!(j["generate"]["provider"]["contents"], "child");
+    assert_eq!(j["generate"]["provider"]["contents"], "// child");
 }

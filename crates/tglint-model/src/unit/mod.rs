@@ -13,8 +13,11 @@
 //! - [`Unit::to_value`]: the unit as one HCL object, for the render view and for policy
 //!   `check` blocks (`unit.inputs.x`).
 
+mod generated;
 mod lookup;
 mod value;
+
+pub use generated::{TfAttribute, TfBlock, TfBody, TfContents, TfFile, TfFormat, TfName, TfValue};
 
 pub use crate::terragrunt::{Read, Via};
 pub use lookup::{Lookup, PathError, Step, Typed, parse_path};
@@ -69,6 +72,46 @@ pub struct Generate {
     pub path: Option<Value>,
     pub if_exists: Option<Value>,
     pub contents: Option<Value>,
+    /// The contents parsed, computed once (`parsed`) with its view as a value.
+    parsed: std::sync::OnceLock<Option<(TfContents, Value)>>,
+}
+
+impl Generate {
+    /// The contents parsed as the Terraform file the block writes (`generated.rs`):
+    /// `None` unless `path` is a known `.tf`/`.tf.json` (`.tofu`, `.tofu.json`) name and
+    /// `contents` a string, known or unknown. Computed on first use.
+    pub fn parsed(&self) -> Option<&TfContents> {
+        self.parsed_pair().map(|(c, _)| c)
+    }
+
+    /// [`Generate::parsed`] as one HCL value ([`TfContents::to_value`]), what
+    /// `generate.<label>.parsed` reads.
+    pub fn parsed_value(&self) -> Option<&Value> {
+        self.parsed_pair().map(|(_, v)| v)
+    }
+
+    fn parsed_pair(&self) -> Option<&(TfContents, Value)> {
+        self.parsed
+            .get_or_init(|| {
+                generated::parse(self).map(|c| {
+                    let v = c.to_value();
+                    (c, v)
+                })
+            })
+            .as_ref()
+    }
+
+    /// The block as the unit's view shows it: its attributes, plus `parsed` when the
+    /// contents are parsed.
+    pub fn view(&self) -> Value {
+        let mut v = self.value.clone();
+        if let Some(p) = self.parsed_value()
+            && let Some(m) = v.map_mut()
+        {
+            m.insert("parsed".into(), p.clone());
+        }
+        v
+    }
 }
 
 /// One merged `dependency` block.
@@ -201,6 +244,7 @@ impl Unit {
                 if_exists: field(&value, "if_exists"),
                 contents: field(&value, "contents"),
                 value,
+                parsed: std::sync::OnceLock::new(),
             })
             .collect();
         Unit {
@@ -233,6 +277,43 @@ impl Unit {
             values: None,
             unknown: None,
         }
+    }
+
+    /// The loading diagnostics of the generated Terraform files: contents of a `.tf` or
+    /// `.tf.json` file that do not parse are an `eval-error` at the contents (Terraform
+    /// fails on the file Terragrunt writes).
+    pub(crate) fn generated_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for g in &self.generate {
+            if let Some(TfContents::Invalid {
+                format,
+                line,
+                message,
+            }) = g.parsed()
+            {
+                let at = g.contents.as_ref().and_then(|c| c.origin);
+                let primary = match at {
+                    Some(o) => Label::new(o.span),
+                    None => Label::file_start(self.file.unwrap_or_default()),
+                };
+                let lang = match format {
+                    TfFormat::Hcl => "HCL",
+                    TfFormat::Json => "JSON",
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        crate::diag::Reserved::EvalError,
+                        format!(
+                            "the contents of generate \"{}\" do not parse as Terraform {lang} (line {line} of the contents: {message}); Terraform will fail on the generated file",
+                            g.label
+                        ),
+                        primary,
+                    )
+                    .with_help("fix the contents, or give the file a name Terraform does not read"),
+                );
+            }
+        }
+        diagnostics
     }
 
     /// Marks the unit's configuration as unknown (`reason`): every part a rule reads
@@ -334,10 +415,13 @@ impl Unit {
             "remote_state" => self.remote_state.as_ref().map(|r| (&r.value, rest)),
             "generate" => {
                 let (label, more) = labelled(rest)?;
-                self.generate
-                    .iter()
-                    .find(|g| g.label == label)
-                    .map(|g| (&g.value, more))
+                let g = self.generate.iter().find(|g| g.label == label)?;
+                match more.split_first() {
+                    Some((Step::Key(k), after)) if k == "parsed" => {
+                        g.parsed_value().map(|v| (v, after))
+                    }
+                    _ => Some((&g.value, more)),
+                }
             }
             "dependency" => {
                 let (label, more) = labelled(rest)?;

@@ -102,7 +102,7 @@ impl Unit {
             Value::object(
                 self.generate
                     .iter()
-                    .map(|g| (g.label.clone(), g.value.clone()))
+                    .map(|g| (g.label.clone(), g.view()))
                     .collect(),
             ),
         );

@@ -1,9 +1,7 @@
 use crate::context::{Ctx, value_place};
 use crate::declare_rule;
 use crate::rule::{Level, Rule};
-use crate::rules::shared_generated::{
-    Lit, TfState, attribute, blocks, incomplete, terraform_files,
-};
+use crate::rules::shared_generated::{TfState, TfValue, incomplete, terraform_files};
 use crate::rules::shared_state::{Field, Found, State, state_of, truthy};
 use tglint_model::diag::Label;
 use tglint_model::unit::{Lookup, Unit};
@@ -346,9 +344,9 @@ fn lockfile_version(cx: &mut Ctx<'_>, u: &Unit, state: &State) {
         constraints.push(("terraform_version_constraint".to_string(), s.to_string()));
     }
     for f in terraform_files(u) {
-        if let TfState::Parsed { text, body } = &f.state {
-            for t in blocks(body, "terraform", None) {
-                if let Some(Lit::Value(v)) = attribute(&t.body, "required_version", text)
+        if let TfState::Parsed(parsed) = &f.state {
+            for t in parsed.body.blocks("terraform", None) {
+                if let Some(TfValue::Literal(v)) = t.body.attribute("required_version")
                     && let Some(s) = v.as_str()
                 {
                     constraints.push((

@@ -2,14 +2,11 @@ use crate::context::{Ctx, value_place};
 use crate::declare_rule;
 use crate::rule::{Level, Rule};
 use crate::rules::shared_generated::{
-    Lit, TfFile, TfState, attribute, block_line, blocks, calls, incomplete, label_str, lit_str,
-    literal, object_entries, source_of, terraform_files,
+    TfBlock, TfFile, TfName, TfState, TfValue, at_line, incomplete, lit_str, terraform_files,
 };
 use std::collections::BTreeMap;
 use tglint_model::diag::Label;
 use tglint_model::hcl::Data;
-use tglint_model::hcl::hcl_edit::expr::Expression;
-use tglint_model::hcl::hcl_edit::structure::Block;
 use tglint_model::module::{ModuleSource, SourceKind};
 use tglint_model::unit::{Lookup, Unit};
 
@@ -22,9 +19,9 @@ declare_rule! {
     /// the `provider "aws"` block that `root.hcl` generates, not from each module's `tags`
     /// input. A provider without them leaves every resource of the unit untagged.
     ///
-    /// Checked: every `generate` block that writes a `.tf` (or `.tofu`) file and is not
-    /// disabled. Its `contents`, which Terragrunt has already interpolated (so
-    /// `"${local.environment}"` is a literal by then), are parsed as HCL, and every
+    /// Checked: every `generate` block that writes a `.tf` or `.tf.json` (or `.tofu`,
+    /// `.tofu.json`) file and is not disabled. Its `contents`, which Terragrunt has already interpolated (so
+    /// `"${local.environment}"` is a literal by then), are parsed (HCL, or Terraform's JSON syntax), and every
     /// `provider "aws"` block in them, aliases included (the eu-west-1 provider too), must
     /// have `default_tags { tags = { … } }` with:
     ///
@@ -101,12 +98,15 @@ declare_rule! {
     ///   unit's environment name (`""` to not compare).
     ///
     /// ## Known limitations
-    /// - Contents with any unknown interpolation (`${get_aws_account_id()}`) are unknown as
-    ///   a whole, so their tags cannot be verified.
+    /// - Contents with an unknown interpolation (`${get_aws_account_id()}`) are read from
+    ///   their known text: a tag whose value is the unknown counts as present but cannot
+    ///   be compared; an unknown template directive (`%{ if … }`) leaves nothing known, so
+    ///   the tags cannot be verified.
     /// - Findings point at the contents (the heredoc) and name the line inside them: the
     ///   lines of the generated file are not mapped back to the lines of the heredoc.
     /// - `tags = merge(…)` or `tags = var.tags` are Terraform expressions: cannot verify.
-    /// - Providers in `.tf.json` files, and in the module's own code, are not read.
+    /// - Providers in generated `.tf.json` files are read as Terraform's JSON syntax
+    ///   (their findings name no line); providers in the module's own code are not read.
     RequiredTags {
         id: "required-tags",
         category: Reliability,
@@ -148,14 +148,32 @@ impl Rule for RequiredTags {
         let mut providers = 0;
         let mut other_providers = 0;
         for f in &files {
-            if let TfState::Parsed { text, body } = &f.state {
-                for p in blocks(body, "provider", None) {
-                    if p.labels.first().map(label_str) != Some("aws") {
-                        other_providers += 1;
-                        continue;
+            if let TfState::Parsed(parsed) = &f.state {
+                for p in parsed.body.blocks("provider", None) {
+                    match p.labels.first() {
+                        Some(TfName::Known(l)) if l == "aws" => {}
+                        // A label Terragrunt could not interpolate may be "aws".
+                        Some(TfName::Unknown(reason)) => {
+                            let why = format!(
+                                "the label of a provider block in {} is unknown ({reason})",
+                                f.describe()
+                            );
+                            cx.cannot_verify(
+                                u,
+                                &f.contents_path(),
+                                "the AWS provider's default_tags",
+                                &why,
+                            );
+                            providers += 1;
+                            continue;
+                        }
+                        _ => {
+                            other_providers += 1;
+                            continue;
+                        }
                     }
                     providers += 1;
-                    check_provider(u, cx, &o, f, text, p);
+                    check_provider(u, cx, &o, f, p);
                 }
             }
         }
@@ -173,10 +191,7 @@ impl Rule for RequiredTags {
                     cx.cannot_verify(u, at, what, &why);
                 }
                 TfState::Invalid { message } => {
-                    let why = format!(
-                        "the contents of {} do not parse as HCL ({message})",
-                        f.describe()
-                    );
+                    let why = format!("the contents of {} do not parse ({message})", f.describe());
                     cx.cannot_verify(u, &f.contents_path(), what, &why);
                 }
             }
@@ -232,21 +247,22 @@ impl Rule for RequiredTags {
 }
 
 /// The tags of one `provider "aws"` block.
-fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text: &str, p: &Block) {
+fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, p: &TfBlock) {
     let path = f.contents_path();
-    let alias = match attribute(&p.body, "alias", text) {
-        Some(Lit::Value(v)) => lit_str(&v).map(|a| format!(" alias \"{a}\"")),
-        Some(Lit::Expr(e)) => Some(format!(" alias {e}")),
+    let alias = match p.body.attribute("alias") {
+        Some(TfValue::Literal(v)) => lit_str(v).map(|a| format!(" alias \"{a}\"")),
+        Some(TfValue::Unknown { .. }) => Some(" alias (unknown)".to_string()),
+        Some(e) => Some(format!(" alias {}", e.text())),
         None => None,
     }
     .unwrap_or_default();
     let name = format!(
-        "provider \"aws\"{alias} in generate \"{}\" (line {} of its contents)",
+        "provider \"aws\"{alias} in generate \"{}\"{}",
         f.block.label,
-        block_line(text, p)
+        at_line(p.line)
     );
     let help = "add the tag to default_tags { tags = { … } } in the generate block's contents";
-    let default_tags = blocks(&p.body, "default_tags", None);
+    let default_tags = p.body.blocks("default_tags", None);
     if default_tags.is_empty() {
         cx.report_value(
             u,
@@ -260,26 +276,36 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
         return;
     }
     // Every entry of every default_tags block (Terraform allows one; all are read).
-    let mut tags: BTreeMap<String, &Expression> = BTreeMap::new();
-    let mut unknown_keys = false;
+    let mut tags: BTreeMap<String, TfValue> = BTreeMap::new();
+    let mut unknown_keys: Option<String> = None;
     for dt in &default_tags {
-        let Some(a) = dt.body.get_attribute("tags") else {
+        let Some(value) = dt.body.attribute("tags") else {
             continue;
         };
-        let Some(entries) = object_entries(&a.value, text) else {
-            let why = format!(
-                "default_tags.tags is the Terraform expression `{}`, known only when Terraform runs",
-                source_of(&a.value, text)
-            );
+        let Some(entries) = value.entries() else {
+            let why = match value {
+                TfValue::Unknown { reason } => format!("default_tags.tags is unknown ({reason})"),
+                _ => format!(
+                    "default_tags.tags is the Terraform expression `{}`, known only when Terraform runs",
+                    value.text()
+                ),
+            };
             cx.cannot_verify(u, &path, &format!("the default tags of {name}"), &why);
             return;
         };
         for (k, v) in entries {
             match k {
-                Some(k) => {
+                TfName::Known(k) => {
                     tags.insert(k, v);
                 }
-                None => unknown_keys = true,
+                TfName::Expr(_) => {
+                    unknown_keys.get_or_insert_with(|| "a key of default_tags.tags is a Terraform expression, known only when Terraform runs".to_string());
+                }
+                TfName::Unknown(reason) => {
+                    unknown_keys.get_or_insert_with(|| {
+                        format!("a key of default_tags.tags is unknown ({reason})")
+                    });
+                }
             }
         }
     }
@@ -291,8 +317,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
         } else {
             format!("the required default tags {}", list(&missing))
         };
-        if unknown_keys {
-            let why = "a key of default_tags.tags is a Terraform expression, known only when Terraform runs";
+        if let Some(why) = &unknown_keys {
             cx.cannot_verify(u, &path, &format!("{what} of {name}"), why);
         } else {
             cx.report_value(u, &path, format!("{name} lacks {what}"))
@@ -305,7 +330,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
         .and(u.environment.as_ref())
         .map(|c| c.name.clone());
     for (k, e) in &tags {
-        if calls(e, "timestamp") {
+        if e.calls("timestamp") {
             let (label, related, _) = value_place(u, &path);
             cx.note(
                 u,
@@ -313,7 +338,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
                 label,
                 format!(
                     "{name}: default tag {k} = {} changes on every apply and has no value at plan time",
-                    source_of(e, text)
+                    e.text()
                 ),
             )
             .related(related)
@@ -324,11 +349,11 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
         if !o.tags.contains(k) {
             continue;
         }
-        match literal(e, text) {
-            Lit::Value(v) => {
+        match e {
+            TfValue::Literal(v) => {
                 let s = match &v.data {
                     Data::Null => None,
-                    _ => lit_str(&v),
+                    _ => lit_str(v),
                 };
                 match s {
                     None if !matches!(v.data, Data::Null) => {
@@ -369,7 +394,14 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
                     }
                 }
             }
-            Lit::Expr(src) => {
+            TfValue::Unknown { reason } => {
+                if *k == o.environment_tag && env_name.is_some() {
+                    let why = format!("its value is unknown ({reason})");
+                    cx.cannot_verify(u, &path, &format!("default tag {k} of {name}"), &why);
+                }
+            }
+            other => {
+                let src = other.text();
                 if *k == o.environment_tag && env_name.is_some() {
                     let why = format!(
                         "its value `{src}` is a Terraform expression, known only when Terraform runs (Terragrunt interpolates only \"${{…}}\" in generate contents: write \"${{local.environment}}\")"
@@ -380,7 +412,7 @@ fn check_provider(u: &Unit, cx: &mut Ctx<'_>, o: &Options, f: &TfFile<'_>, text:
         }
     }
 
-    if !unknown_keys {
+    if unknown_keys.is_none() {
         for r in o.recommended.iter().filter(|r| !tags.contains_key(*r)) {
             let (label, related, _) = value_place(u, &path);
             cx.note(

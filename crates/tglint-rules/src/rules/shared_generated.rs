@@ -1,23 +1,18 @@
-//! What `required-tags` and `remote-state` share: the Terraform files a unit's `generate`
-//! blocks write, parsed as HCL but not evaluated.
+//! What `required-tags`, `remote-state` and `state-key-unique` share: the Terraform files
+//! a unit's `generate` blocks write, as the model parses them
+//! ([`Generate::parsed`](tglint_model::unit::Generate::parsed): HCL for `.tf`, Terraform's
+//! JSON syntax for `.tf.json`, not evaluated, partly unknown contents parsed from their
+//! known text), and whether the block writes at all (`disable`, an unknown `path`).
 //!
-//! Terragrunt evaluates a generate block's `contents` when it reads its configuration, so
-//! `${local.environment}` is already interpolated in the string the model holds; what is
-//! left are Terraform's own expressions (`var.module_name`, `timestamp()`), which have no
-//! value before Terraform runs. So the contents are parsed, and each attribute is read as
-//! a literal (a constant expression, evaluated with no variables and no functions) or
-//! kept as the Terraform expression it is.
-//!
-//! Spans in the parsed contents are offsets into the contents string, not into the file
-//! that holds the `generate` block: findings are reported at the contents value's origin
-//! (the heredoc), naming the line of the contents in the message.
+//! Lines in the parsed contents are lines of the contents string, not of the file that
+//! holds the `generate` block: findings are reported at the contents value's origin (the
+//! heredoc), naming the line of the contents in the message.
 
-use tglint_model::hcl::hcl_edit::Span as _;
-use tglint_model::hcl::hcl_edit::expr::{Expression, ObjectKey};
-use tglint_model::hcl::hcl_edit::structure::{Block, BlockLabel, Body, Structure};
-use tglint_model::hcl::hcl_edit::template::Element;
-use tglint_model::hcl::{Data, EvalCtx, FileId, Value, Vars, eval, parse_body};
-use tglint_model::unit::{Generate, Lookup, Unit};
+use tglint_model::hcl::Data;
+use tglint_model::hcl::Value;
+use tglint_model::unit::{Generate, Lookup, TfContents, Unit};
+
+pub use tglint_model::unit::{TfBlock, TfBody, TfName, TfValue};
 
 /// A `generate` block that writes (or may write) a Terraform file.
 pub struct TfFile<'a> {
@@ -29,8 +24,8 @@ pub struct TfFile<'a> {
 
 /// What can be known of a generated Terraform file.
 pub enum TfState<'a> {
-    /// The contents, parsed.
-    Parsed { text: &'a str, body: Body },
+    /// The contents (or their known text), parsed.
+    Parsed(&'a tglint_model::unit::TfFile),
     /// A value that decides what is written is unknown: the lookup path of that value,
     /// what it is (`contents`, `path`, `disable`) and why it is unknown.
     Unknown {
@@ -38,7 +33,8 @@ pub enum TfState<'a> {
         attr: &'static str,
         reason: String,
     },
-    /// The contents are a known string that is not HCL (Terraform's error to report).
+    /// The contents are a known string that does not parse (Terraform's error to
+    /// report; loading reports it as an `eval-error`).
     Invalid { message: String },
 }
 
@@ -84,9 +80,9 @@ pub fn generate_path(label: &str, attr: &str) -> String {
     format!("generate[{quoted}].{attr}")
 }
 
-/// Whether a generated file is one Terraform (or OpenTofu) reads as HCL.
+/// Whether a generated file is one Terraform (or OpenTofu) reads.
 fn is_tf(path: &str) -> bool {
-    path.ends_with(".tf") || path.ends_with(".tofu")
+    tglint_model::unit::TfFormat::of_path(path).is_some()
 }
 
 /// Every `generate` block of `u` that writes, or may write, a Terraform file: disabled
@@ -121,18 +117,17 @@ pub fn terraform_files(u: &Unit) -> Vec<TfFile<'_>> {
         };
         let state = match state {
             Some(s) => s,
-            None => match g.contents.as_ref().map(Lookup::of) {
-                Some(Lookup::Known(v)) => match v.as_str() {
-                    Some(text) => match parse_body(FileId(0), text) {
-                        Ok(body) => TfState::Parsed { text, body },
-                        Err(e) => TfState::Invalid {
-                            message: format!("line {} of the contents: {}", e.line, e.message),
-                        },
-                    },
-                    None => continue,
+            None => match g.parsed() {
+                Some(TfContents::Parsed(f)) => TfState::Parsed(f),
+                Some(TfContents::Unknown { reason }) => unknown("contents", reason),
+                Some(TfContents::Invalid { line, message, .. }) => TfState::Invalid {
+                    message: format!("line {line} of the contents: {message}"),
                 },
-                Some(Lookup::Unknown { reason, .. }) => unknown("contents", reason),
-                _ => continue,
+                // A path not yet known: what the contents are says whether it is parsed.
+                None => match g.contents.as_ref().map(Lookup::of) {
+                    Some(Lookup::Unknown { reason, .. }) => unknown("contents", reason),
+                    _ => continue,
+                },
             },
         };
         out.push(TfFile {
@@ -162,67 +157,11 @@ pub fn incomplete(u: &Unit) -> Option<String> {
         })
 }
 
-/// A block label as a string.
-pub fn label_str(l: &BlockLabel) -> &str {
-    match l {
-        BlockLabel::Ident(i) => i.value().as_str(),
-        BlockLabel::String(s) => s.value().as_str(),
-    }
-}
-
-/// The top-level blocks `ident` of `body` whose first label is `label` (any, if `None`).
-pub fn blocks<'b>(body: &'b Body, ident: &str, label: Option<&str>) -> Vec<&'b Block> {
-    body.iter()
-        .filter_map(|s| match s {
-            Structure::Block(b) if b.ident.value().as_str() == ident => Some(b),
-            _ => None,
-        })
-        .filter(|b| label.is_none_or(|l| b.labels.first().map(label_str) == Some(l)))
-        .collect()
-}
-
-/// The 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len()))
-        .map(|s| s.matches('\n').count() + 1)
-        .unwrap_or(1)
-}
-
-/// The line of the contents where `b` starts.
-pub fn block_line(text: &str, b: &Block) -> usize {
-    line_of(text, b.span().map(|r| r.start).unwrap_or(0))
-}
-
-/// What an attribute of generated contents is.
-#[derive(Clone, Debug)]
-pub enum Lit {
-    /// A constant: its value.
-    Value(Value),
-    /// A Terraform expression, known only when Terraform runs: its source text.
-    Expr(String),
-}
-
-/// The source text of `e` in `text`.
-pub fn source_of(e: &Expression, text: &str) -> String {
-    e.span()
-        .and_then(|r| text.get(r))
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| "an expression".to_string())
-}
-
-/// `e` as a constant, when it is one (no variables, no function calls).
-pub fn literal(e: &Expression, text: &str) -> Lit {
-    let vars = Vars::new();
-    let cx = EvalCtx::detached(&[], &vars);
-    match eval(e, &cx) {
-        Ok(v) if v.is_wholly_known() => Lit::Value(v),
-        _ => Lit::Expr(source_of(e, text)),
-    }
-}
-
-/// The attribute `key` of `body`, read as a literal or an expression; `None` when absent.
-pub fn attribute(body: &Body, key: &str, text: &str) -> Option<Lit> {
-    body.get_attribute(key).map(|a| literal(&a.value, text))
+/// ` (line N of its contents)` for a place in HCL contents; nothing for JSON, which has
+/// no lines in the model.
+pub fn at_line(line: Option<usize>) -> String {
+    line.map(|l| format!(" (line {l} of its contents)"))
+        .unwrap_or_default()
 }
 
 /// A literal's string form (strings, numbers and bools, as Terraform converts them).
@@ -234,110 +173,18 @@ pub fn lit_str(v: &Value) -> Option<String> {
     }
 }
 
-/// An object's entries: `(key, value)`, with `None` for a key that is an expression
-/// (known only when Terraform runs).
-pub fn object_entries<'e>(
-    e: &'e Expression,
-    text: &str,
-) -> Option<Vec<(Option<String>, &'e Expression)>> {
-    let o = match e {
-        Expression::Object(o) => o,
-        Expression::Parenthesis(p) => return object_entries(p.inner(), text),
-        _ => return None,
-    };
-    let mut out = Vec::new();
-    for (k, v) in o.iter() {
-        let key = match k {
-            ObjectKey::Ident(id) => Some(id.value().as_str().to_string()),
-            ObjectKey::Expression(ke) => match literal(ke, text) {
-                Lit::Value(v) => lit_str(&v),
-                Lit::Expr(_) => None,
-            },
-        };
-        out.push((key, v.expr()));
-    }
-    Some(out)
-}
-
-/// Whether `e` calls the function `name` anywhere (in arguments, templates, operators).
-pub fn calls(e: &Expression, name: &str) -> bool {
-    let in_element = |el: &Element| match el {
-        Element::Interpolation(i) => calls(&i.expr, name),
-        _ => false,
-    };
-    match e {
-        Expression::FuncCall(f) => {
-            (f.name.namespace.is_empty() && f.name.name.value().as_str() == name)
-                || f.args.iter().any(|a| calls(a, name))
-        }
-        Expression::Parenthesis(p) => calls(p.inner(), name),
-        Expression::StringTemplate(t) => t.iter().any(in_element),
-        Expression::HeredocTemplate(h) => h.template.iter().any(in_element),
-        Expression::Array(a) => a.iter().any(|x| calls(x, name)),
-        Expression::Object(o) => o.iter().any(|(_, v)| calls(v.expr(), name)),
-        Expression::Conditional(c) => {
-            calls(&c.cond_expr, name) || calls(&c.true_expr, name) || calls(&c.false_expr, name)
-        }
-        Expression::BinaryOp(b) => calls(&b.lhs_expr, name) || calls(&b.rhs_expr, name),
-        Expression::UnaryOp(u) => calls(&u.expr, name),
-        Expression::Traversal(t) => calls(&t.expr, name),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn body(text: &str) -> Body {
-        parse_body(FileId(0), text).unwrap_or_else(|e| panic!("{e}"))
-    }
-
     #[test]
-    fn literals_and_expressions_are_told_apart() {
-        let text =
-            "a = \"x\"\nb = var.x\nc = \"p-${var.y}\"\nd = timestamp()\ne = 3\nf = \"a${\"b\"}\"\n";
-        let b = body(text);
-        let v = |k: &str| attribute(&b, k, text);
-        assert!(matches!(v("a"), Some(Lit::Value(x)) if x.as_str() == Some("x")));
-        assert!(matches!(v("b"), Some(Lit::Expr(s)) if s == "var.x"));
-        assert!(matches!(v("c"), Some(Lit::Expr(_))));
-        assert!(matches!(v("d"), Some(Lit::Expr(s)) if s == "timestamp()"));
-        assert!(matches!(v("e"), Some(Lit::Value(x)) if lit_str(&x).as_deref() == Some("3")));
-        assert!(matches!(v("f"), Some(Lit::Value(x)) if x.as_str() == Some("ab")));
-        assert!(v("g").is_none());
-    }
-
-    #[test]
-    fn timestamp_calls_are_found_anywhere() {
-        let text = "a = timestamp()\nb = formatdate(\"YYYY\", timestamp())\nc = \"${timestamp()}\"\nd = \"timestamp()\"\n";
-        let b = body(text);
-        let has = |k: &str| {
-            b.get_attribute(k)
-                .is_some_and(|a| calls(&a.value, "timestamp"))
-        };
-        assert!(has("a") && has("b") && has("c"));
-        assert!(!has("d"));
-    }
-
-    #[test]
-    fn object_keys_and_lines() {
-        let text = "provider \"aws\" {\n  default_tags {\n    tags = {\n      Project = \"p\"\n      \"Cost\" = \"c\"\n      (var.k) = \"v\"\n    }\n  }\n}\n";
-        let b = body(text);
-        let p = blocks(&b, "provider", Some("aws"));
-        assert_eq!(p.len(), 1);
-        assert_eq!(block_line(text, p[0]), 1);
-        let dt = blocks(&p[0].body, "default_tags", None);
-        let tags = dt[0].body.get_attribute("tags").map(|a| &a.value);
-        let entries = tags
-            .and_then(|t| object_entries(t, text))
-            .unwrap_or_default();
-        let keys: Vec<Option<String>> = entries.into_iter().map(|(k, _)| k).collect();
-        assert_eq!(
-            keys,
-            vec![Some("Project".into()), Some("Cost".into()), None]
-        );
-        assert_eq!(line_of(text, 0), 1);
-        assert_eq!(line_of(text, text.find("Project").unwrap_or(0)), 4);
+    fn lines_and_literal_strings() {
+        assert_eq!(at_line(Some(3)), " (line 3 of its contents)");
+        assert_eq!(at_line(None), "");
+        assert_eq!(lit_str(&Value::int(3)).as_deref(), Some("3"));
+        assert_eq!(lit_str(&Value::bool(true)).as_deref(), Some("true"));
+        assert_eq!(lit_str(&Value::string("x")).as_deref(), Some("x"));
+        assert_eq!(lit_str(&Value::null()), None);
+        assert!(is_tf("a.tf") && is_tf("a.tf.json") && is_tf("b.tofu") && !is_tf("a.md"));
     }
 }

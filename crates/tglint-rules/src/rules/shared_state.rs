@@ -4,12 +4,9 @@
 //! block's contents, with each setting and the place to report it.
 
 use crate::context::value_place;
-use crate::rules::shared_generated::{
-    Lit, TfState, attribute, block_line, blocks, label_str, terraform_files,
-};
+use crate::rules::shared_generated::{TfState, TfValue, at_line, terraform_files};
 use std::collections::BTreeMap;
 use tglint_model::diag::Label;
-use tglint_model::hcl::hcl_edit::structure::Structure;
 use tglint_model::hcl::{Data, Value};
 use tglint_model::unit::{Lookup, Unit};
 
@@ -35,12 +32,13 @@ impl Field {
         }
     }
 
-    fn of_lit(l: Option<Lit>) -> Field {
+    fn of_tf(l: Option<&TfValue>) -> Field {
         match l {
             None => Field::Missing,
-            Some(Lit::Value(v)) if v.is_null() => Field::Missing,
-            Some(Lit::Value(v)) => Field::Known(v),
-            Some(Lit::Expr(e)) => Field::Expr(e),
+            Some(TfValue::Literal(v)) if v.is_null() => Field::Missing,
+            Some(TfValue::Literal(v)) => Field::Known(v.clone()),
+            Some(TfValue::Unknown { reason }) => Field::Unknown(reason.clone()),
+            Some(e) => Field::Expr(e.text()),
         }
     }
 
@@ -104,27 +102,24 @@ pub fn state_of(u: &Unit) -> Found {
     let mut unknown = None;
     for f in terraform_files(u) {
         match &f.state {
-            TfState::Parsed { text, body } => {
-                for t in blocks(body, "terraform", None) {
-                    for b in blocks(&t.body, "backend", None) {
-                        let Some(kind) = b.labels.first().map(label_str) else {
+            TfState::Parsed(parsed) => {
+                for t in parsed.body.blocks("terraform", None) {
+                    for b in t.body.blocks("backend", None) {
+                        let Some(kind) = b.label(0) else {
                             continue;
                         };
                         let attrs = b
                             .body
+                            .attributes
                             .iter()
-                            .filter_map(Structure::as_attribute)
-                            .map(|a| {
-                                let k = a.key.value().as_str();
-                                (k.to_string(), Field::of_lit(attribute(&b.body, k, text)))
-                            })
+                            .map(|a| (a.name.clone(), Field::of_tf(Some(&a.value))))
                             .collect();
                         return Found::State(State::Generated {
                             contents: f.contents_path(),
                             name: format!(
-                                "backend \"{kind}\" in generate \"{}\" (line {} of its contents)",
+                                "backend \"{kind}\" in generate \"{}\"{}",
                                 f.block.label,
-                                block_line(text, b)
+                                at_line(b.line)
                             ),
                             backend: kind.to_string(),
                             attrs,
@@ -141,10 +136,7 @@ pub fn state_of(u: &Unit) -> Found {
             TfState::Invalid { message } => {
                 unknown.get_or_insert((
                     f.contents_path(),
-                    format!(
-                        "the contents of {} do not parse as HCL ({message})",
-                        f.describe()
-                    ),
+                    format!("the contents of {} do not parse ({message})", f.describe()),
                 ));
             }
         }
