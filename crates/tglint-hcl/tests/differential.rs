@@ -943,12 +943,20 @@ fn differential_against_terraform() {
                 if verbose {
                     eprintln!("listed [{class}] {report}");
                 }
-                writeln!(dump, "# [{class}] {}\n{}", case.origin, case.expr).unwrap();
+                writeln!(
+                    dump,
+                    "# DIFF {}: tglint {} / terraform {} (listed: {class})\n{}",
+                    case.origin,
+                    tg.show(),
+                    tf.show(),
+                    case.expr
+                )
+                .unwrap();
             }
             (Verdict::Differ, None) => {
                 writeln!(
                     dump,
-                    "# NEW {}: tglint {} / terraform {}\n{}",
+                    "# DIFF {}: tglint {} / terraform {} (new)\n{}",
                     case.origin,
                     tg.show(),
                     tf.show(),
