@@ -31,13 +31,17 @@ pub type Vars = BTreeMap<String, Value>;
 /// its text, which tells the two apart.
 fn number_literal(literal: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
     let n = literal.value();
+    let text = literal.as_repr().map_or("", |r| &**r);
     if let Some(i) = n.as_i64() {
+        // hcl-edit folds a minus into the literal; `-0` is -0 in cty.
+        if i == 0 && text.starts_with('-') {
+            return Number::Float(-0.0);
+        }
         return Number::Int(i);
     }
     let f = n.as_f64().unwrap_or(f64::NAN);
     if f.abs() == f64::MAX {
         // The text of a negative literal is `-`, optional blanks, then the digits.
-        let text = literal.as_repr().map_or("", |r| &**r);
         let digits = text.trim_start_matches(|c: char| c == '-' || c.is_ascii_whitespace());
         if digits.parse::<f64>().is_ok_and(f64::is_infinite) {
             return Number::Float(f64::INFINITY.copysign(f));
@@ -383,11 +387,33 @@ impl Evaluator<'_, '_> {
             (&c.false_expr, &c.true_expr)
         };
         let v = self.expr(chosen)?;
-        // HCL unifies the two result types; for primitives that means a number or bool
-        // result becomes a string when the other branch is a string. Errors in the branch
-        // not taken are ignored, as HCL ignores them.
+        // hcl evaluates both branches and unifies their types; an error in the branch not
+        // taken is dropped (its value is cty's `DynamicVal`, which unifies with
+        // anything), but branch types that cannot unify are an error.
+        let o = match self.expr(other) {
+            Ok(o) => Some(o),
+            Err(e) if e.budget.is_some() => return Err(e),
+            Err(_) => None,
+        };
+        if let Some(o) = &o
+            && !unifiable(&v, o)
+        {
+            let (t, f) = if b { (&v, o) } else { (o, &v) };
+            return Err(self.err(
+                span,
+                "Inconsistent conditional result types",
+                format!(
+                    "The true and false result expressions must have consistent types. \
+                     The 'true' value is {}, but the 'false' value is {}.",
+                    t.type_name(),
+                    f.type_name()
+                ),
+            ));
+        }
+        // For primitives unifying means a number or bool result becomes a string when the
+        // other branch is a string.
         if matches!(v.data, Data::Number(_) | Data::Bool(_))
-            && let Ok(o) = self.expr(other)
+            && let Some(o) = &o
             && matches!(o.data, Data::String(_))
             && let Ok(s) = v.to_str_conv()
         {
@@ -426,33 +452,7 @@ impl Evaluator<'_, '_> {
         let lspan = self.span_of(l.span());
         let rspan = self.span_of(r.span());
         if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
-            let lv = self.expr(l)?;
-            let lb = self.logic_operand(&lv, lspan, "left")?;
-            // Short-circuit: `false && x` and `true || x` never evaluate x.
-            match (op, lb) {
-                (BinaryOperator::And, Some(false)) => {
-                    return Ok(Value::bool(false).with_origin(origin));
-                }
-                (BinaryOperator::Or, Some(true)) => {
-                    return Ok(Value::bool(true).with_origin(origin));
-                }
-                _ => {}
-            }
-            let rv = self.expr(r)?;
-            let rb = self.logic_operand(&rv, rspan, "right")?;
-            let out = match (op, lb, rb) {
-                (BinaryOperator::And, _, Some(false)) => Value::bool(false),
-                (BinaryOperator::Or, _, Some(true)) => Value::bool(true),
-                (_, Some(_), Some(b)) => Value::bool(b),
-                _ => {
-                    if lb.is_none() {
-                        lv.unknown_like()
-                    } else {
-                        rv.unknown_like()
-                    }
-                }
-            };
-            return Ok(out.with_origin(origin));
+            return self.logic(l, op == BinaryOperator::And, r, span);
         }
         let lv = self.expr(l)?;
         let rv = self.expr(r)?;
@@ -484,28 +484,31 @@ impl Evaluator<'_, '_> {
                     BinaryOperator::LessEq => Value::bool(a.cmp_num(b).is_le()),
                     BinaryOperator::Greater => Value::bool(a.cmp_num(b).is_gt()),
                     BinaryOperator::GreaterEq => Value::bool(a.cmp_num(b).is_ge()),
-                    BinaryOperator::Plus => Value::number(a.add(b)),
-                    BinaryOperator::Minus => Value::number(a.sub(b)),
-                    BinaryOperator::Mul => Value::number(a.mul(b)),
-                    BinaryOperator::Div => {
-                        if a.as_f64() == 0.0 && b.as_f64() == 0.0 {
-                            return Err(self.err(
-                                span,
-                                "Operation failed",
-                                "Error during operation: can't divide zero by zero.",
-                            ));
-                        }
-                        Value::number(a.div(b))
+                    BinaryOperator::Plus => {
+                        self.arith(a.add(b), span, "can't compute sum of opposing infinities")?
                     }
+                    BinaryOperator::Minus => {
+                        self.arith(a.sub(b), span, "can't subtract infinity from itself")?
+                    }
+                    BinaryOperator::Mul => {
+                        self.arith(a.mul(b), span, "can't multiply zero by infinity")?
+                    }
+                    BinaryOperator::Div => self.arith(
+                        a.div(b),
+                        span,
+                        "can't divide zero by zero or infinity by infinity",
+                    )?,
+                    // cty's `Modulo`: an infinite operand makes it a product (so
+                    // `2 % (1/0)` is infinite, `0 % (1/0)` an error), and `x % 0` is `x`.
                     BinaryOperator::Mod => {
-                        if b.as_f64() == 0.0 {
-                            return Err(self.err(
-                                span,
-                                "Operation failed",
-                                "Error during operation: can't use modulo with a zero divisor.",
-                            ));
-                        }
-                        Value::number(a.rem(b))
+                        let r = if a.as_f64().is_infinite() || b.as_f64().is_infinite() {
+                            a.mul(b)
+                        } else if b.as_f64() == 0.0 {
+                            a
+                        } else {
+                            a.rem(b)
+                        };
+                        self.arith(r, span, "can't use modulo with zero and infinity")?
                     }
                     _ => Value::null(),
                 };
@@ -514,11 +517,94 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn logic_operand(&self, v: &Value, span: Span, side: &str) -> Result<Option<bool>, EvalError> {
-        if !v.is_known() {
-            return Ok(None);
+    /// A result of arithmetic: cty's operations panic with `big.ErrNaN` where IEEE
+    /// arithmetic gives NaN, and its functions turn the panic into an error.
+    fn arith(&self, n: Number, span: Span, nan: &str) -> R {
+        if n.as_f64().is_nan() {
+            return Err(self.err(
+                span,
+                "Operation failed",
+                format!("Error during operation: {nan}."),
+            ));
         }
-        v.to_bool_conv().map(Some).map_err(|m| {
+        Ok(Value::number(n))
+    }
+
+    /// `&&` and `||` as hcl v2.24 (Terragrunt's) evaluates them: both operands are
+    /// evaluated; one that is not convertible to bool is an error; then the operation's
+    /// short circuit decides (`OpLogicalAnd.ShortCircuit`): a known controlling operand
+    /// (`false` for `&&`, `true` for `||`) gives the result and drops the other operand's
+    /// error; an unknown operand facing a non-controlling one gives an unknown, with that
+    /// operand's error if it had one; two unknowns are unknown unless the left one failed.
+    /// A failed operand is cty's `DynamicVal` there: unknown, of any type.
+    fn logic(&mut self, l: &Expression, and: bool, r: &Expression, span: Span) -> R {
+        let origin = Some(Origin::new(span));
+        let lspan = self.span_of(l.span());
+        let rspan = self.span_of(r.span());
+        let lv = self.expr(l);
+        let rv = self.expr(r);
+        for v in [&lv, &rv] {
+            if let Err(e) = v
+                && e.budget.is_some()
+            {
+                return Err(e.clone());
+            }
+        }
+        let lo = self.logic_operand(&lv, lspan, "left");
+        let ro = self.logic_operand(&rv, rspan, "right");
+        let (lo, ro) = match (lo, ro) {
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+            (Ok(a), Ok(b)) => (a, b),
+        };
+        let control = !and;
+        let unknown = |v: &Result<Value, EvalError>| match v {
+            Ok(v) => Ok(v.unknown_like().with_origin(origin)),
+            Err(e) => Err(e.clone()),
+        };
+        match (&lo, &ro) {
+            (Operand::Unknown, Operand::Unknown) => {
+                return match &lv {
+                    Ok(v) => Ok(v.unknown_like().with_origin(origin)),
+                    Err(e) => Err(e.clone()),
+                };
+            }
+            (Operand::Known(b), _) | (_, Operand::Known(b)) if *b == control => {
+                return Ok(Value::bool(control).with_origin(origin));
+            }
+            (Operand::Unknown, Operand::Known(_)) => return unknown(&lv),
+            (Operand::Known(_), Operand::Unknown) => return unknown(&rv),
+            _ => {}
+        }
+        match (lo, ro) {
+            (Operand::Known(a), Operand::Known(b)) => {
+                Ok(Value::bool(if and { a && b } else { a || b }).with_origin(origin))
+            }
+            _ => Err(self.err(
+                span,
+                "Operation failed",
+                "Error during operation: argument must not be null.",
+            )),
+        }
+    }
+
+    /// An operand of `&&`/`||` converted to bool: `Err` only when the conversion fails.
+    fn logic_operand(
+        &self,
+        v: &Result<Value, EvalError>,
+        span: Span,
+        side: &str,
+    ) -> Result<Operand, EvalError> {
+        let v = match v {
+            Err(_) => return Ok(Operand::Unknown),
+            Ok(v) => v,
+        };
+        if v.is_null() {
+            return Ok(Operand::Null);
+        }
+        if !v.is_known() {
+            return Ok(Operand::Unknown);
+        }
+        v.to_bool_conv().map(Operand::Known).map_err(|m| {
             self.err(
                 span,
                 "Invalid operand",
@@ -1398,6 +1484,45 @@ fn cur_type_phrase(d: &Data) -> &'static str {
 
 fn operand_msg(m: &str) -> String {
     format!("Unsuitable value for unary operand: {m}.")
+}
+
+/// Whether cty's `convert.UnifyUnsafe` can find a common type for two branch values, as
+/// far as their kinds decide it: a null or unknown value unifies with anything; a string
+/// with any primitive; a number never with a bool; a primitive never with a collection or
+/// structure; a sequence (list, tuple, set) never with a mapping (map, object). Whether two
+/// sequences or two mappings unify depends on their element types and is left to the
+/// branch conversion.
+fn unifiable(a: &Value, b: &Value) -> bool {
+    #[derive(PartialEq)]
+    enum K {
+        Any,
+        Str,
+        Num,
+        Bool,
+        Seq,
+        Map,
+    }
+    let kind = |v: &Value| match &v.data {
+        Data::Null | Data::Unknown(_) => K::Any,
+        Data::String(_) => K::Str,
+        Data::Number(_) => K::Num,
+        Data::Bool(_) => K::Bool,
+        Data::Seq(..) => K::Seq,
+        Data::Map(..) => K::Map,
+    };
+    match (kind(a), kind(b)) {
+        (K::Any, _) | (_, K::Any) => true,
+        (K::Str, K::Num | K::Bool) | (K::Num | K::Bool, K::Str) => true,
+        (x, y) => x == y,
+    }
+}
+
+/// An operand of `&&`/`||` after its conversion to bool.
+enum Operand {
+    Known(bool),
+    Null,
+    /// Unknown, or failed to evaluate (cty's `DynamicVal`).
+    Unknown,
 }
 
 fn bool_msg(m: &str) -> String {

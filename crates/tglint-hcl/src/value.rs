@@ -44,9 +44,10 @@ impl Number {
         }
     }
 
-    /// Normalises a float that is a whole number in `i64` range back to `Int`.
+    /// Normalises a float that is a whole number in `i64` range back to `Int`; `-0` stays
+    /// a float, as cty keeps the sign of a zero.
     pub fn from_f64(f: f64) -> Number {
-        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        if f.fract() == 0.0 && f.abs() < 9.0e15 && !(f == 0.0 && f.is_sign_negative()) {
             Number::Int(f as i64)
         } else {
             Number::Float(f)
@@ -82,6 +83,10 @@ impl Number {
 
     pub fn mul(self, o: Number) -> Number {
         match (self, o) {
+            // A zero times a negative number is -0, as in big.Float.
+            (Number::Int(a), Number::Int(b)) if (a == 0 && b < 0) || (a < 0 && b == 0) => {
+                Number::Float(-0.0)
+            }
             (Number::Int(a), Number::Int(b)) => a
                 .checked_mul(b)
                 .map(Number::Int)
@@ -95,14 +100,15 @@ impl Number {
     pub fn div(self, o: Number) -> Number {
         if let (Number::Int(a), Number::Int(b)) = (self, o)
             && b != 0
+            && !(a == 0 && b < 0)
             && a.checked_rem(b) == Some(0)
             && let Some(q) = a.checked_div(b)
         {
             return Number::Int(q);
         }
         let (a, b) = (self.as_f64(), o.as_f64());
-        if b == 0.0 {
-            // Terraform: 1/0 = +Inf, -1/0 = -Inf (0/0 is an error the caller reports).
+        if b == 0.0 && a != 0.0 && !a.is_nan() {
+            // Terraform: 1/0 = +Inf, -1/0 = -Inf (0/0 is NaN, an error the caller reports).
             return Number::Float(if a < 0.0 {
                 f64::NEG_INFINITY
             } else {
@@ -118,12 +124,24 @@ impl Number {
             (Number::Int(a), Number::Int(b)) if b != 0 => {
                 a.checked_rem(b).map(Number::Int).unwrap_or(Number::Int(0))
             }
-            (a, b) => Number::from_f64(a.as_f64() % b.as_f64()),
+            // cty computes a - b * trunc(a / b): a zero result is +0 unless the dividend
+            // is -0 and the divisor positive (IEEE's fmod keeps the dividend's sign).
+            (a, b) => {
+                let (x, y) = (a.as_f64(), b.as_f64());
+                let r = x % y;
+                if r == 0.0 {
+                    let neg = x == 0.0 && x.is_sign_negative() && y > 0.0;
+                    Number::from_f64(if neg { -0.0 } else { 0.0 })
+                } else {
+                    Number::from_f64(r)
+                }
+            }
         }
     }
 
     pub fn neg(self) -> Number {
         match self {
+            Number::Int(0) => Number::Float(-0.0),
             Number::Int(i) => i
                 .checked_neg()
                 .map(Number::Int)
@@ -135,7 +153,11 @@ impl Number {
     pub fn cmp_num(self, o: Number) -> Ordering {
         match (self, o) {
             (Number::Int(a), Number::Int(b)) => a.cmp(&b),
-            (a, b) => a.as_f64().total_cmp(&b.as_f64()),
+            // -0 equals 0, as big.Float's Cmp has it; NaN never reaches here.
+            (a, b) => a
+                .as_f64()
+                .partial_cmp(&b.as_f64())
+                .unwrap_or_else(|| a.as_f64().total_cmp(&b.as_f64())),
         }
     }
 
@@ -156,6 +178,10 @@ impl Number {
             return None;
         }
         if let Ok(i) = t.parse::<i64>() {
+            // "-0" is -0 (big.Float's SetString keeps the sign).
+            if i == 0 && t.starts_with('-') {
+                return Some(Number::Float(-0.0));
+            }
             return Some(Number::Int(i));
         }
         t.parse::<f64>().ok().map(Number::from_f64)

@@ -238,7 +238,8 @@ fn arithmetic_and_comparison_with_conversions() {
     assert!(error(r#""a" + 1"#).contains("Invalid operand"));
     assert!(error("local.nothing + 1").contains("null"));
     assert!(error("0 / 0").contains("zero"));
-    assert!(error("1 % 0").contains("zero"));
+    // cty: `x % 0` is `x`.
+    assert_eq!(show("1 % 0"), "1");
 }
 
 #[test]
@@ -260,6 +261,35 @@ fn logic_short_circuits() {
     assert_eq!(show("true && false"), "false");
     assert_eq!(show(r#""true" && true"#), "true");
     assert!(error("1 && true").contains("Invalid operand"));
+}
+
+/// hcl v2.24 (Terragrunt's; Terraform 1.11's v2.23 has no short circuit) evaluates both
+/// operands: a type error in either is an error, but an evaluation error in the operand
+/// the other one overrules is dropped (`OpLogicalAnd.ShortCircuit`).
+#[test]
+fn logic_evaluates_both_operands() {
+    // The controlling operand drops the other's evaluation error, on either side.
+    assert_eq!(show(r#"false && tobool("x")"#), "false");
+    assert_eq!(show(r#"tobool("x") && false"#), "false");
+    assert_eq!(show(r#"true || tobool("x")"#), "true");
+    assert_eq!(show(r#"tobool("x") || true"#), "true");
+    // Not overruled: the error stands.
+    assert!(error(r#"true && tobool("x")"#).contains("Invalid function argument"));
+    assert!(error(r#"tobool("x") || false"#).contains("Invalid function argument"));
+    // A value not convertible to bool is an error even where it would not matter.
+    assert!(error(r#"false && [1]"#).contains("Unsuitable value for right operand"));
+    assert!(error(r#"true || "maybe""#).contains("Unsuitable value for right operand"));
+    assert!(error(r#"{} || true"#).contains("Unsuitable value for left operand"));
+    // An unknown facing a non-controlling operand: unknown, or its error.
+    assert_eq!(show("local.u && true"), "(unknown: get_env FOO unset)");
+    // Two unknowns: unknown when the left one evaluated, else the left one's error.
+    assert_eq!(
+        show(r#"local.u && tobool("x")"#),
+        "(unknown: get_env FOO unset)"
+    );
+    assert!(error(r#"tobool("x") && local.u"#).contains("Invalid function argument"));
+    assert!(error("null && true").contains("must not be null"));
+    assert_eq!(show("false && null"), "false");
 }
 
 #[test]
@@ -476,4 +506,61 @@ fn placeholders_are_found_and_renumbered() {
         ),
         "__tglint_unknown_2__-__tglint_unknown_x-__tglint_unknown_3__"
     );
+}
+
+/// hcl evaluates both branches of a conditional and unifies their types; branches whose
+/// types cannot unify are an error, whichever is taken (an error in the branch not taken
+/// is still dropped).
+#[test]
+fn conditional_branch_types_must_unify() {
+    for src in [
+        "true ? 1 : [1]",
+        r#"true ? "a" : {}"#,
+        "true ? {} : []",
+        "false ? 1 : false",
+        "true ? [] : { a = 1 }",
+    ] {
+        assert!(
+            error(src).contains("Inconsistent conditional result types"),
+            "{src}"
+        );
+    }
+    assert_eq!(show(r#"false ? 1 : "x""#), r#""x""#);
+    assert_eq!(show(r#"true ? 1 : "x""#), r#""1""#);
+    assert_eq!(show("true ? null : [1]"), "null");
+    assert_eq!(show(r#"true ? 1 : tobool("x")"#), "1");
+    assert_eq!(show("true ? local.u : [1]"), "(unknown: get_env FOO unset)");
+}
+
+/// cty's arithmetic: `x % 0` is `x`; an infinite operand of `%` makes it a product;
+/// what IEEE makes NaN is an error; the sign of a zero is kept.
+#[test]
+fn arithmetic_corners_as_cty() {
+    assert_eq!(show("5 % 0"), "5");
+    assert_eq!(show("-5 % 0"), "-5");
+    assert_eq!(show("7.5 % -2"), "1.5");
+    assert_eq!(show("-7 % 3"), "-1");
+    assert_eq!(show("2 % (1/0)"), "+Inf");
+    for (src, msg) in [
+        ("(1/0) - (1/0)", "can't subtract infinity from itself"),
+        ("(1/0) + (-1/0)", "can't compute sum of opposing infinities"),
+        ("(1/0) * 0", "can't multiply zero by infinity"),
+        ("0 / 0", "can't divide zero by zero or infinity by infinity"),
+        (
+            "(1/0) / (1/0)",
+            "can't divide zero by zero or infinity by infinity",
+        ),
+        ("0 % (1/0)", "can't use modulo with zero and infinity"),
+    ] {
+        assert!(error(src).contains(msg), "{src}: {}", error(src));
+    }
+    assert_eq!(show("-0"), "-0");
+    assert_eq!(show("0 * -1"), "-0");
+    assert_eq!(show("-(0)"), "-0");
+    assert_eq!(show("--0"), "0");
+    assert_eq!(show("-0 + 0"), "0");
+    assert_eq!(show("-0 == 0"), "true");
+    assert_eq!(show(r#"tonumber("-0")"#), "-0");
+    assert_eq!(show(r#""x${-0}""#), r#""x-0""#);
+    assert_eq!(show("abs(-0)"), "0");
 }

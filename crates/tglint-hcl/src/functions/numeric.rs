@@ -138,7 +138,11 @@ pub(crate) fn register(f: &mut Functions) {
         let n = num_arg(&args, 0)?;
         let r = match n {
             Number::Int(i) if i >= 0 => return Ok(num_value(&args[0], n)),
-            Number::Float(x) if x >= 0.0 => return Ok(num_value(&args[0], n)),
+            Number::Float(x) if x >= 0.0 && x.is_sign_positive() => {
+                return Ok(num_value(&args[0], n));
+            }
+            // big.Float's Abs: |-0| is 0.
+            Number::Float(0.0) => Number::Int(0),
             other => other.neg(),
         };
         Ok(Value::number(r))
@@ -269,6 +273,7 @@ mod tests {
     fn abs_documented_examples() {
         shows(&ok("abs", vec![n(23)]), "23");
         shows(&ok("abs", vec![n(0)]), "0");
+        shows(&ok("abs", vec![f(-0.0)]), "0");
         shows(&ok("abs", vec![f(-12.4)]), "12.4");
         shows(&ok("abs", vec![s("-3")]), "3");
         shows(&ok("abs", vec![n(i64::MIN)]), "9223372036854775808");
