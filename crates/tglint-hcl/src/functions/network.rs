@@ -311,7 +311,8 @@ fn cidr_subnet(net: Net, newbits: i64, num: Option<i128>, shown: &str) -> Result
         return Err(too_big(shown));
     };
     if num < 0 {
-        return Err(too_big(&num.to_string()));
+        return negative_subnet(net, newbits, num, new_len as u32)
+            .ok_or_else(|| too_big(&num.to_string()));
     }
     let n = num.unsigned_abs();
     // Go computes uint64(1<<newbits) - 1, which wraps to MaxUint64 from 64 bits on (and
@@ -338,6 +339,32 @@ fn cidr_subnet(net: Net, newbits: i64, num: Option<i128>, shown: &str) -> Result
         }
     };
     Ok(net_string(net.addr | placed, new_len as u32, net.bits))
+}
+
+/// go-cidr v1.1.0's `SubnetBig` with a negative subnet number, which Terraform passes
+/// through: the number is accepted when its magnitude has at most `newbits` bits, shifted
+/// into place and OR-ed into the address as `big.Int` does it (two's complement, so every
+/// bit above the number is set), and the address printed from the magnitude of that
+/// negative result (`big.Int.Bytes`). `cidrsubnet("10.0.0.0/8", 8, -1)` is
+/// `"0.1.0.0/16"`. `None` where Go refuses the number (or would overrun the address).
+fn negative_subnet(net: Net, newbits: i64, num: i128, new_len: u32) -> Option<String> {
+    let n = num.unsigned_abs();
+    let bit_len = 128 - n.leading_zeros();
+    if i64::from(bit_len) > newbits {
+        return None;
+    }
+    let shift = net.bits - new_len;
+    // |num| << shift < 2^(bits - prefix): it fits in the address width.
+    let m = n.checked_shl(shift).filter(|m| m >> shift == n)?;
+    // The low `bits` bits of -m OR address; everything above is ones, so the result is
+    // -(2^bits - low), whose magnitude Go prints.
+    let low = (m.wrapping_neg() | net.addr) & net.full();
+    if low == 0 {
+        // A magnitude of 2^bits: one byte more than the address holds.
+        return None;
+    }
+    let magnitude = low.wrapping_neg() & net.full();
+    Some(net_string(magnitude, new_len, net.bits))
 }
 
 /// One step of go-cidr's `NextSubnet`: the next prefix of length `len` after `cur`, and
@@ -620,6 +647,23 @@ mod tests {
         assert_eq!(subnet("::/0", 128, 1), "::1/128");
     }
 
+    /// Negative subnet numbers as go-cidr v1.1.0 computes them (each checked against
+    /// `terraform console`).
+    #[test]
+    fn cidrsubnet_negative_numbers_as_go_cidr() {
+        assert_eq!(subnet("10.0.0.0/8", 8, -1), "0.1.0.0/16");
+        assert_eq!(subnet("10.0.0.0/8", 8, -2), "0.2.0.0/16");
+        assert_eq!(subnet("10.0.0.0/8", 8, -255), "0.255.0.0/16");
+        assert_eq!(subnet("10.0.0.0/8", 4, -3), "0.48.0.0/12");
+        assert_eq!(subnet("192.168.0.0/16", 8, -1), "0.0.1.0/24");
+        assert_eq!(subnet("10.0.0.0/24", 4, -1), "0.0.0.16/28");
+        assert_eq!(subnet("0.0.0.0/0", 8, -1), "1.0.0.0/8");
+        assert_eq!(subnet("0.0.0.0/0", 1, -1), "128.0.0.0/1");
+        assert_eq!(subnet("255.0.0.0/8", 8, -1), "0.1.0.0/16");
+        assert_eq!(subnet("10.0.0.0/8", 24, -1), "0.0.0.1/32");
+        assert_eq!(subnet("fd00::/56", 8, -1), "0:0:0:1::/64");
+    }
+
     #[test]
     fn cidrsubnet_errors() {
         err(
@@ -632,10 +676,16 @@ mod tests {
             vec![s("10.0.0.0/24"), n(4), n(16)],
             "prefix extension of 4 does not accommodate a subnet numbered 16",
         );
+        // A negative number whose magnitude has more bits than the extension.
         err(
             "cidrsubnet",
-            vec![s("10.0.0.0/24"), n(4), n(-1)],
-            "prefix extension of 4 does not accommodate a subnet numbered -1",
+            vec![s("10.0.0.0/8"), n(8), n(-256)],
+            "prefix extension of 8 does not accommodate a subnet numbered -256",
+        );
+        err(
+            "cidrsubnet",
+            vec![s("10.0.0.0/8"), n(0), n(-1)],
+            "prefix extension of 0 does not accommodate a subnet numbered -1",
         );
         err(
             "cidrsubnet",
