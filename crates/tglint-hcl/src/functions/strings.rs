@@ -524,11 +524,36 @@ pub(super) fn translate_go_regex(p: &str) -> Result<String, String> {
                 None => out.push_str(r"\{"),
             },
             '}' => out.push_str(r"\}"),
+            '(' if p.get(i..).is_some_and(|t| t.starts_with("(?P<")) => {
+                // Go accepts any word characters as a group name (`(?P<1a>x)`); the
+                // `regex` crate wants a letter or `_` first. Such a name is written with
+                // a prefix no Go name can hold, and `go_group_name` takes it off.
+                let rest = p.get(i + 4..).unwrap_or_default();
+                let name = rest.split('>').next().unwrap_or_default();
+                if rest.contains('>') && name.starts_with(|ch: char| ch.is_ascii_digit()) {
+                    out.push_str("(?P<");
+                    out.push_str(GROUP_PREFIX);
+                    out.push_str(name);
+                    out.push('>');
+                    i += 4 + name.len() + 1;
+                    continue;
+                }
+                out.push('(');
+            }
             _ => out.push(c),
         }
         i = next;
     }
     Ok(out)
+}
+
+/// What `translate_go_regex` puts before a Go group name the `regex` crate refuses: `.`
+/// is no word character, so no Go name starts with it.
+const GROUP_PREFIX: &str = "_.";
+
+/// A group name as the Go pattern wrote it.
+fn go_group_name(name: &str) -> &str {
+    name.strip_prefix(GROUP_PREFIX).unwrap_or(name)
 }
 
 /// If `s` starts with a Go repetition `{n}`, `{n,}` or `{n,m}`, its length; an error when
@@ -630,7 +655,7 @@ fn capture_value(re: &Regex, shape: Shape, caps: &Captures<'_>) -> Value {
             let mut m = BTreeMap::new();
             for (i, name) in re.capture_names().enumerate().skip(1) {
                 if let Some(name) = name {
-                    m.insert(name.to_string(), group(i));
+                    m.insert(go_group_name(name).to_string(), group(i));
                 }
             }
             Value::object(m)
@@ -726,7 +751,7 @@ fn expand_go_template(re: &Regex, caps: &Captures<'_>, template: &str, out: &mut
             Some(n) => caps.get(n),
             None => re
                 .capture_names()
-                .position(|n| n == Some(name))
+                .position(|n| n.map(go_group_name) == Some(name))
                 .and_then(|i| caps.get(i)),
         };
         if let Some(m) = group {
@@ -1001,6 +1026,18 @@ mod tests {
             "(unknown: later)",
         );
         assert!(!ok("regex", vec![Value::unknown("u"), s("a")]).is_known());
+    }
+
+    #[test]
+    fn group_names_starting_with_a_digit_as_in_go() {
+        shows(
+            &ok("regex", vec![s("(?P<1a>x)(?P<b2>y)"), s("xy")]),
+            r#"{ "1a" = "x", b2 = "y" }"#,
+        );
+        shows(
+            &ok("replace", vec![s("xy"), s("/(?P<1a>x)/"), s("[${1a}]")]),
+            r#""[x]y""#,
+        );
     }
 
     #[test]
