@@ -373,11 +373,19 @@ impl Decoder<'_> {
 }
 
 fn parse_number(text: &str) -> Number {
+    // cty parses JSON numbers with big.Float, which keeps the sign of zero: "-0", "-0.0"
+    // and "-0e5" are -0.
+    let negative = text.starts_with('-');
     if let Ok(i) = text.parse::<i64>() {
-        return Number::Int(i);
+        return if i == 0 && negative {
+            Number::Float(-0.0)
+        } else {
+            Number::Int(i)
+        };
     }
     match text.parse::<f64>() {
-        Ok(f) => Number::from_f64(if f == 0.0 { 0.0 } else { f }),
+        Ok(f) if f == 0.0 => Number::Float(if negative { -0.0 } else { 0.0 }),
+        Ok(f) => Number::from_f64(f),
         Err(_) => Number::Float(f64::NAN),
     }
 }
@@ -405,6 +413,21 @@ pub(super) fn encode(v: &Value) -> Result<String, String> {
 mod tests {
     use crate::functions::testing::*;
     use crate::value::{Number, Value};
+
+    /// big.Float keeps the sign of zero, so cty's JSON decoder does (checked against
+    /// `terraform console`: `jsonencode(jsondecode("-0"))` is `"-0"`).
+    #[test]
+    fn jsondecode_keeps_negative_zero() {
+        for t in ["-0", "-0.0", "-0e5"] {
+            shows(&ok("jsondecode", vec![s(t)]), "-0");
+            shows(
+                &ok("jsonencode", vec![ok("jsondecode", vec![s(t)])]),
+                r#""-0""#,
+            );
+        }
+        shows(&ok("jsondecode", vec![s("0")]), "0");
+        shows(&ok("jsondecode", vec![s("0.0")]), "0");
+    }
 
     #[test]
     fn jsondecode_documented_examples() {
