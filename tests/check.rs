@@ -560,7 +560,8 @@ fn a_unit_whose_file_does_not_parse_gets_its_parse_error_and_no_rule_findings() 
     let t = tree("broken-unit", &unsuppressed());
     t.file(
         "environments/prod/us-east-1/02-data/broken/terragrunt.hcl",
-        "inputs = {\n  a = 1\n  a = 2\n}\n",
+        // A repeated attribute (a repeated key of an object is no error in HCL).
+        "inputs = {\n  a = 1\n}\ninputs = {}\n",
     );
     let r = tglint(&t, &["check", "--format", "json", "."]);
     let about: Vec<&serde_json::Value> = r.lines[0]["diagnostics"]

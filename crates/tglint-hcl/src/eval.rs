@@ -9,6 +9,7 @@
 use crate::budget::{Budget, Exceeded, Resource};
 use crate::error::EvalError;
 use crate::files::FileAccess;
+use crate::functions::conversion;
 use crate::functions::{self, CallCtx, CallError, Functions};
 use crate::span::{FileId, LineIndex, Origin, Span};
 use crate::value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value, quote};
@@ -94,10 +95,13 @@ pub fn eval(expr: &Expression, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
 }
 
 /// Evaluates a parsed template (as a string template would be).
+///
+/// Its strip markers apply per line, as in HCL's bare templates (`templatefile`).
 pub fn eval_template(tpl: &Template, cx: &EvalCtx<'_>) -> Result<Value, EvalError> {
+    let lines = crate::template::line_template(tpl, false);
     with_evaluator(cx, |ev| {
         let span = ev.span_of(tpl.span());
-        ev.template_value(tpl, span)
+        ev.template_value(&lines, span)
     })
 }
 
@@ -304,10 +308,13 @@ impl Evaluator<'_, '_> {
                 if let [Element::Interpolation(i)] = elems.as_slice() {
                     return self.expr(&i.expr);
                 }
-                return self.template_elements(&elems, span, false, false);
+                return self.template_elements(&elems, span, true);
             }
             Expression::HeredocTemplate(h) => {
-                return self.template_value(&h.template, span);
+                // A heredoc is scanned line by line: strip markers and `<<-`'s dedent apply
+                // to its line tokens (`template::line_template`).
+                let lines = crate::template::line_template(&h.template, h.is_flush());
+                return self.template_value(&lines, span);
             }
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => {
@@ -387,39 +394,48 @@ impl Evaluator<'_, '_> {
             (&c.false_expr, &c.true_expr)
         };
         let v = self.expr(chosen)?;
-        // hcl evaluates both branches and unifies their types; an error in the branch not
-        // taken is dropped (its value is cty's `DynamicVal`, which unifies with
-        // anything), but branch types that cannot unify are an error.
+        // HCL evaluates both results and converts the chosen one to the type they unify to
+        // (`convert.UnifyUnsafe`): `c ? 1 : "x"` is a string, `c ? ["a", 1] : ["b"]` a list
+        // of strings. Errors in the branch not taken are ignored, as HCL ignores them (its
+        // value is then of no known type, so nothing is converted); a spent budget is not.
         let o = match self.expr(other) {
-            Ok(o) => Some(o),
+            Ok(o) => o,
             Err(e) if e.budget.is_some() => return Err(e),
-            Err(_) => None,
+            Err(_) => return Ok(v),
         };
-        if let Some(o) = &o
-            && !unifiable(&v, o)
-        {
-            let (t, f) = if b { (&v, o) } else { (o, &v) };
-            return Err(self.err(
-                span,
+        let (t, f) = if b { (&v, &o) } else { (&o, &v) };
+        let ty = match conversion::conditional_type(t, f) {
+            Ok(Some(ty)) => ty,
+            Ok(None) => return Ok(v),
+            Err(why) => {
+                let from = self.span_of(c.true_expr.span());
+                let to = self.span_of(c.false_expr.span());
+                return Err(self.err(
+                    Span::new(from.file, from.start as usize..to.end as usize),
+                    "Inconsistent conditional result types",
+                    format!(
+                        "The true and false result expressions must have consistent types. {why}."
+                    ),
+                ));
+            }
+        };
+        let origin = v.origin;
+        match conversion::convert(v, &ty) {
+            Ok(mut out) => {
+                if out.origin.is_none() {
+                    out.origin = origin;
+                }
+                Ok(out)
+            }
+            Err(why) => Err(self.err(
+                self.span_of(chosen.span()),
                 "Inconsistent conditional result types",
                 format!(
-                    "The true and false result expressions must have consistent types. \
-                     The 'true' value is {}, but the 'false' value is {}.",
-                    t.type_name(),
-                    f.type_name()
+                    "The {} result value has the wrong type: {why}.",
+                    if b { "true" } else { "false" }
                 ),
-            ));
+            )),
         }
-        // For primitives unifying means a number or bool result becomes a string when the
-        // other branch is a string.
-        if matches!(v.data, Data::Number(_) | Data::Bool(_))
-            && let Some(o) = &o
-            && matches!(o.data, Data::String(_))
-            && let Ok(s) = v.to_str_conv()
-        {
-            return Ok(Value::string(s).with_origin(v.origin));
-        }
-        Ok(v)
     }
 
     /// Evaluates a condition (of `?:`, a `for`'s `if`, a template `%{if}`): `Ok(b)`, or
@@ -766,6 +782,12 @@ impl Evaluator<'_, '_> {
         let mut errors = Vec::new();
         for a in f.args.iter() {
             match self.expr(a) {
+                // hcl's tryfunc: a value that is not wholly known might still fail once it is
+                // known, so the result is wholly unknown, not a value built from the known
+                // parts (nor a later argument).
+                Ok(v) if !v.is_wholly_known() => {
+                    return Ok(v.unknown_like().with_origin(Some(Origin::new(span))));
+                }
                 Ok(v) => return Ok(v),
                 Err(e) if e.budget.is_some() => return Err(e),
                 Err(e) => errors.push(e),
@@ -1197,21 +1219,23 @@ impl Evaluator<'_, '_> {
 
     // ----- templates -----
 
+    /// A template whose strip markers were already applied ([`crate::template`]).
     fn template_value(&mut self, tpl: &Template, span: Span) -> R {
         let elems: Vec<&Element> = tpl.iter().collect();
-        self.template_elements(&elems, span, false, false)
+        self.template_elements(&elems, span, false)
     }
 
-    fn template_elements(
-        &mut self,
-        elems: &[&Element],
-        span: Span,
-        strip_first: bool,
-        strip_last: bool,
-    ) -> R {
+    /// Renders template elements; `strips`: apply the strip markers to the adjacent
+    /// literals (a quoted string, whose literals are one token per run, as in HCL).
+    fn template_elements(&mut self, elems: &[&Element], span: Span, strips: bool) -> R {
         let mut out = String::new();
         let mut unknown = Holes::default();
-        self.render(elems, strip_first, strip_last, &mut out, &mut unknown)?;
+        let mode = Strips {
+            on: strips,
+            first: false,
+            last: false,
+        };
+        self.render(elems, mode, &mut out, &mut unknown)?;
         let origin = Some(Origin::new(span));
         Ok(match unknown.first {
             Some(mut u) => {
@@ -1234,8 +1258,7 @@ impl Evaluator<'_, '_> {
     fn render(
         &mut self,
         elems: &[&Element],
-        strip_first: bool,
-        strip_last: bool,
+        mode: Strips,
         out: &mut String,
         unknown: &mut Holes,
     ) -> Result<(), EvalError> {
@@ -1248,7 +1271,7 @@ impl Evaluator<'_, '_> {
                 format!("template directives may nest at most {MAX_DEPTH} levels deep"),
             ));
         }
-        let r = self.render_inner(elems, strip_first, strip_last, out, unknown);
+        let r = self.render_inner(elems, mode, out, unknown);
         self.depth -= 1;
         r
     }
@@ -1256,8 +1279,7 @@ impl Evaluator<'_, '_> {
     fn render_inner(
         &mut self,
         elems: &[&Element],
-        strip_first: bool,
-        strip_last: bool,
+        mode: Strips,
         out: &mut String,
         unknown: &mut Holes,
     ) -> Result<(), EvalError> {
@@ -1266,16 +1288,18 @@ impl Evaluator<'_, '_> {
             match el {
                 Element::Literal(lit) => {
                     let mut s: &str = lit.value();
-                    let strip_start = if i == 0 {
-                        strip_first
-                    } else {
-                        strips_after(elems[i - 1])
-                    };
-                    let strip_end = if i + 1 == n {
-                        strip_last
-                    } else {
-                        strips_before(elems[i + 1])
-                    };
+                    let strip_start = mode.on
+                        && if i == 0 {
+                            mode.first
+                        } else {
+                            strips_after(elems[i - 1])
+                        };
+                    let strip_end = mode.on
+                        && if i + 1 == n {
+                            mode.last
+                        } else {
+                            strips_before(elems[i + 1])
+                        };
                     if strip_start {
                         s = s.trim_start();
                     }
@@ -1334,10 +1358,12 @@ impl Evaluator<'_, '_> {
                                 None => endif_start,
                             };
                             let sub: Vec<&Element> = ifd.if_expr.template.iter().collect();
-                            self.render(&sub, ifd.if_expr.strip.strip_end(), last, out, unknown)?;
+                            let m = mode.inner(ifd.if_expr.strip.strip_end(), last);
+                            self.render(&sub, m, out, unknown)?;
                         } else if let Some(e) = &ifd.else_expr {
                             let sub: Vec<&Element> = e.template.iter().collect();
-                            self.render(&sub, e.strip.strip_end(), endif_start, out, unknown)?;
+                            let m = mode.inner(e.strip.strip_end(), endif_start);
+                            self.render(&sub, m, out, unknown)?;
                         }
                     }
                     Directive::For(ford) => {
@@ -1362,13 +1388,11 @@ impl Evaluator<'_, '_> {
                                 .fits(Resource::Bytes, out.len() as u64)
                                 .map_err(|e| EvalError::budget(cspan, e))?;
                             self.with_bound(key_var.as_deref(), k, &value_var, v, |ev| {
-                                ev.render(
-                                    &sub,
+                                let m = mode.inner(
                                     fx.strip.strip_end(),
                                     ford.endfor_expr.strip.strip_start(),
-                                    out,
-                                    unknown,
-                                )
+                                );
+                                ev.render(&sub, m, out, unknown)
                             })?;
                         }
                     }
@@ -1411,6 +1435,25 @@ struct Holes {
     reasons: Vec<Arc<str>>,
     /// A directive's condition or collection was unknown: no text can be rendered.
     whole: bool,
+}
+
+/// Whether a template's strip markers are applied while rendering, and whether the first
+/// and last literal of the elements rendered are stripped (by the directive around them).
+#[derive(Clone, Copy)]
+struct Strips {
+    on: bool,
+    first: bool,
+    last: bool,
+}
+
+impl Strips {
+    fn inner(self, first: bool, last: bool) -> Strips {
+        Strips {
+            on: self.on,
+            first,
+            last,
+        }
+    }
 }
 
 /// How HCL words a bad condition in each position.
@@ -1484,37 +1527,6 @@ fn cur_type_phrase(d: &Data) -> &'static str {
 
 fn operand_msg(m: &str) -> String {
     format!("Unsuitable value for unary operand: {m}.")
-}
-
-/// Whether cty's `convert.UnifyUnsafe` can find a common type for two branch values, as
-/// far as their kinds decide it: a null or unknown value unifies with anything; a string
-/// with any primitive; a number never with a bool; a primitive never with a collection or
-/// structure; a sequence (list, tuple, set) never with a mapping (map, object). Whether two
-/// sequences or two mappings unify depends on their element types and is left to the
-/// branch conversion.
-fn unifiable(a: &Value, b: &Value) -> bool {
-    #[derive(PartialEq)]
-    enum K {
-        Any,
-        Str,
-        Num,
-        Bool,
-        Seq,
-        Map,
-    }
-    let kind = |v: &Value| match &v.data {
-        Data::Null | Data::Unknown(_) => K::Any,
-        Data::String(_) => K::Str,
-        Data::Number(_) => K::Num,
-        Data::Bool(_) => K::Bool,
-        Data::Seq(..) => K::Seq,
-        Data::Map(..) => K::Map,
-    };
-    match (kind(a), kind(b)) {
-        (K::Any, _) | (_, K::Any) => true,
-        (K::Str, K::Num | K::Bool) | (K::Num | K::Bool, K::Str) => true,
-        (x, y) => x == y,
-    }
 }
 
 /// An operand of `&&`/`||` after its conversion to bool.

@@ -737,6 +737,9 @@ impl Conv<'_> {
             },
         })?;
         Remap { s }.visit_template_mut(&mut t);
+        // HCL parses a JSON string as a bare template, line by line: its strip markers apply
+        // per line (`template::line_template`), and none are left for the evaluator.
+        let t = crate::template::line_template(&t, false);
         Ok(Expression::StringTemplate(spanned(
             StringTemplate::from(t),
             s.span.clone(),
@@ -1016,6 +1019,10 @@ mod tests {
         assert!(value(text, attr(&b, "c"), &vars).same(&Value::string("${x}")));
         assert!(value(text, attr(&b, "d"), &vars).same(&Value::string("y")));
         assert!(value(text, attr(&b, "f"), &vars).same(&Value::string("a\tb")));
+        // A JSON string is a bare template: `~}` strips the rest of its line only
+        // (terraform console on main.tf.json: "a x\n  b").
+        let g = r#"{"g": "a ${\"x\" ~}\n\n  b"}"#;
+        assert!(value(g, attr(&parse(g), "g"), &vars).same(&Value::string("a x\n  b")));
         let e = value(text, attr(&b, "e"), &vars);
         let m = e.as_map().expect("an object");
         assert!(m.get("key").is_some_and(|v| v.same(&Value::int(1))));

@@ -14,6 +14,7 @@ pub mod json;
 pub mod parse;
 pub mod span;
 pub mod syntax;
+pub mod template;
 pub mod value;
 
 pub use budget::{Budget, Exceeded, Limits, Resource};

@@ -181,6 +181,79 @@ fn heredocs() {
     );
 }
 
+/// The string attribute `x` of a body evaluates to.
+fn attr_string(body: &str) -> String {
+    let parsed = tglint_hcl::parse_body(FileId(0), body).unwrap_or_else(|e| panic!("{body}: {e}"));
+    let attr = parsed.get_attribute("x").expect("attribute x");
+    let vars = vars();
+    let fns = [functions::terraform()];
+    let cx = EvalCtx::detached(&fns, &vars);
+    match eval(&attr.value, &cx)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .data
+    {
+        tglint_hcl::Data::String(s) => s,
+        d => panic!("{body}: not a string: {d:?}"),
+    }
+}
+
+/// Strip markers in a heredoc apply to the line token beside them, then `<<-` dedents the
+/// lines that still begin with literal text (hcl `flushHeredocTemplateParts`). Every
+/// expected value is what `terraform console` (v1.11) gives.
+#[test]
+fn heredoc_strip_markers_and_flush_as_hcl() {
+    // The usual generated provider per region: the lines after `~}` do not begin a line
+    // for the flush, so they keep their indentation; the others lose the least indent (4).
+    let provider = "x = <<-EOT\n    %{ for r in [\"a\", \"b\"] ~}\n    provider \"aws\" {\n      region = \"${r}\"\n    }\n    %{ endfor ~}\n  EOT\n";
+    assert_eq!(
+        attr_string(provider),
+        "    provider \"aws\" {\n  region = \"a\"\n}\n    provider \"aws\" {\n  region = \"b\"\n}\n"
+    );
+    // `~}` strips the rest of its own line only, not the blank line after it.
+    assert_eq!(
+        attr_string("x = <<EOT\na ${\"x\" ~}\n\n  b\nEOT\n"),
+        "a x\n  b\n"
+    );
+    // `{~` strips the literal before it on its own line only.
+    assert_eq!(
+        attr_string("x = <<EOT\na  \n  ${~ \"x\"} b\nEOT\n"),
+        "a  \nx b\n"
+    );
+    assert_eq!(
+        attr_string("x = <<EOT\n%{ for x in [\"a\"] ~}\n  - ${x}\n%{ endfor ~}\nEOT\n"),
+        "  - a\n"
+    );
+    // Blank lines neither count nor change; an interpolation after spaces counts them.
+    assert_eq!(
+        attr_string("x = <<-EOT\n    a\n      ${\"b\"}\n  \n    c\n  EOT\n"),
+        "a\n  b\n  \nc\n"
+    );
+    assert_eq!(
+        attr_string("x = <<-EOT\n    a\n  ${\"b\"}\n    c\n  EOT\n"),
+        "  a\nb\n  c\n"
+    );
+    // Nested directives are one token sequence for the flush.
+    let nested = "x = <<-EOT\n    %{~ for r in [\"a\",\"b\"] ~}\n      r ${r}\n      %{~ if r == \"a\" ~}\n        is-a\n      %{~ endif }\n    %{~ endfor ~}\n    done\n  EOT\n";
+    assert_eq!(
+        attr_string(nested),
+        "      r a\n        is-a\n\n      r b\n\n    done\n"
+    );
+    // Tabs are spaces to the flush; a line after `~}` is not a line start.
+    assert_eq!(
+        attr_string("x = <<-EOT\n\t\ttab\n\t\t  two\n\tEOT\n"),
+        "tab\n  two\n"
+    );
+    assert_eq!(
+        attr_string("x = <<-EOT\n  x ${\"y\"~}\n     z\n  EOT\n"),
+        "x y     z\n"
+    );
+    // A line starting with a directive keeps every line as written.
+    assert_eq!(
+        attr_string("x = <<-EOT\n%{ if true }  a%{ endif }\n    b\n  EOT\n"),
+        "  a\n    b\n"
+    );
+}
+
 #[test]
 fn traversals_and_splats() {
     assert_eq!(show("local.name"), r#""app""#);
@@ -356,6 +429,71 @@ fn conditionals() {
     assert!(error(r#"local.list ? 1 : 2"#).contains("bool"));
 }
 
+/// Structural results unify as hcl/cty unify them (`convert.UnifyUnsafe`), and results
+/// that do not unify are an error. Expected values are `terraform console`'s.
+#[test]
+fn conditional_results_unify_as_cty_does() {
+    let json = |src: &str| {
+        let v = run(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        tglint_hcl::json::encode(&v, &tglint_hcl::json::TERRAFORM).unwrap()
+    };
+    // Objects with different attributes become a map of their unified attribute type.
+    let m = run(r#"true ? {a=30,b="x"} : {b="y"}"#).unwrap();
+    assert_eq!(m.to_string(), r#"tomap({ a = "30", b = "x" })"#);
+    assert_eq!(
+        show(r#"false ? {a=30,b="x"} : {b="y"}"#),
+        r#"tomap({ b = "y" })"#
+    );
+    // Tuples of different lengths become a list.
+    assert_eq!(show(r#"true ? ["a",1] : ["b"]"#), r#"tolist(["a", "1"])"#);
+    assert_eq!(
+        show(r#"true ? [true,1] : ["b"]"#),
+        r#"tolist(["true", "1"])"#
+    );
+    // Same attributes: an object whose attribute types unify.
+    assert_eq!(show(r#"true ? {a=1} : {a="x"}"#), r#"{ a = "1" }"#);
+    assert_eq!(show(r#"true ? [1,2] : ["a", "b"]"#), r#"["1", "2"]"#);
+    assert_eq!(json(r#"true ? [[1]] : [["a","b"]]"#), r#"[["1"]]"#);
+    assert_eq!(json(r#"true ? {a={x=1}} : {a={y=1}}"#), r#"{"a":{"x":1}}"#);
+    assert_eq!(json(r#"true ? [1, null] : ["a"]"#), r#"["1",null]"#);
+    assert_eq!(json(r#"true ? tolist([1]) : tolist(["a"])"#), r#"["1"]"#);
+    // A null result converts to nothing.
+    assert_eq!(show("true ? null : {a=1}"), "null");
+    assert_eq!(show("true ? {a=1} : null"), "{ a = 1 }");
+    // An unknown branch leaves the other as it is.
+    assert_eq!(show("true ? [1] : local.u"), "[1]");
+    let inconsistent = |src: &str, detail: &str| {
+        let e = error(src);
+        assert!(
+            e.contains("Inconsistent conditional result types")
+                && e.contains(&format!(
+                    "The true and false result expressions must have consistent types. {detail}."
+                )),
+            "{src}: {e}"
+        );
+    };
+    inconsistent(
+        "true ? {a=true} : {a=1}",
+        "Type mismatch for object attribute \"a\": The 'true' value is bool, but the 'false' value is number",
+    );
+    inconsistent(
+        r#"true ? ["a"] : {a="b"}"#,
+        "The 'true' value is tuple, but the 'false' value is object",
+    );
+    inconsistent(
+        "true ? 1 : [1]",
+        "The 'true' value is number, but the 'false' value is tuple",
+    );
+    inconsistent(
+        "false ? [true] : [1]",
+        "Type mismatch for tuple element 0: The 'true' value is bool, but the 'false' value is number",
+    );
+    inconsistent(
+        r#"true ? {a=[1]} : {a=["x"], b="q"}"#,
+        "Type mismatch for object attribute \"a\": Type mismatch for tuple element 0: The 'true' value is number, but the 'false' value is string",
+    );
+}
+
 #[test]
 fn for_expressions() {
     assert_eq!(
@@ -419,6 +557,39 @@ fn try_and_can_are_special_forms() {
     assert!(e.contains("also_missing"), "{e}");
     assert!(error("try()").contains("Not enough"));
     assert!(error("can(1, 2)").contains("Too many"));
+}
+
+/// hcl's tryfunc: a first successful argument that is not wholly known makes `try` wholly
+/// unknown (never the known parts, never a later argument), and `can` unknown.
+#[test]
+fn try_and_can_of_partially_unknown_values_are_unknown() {
+    for src in [
+        "try(local.ulist, \"fallback\")",
+        "try({ a = 1, b = local.u }, {})",
+        "try(local.missing, [local.u], 1)",
+    ] {
+        let v = run(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert!(matches!(v.data, tglint_hcl::Data::Unknown(_)), "{src}: {v}");
+        assert_eq!(
+            v.to_string(),
+            "(unknown: run_cmd)".replace("run_cmd", reason(src)),
+            "{src}"
+        );
+    }
+    // A wholly known first success is the result, as before.
+    assert_eq!(show("try(local.ulist[0], 0)"), "1");
+    assert_eq!(show("try([1, 2], local.u)"), "[1, 2]");
+    assert_eq!(show("can(local.ulist)"), "(unknown: run_cmd)");
+    assert_eq!(show("can({ a = local.u })"), "(unknown: get_env FOO unset)");
+    assert_eq!(show("can(local.missing[local.u])"), "false");
+}
+
+fn reason(src: &str) -> &'static str {
+    if src.contains("ulist") {
+        "run_cmd"
+    } else {
+        "get_env FOO unset"
+    }
 }
 
 #[test]

@@ -38,12 +38,20 @@ fn object_literal_with_100k_keys_parses_and_evaluates() {
 }
 
 #[test]
-fn duplicate_key_after_many_keys_is_still_an_error() {
-    // Duplicate keys stay a parse error, found however far apart the two keys are.
+fn duplicate_object_keys_are_no_error_and_the_last_wins() {
+    // HCL's object constructor: every item in order, the last with a key wins
+    // (terraform console: {a=1, b=2, a=3} is {"a":3,"b":2}; {"a"=1, a="x"} is {"a":"x"}).
     let n = 20_000;
-    let err = parse_body(FileId(0), &object_literal(n, "  k7 = 1\n")).unwrap_err();
-    assert_eq!((err.line, err.column), (n + 2, 3), "{err}");
-    assert!(err.message.contains("redefined object key"), "{err}");
+    let v = eval_x(&object_literal(n, "  k7 = \"late\"\n"));
+    let map = v.as_map().expect("an object");
+    assert_eq!(map.len(), n);
+    assert_eq!(map["k7"].as_str(), Some("late"));
+    let v = eval_x("x = { a = 1, b = 2, a = 3, \"b\" = \"x\" }\n");
+    assert_eq!(v.to_string(), r#"{ a = 3, b = "x" }"#);
+    // A repeated attribute of a body stays an error, as in HCL.
+    let err = parse_body(FileId(0), "a = 1\na = 2\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, 1), "{err}");
+    assert!(err.message.contains("redefined attribute"), "{err}");
 }
 
 #[test]
@@ -345,5 +353,32 @@ fn unterminated_comment_is_reported_at_its_start() {
         7,
         "/* x",
         "unterminated comment `/*`: missing `*/`",
+    );
+}
+
+/// Inside a quoted string, a directive's body is quoted text too: escapes are unescaped
+/// and neither a `"` nor a line break belongs to it (it was parsed like a heredoc's).
+#[test]
+fn directive_bodies_in_quoted_strings_are_quoted_text() {
+    // terraform console: "a\tb\"cé|\nq\\"
+    let v = eval_x(
+        "x = \"%{ if true }a\\tb\\\"c\\u00e9%{ else }x%{ endif }|%{ for v in [\"q\"] }\\n${v}\\\\%{ endfor }\"\n",
+    );
+    assert_eq!(v.as_str(), Some("a\tb\"cé|\nq\\"));
+    // The line break ends the string, so the directive is never closed.
+    assert_error(
+        "a = \"%{ if true }y\nb = \"%{ endif }\"\n",
+        1,
+        6,
+        "%{ if",
+        "unterminated template directive `%{ if }`: missing `%{ endif }`",
+    );
+    // A heredoc's directive does not run past the heredoc's end line.
+    assert_error(
+        "a = <<EOT\n%{ if true }\nEOT\nb = \"%{ endif }\"\n",
+        2,
+        1,
+        "%{ if",
+        "unterminated template directive `%{ if }`: missing `%{ endif }`",
     );
 }

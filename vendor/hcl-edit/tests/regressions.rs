@@ -408,8 +408,7 @@ fn issue_567() {
     );
 }
 
-// Object literals with many keys parse in linear time: duplicate keys are found through a hash
-// index instead of a scan of all previous keys per key.
+// Object literals with many keys parse in linear time (0.10.0 scanned all previous keys per key).
 #[test]
 fn object_with_many_keys() {
     let n = 50_000;
@@ -431,13 +430,18 @@ fn object_with_many_keys() {
         Some("k49999")
     );
 
-    // A duplicate of the first key at the end is still found.
+    // A duplicate of the first key at the end is kept as an item of its own.
     input.insert_str(input.len() - 1, "  k0 = 1\n");
-    assert!(input.parse::<Expression>().is_err());
+    let Ok(Expression::Object(object)) = input.parse::<Expression>() else {
+        panic!("not an object")
+    };
+    assert_eq!(object.len(), n + 1);
 }
 
+// HCL's object constructor evaluates every item and the last one with a key wins, without an
+// error, so the parser keeps every item, in order.
 #[test]
-fn duplicate_object_keys_are_rejected() {
+fn duplicate_object_keys_are_kept() {
     for input in [
         "{ a = 1, a = 2 }",
         "{ \"a\" = 1, \"a\" = 2 }",
@@ -448,11 +452,10 @@ fn duplicate_object_keys_are_rejected() {
         "{ {x = 1, y = 2,} = 1, {y = 2, x = 1,} = 2 }",
         "{ f(1) = 1, f( 1 ) = 2 }",
     ] {
-        let err = input.parse::<Expression>().unwrap_err();
-        assert!(
-            err.message().contains("redefined object key"),
-            "{input}: {err}"
-        );
+        let Ok(Expression::Object(object)) = input.parse::<Expression>() else {
+            panic!("{input}: not an object")
+        };
+        assert_eq!(object.len(), 2, "{input}");
     }
 
     // Keys that differ in kind or value are distinct.

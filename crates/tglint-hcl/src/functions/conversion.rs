@@ -651,6 +651,93 @@ fn convert_explicitly(v: Value, want: &Ty) -> FnResult {
     })
 }
 
+/// The type hcl's conditional converts its result to: `Ok(None)` when either result is a
+/// `null` or of no known type (cty's dynamic pseudo-type: no conversion applies),
+/// `Ok(Some(ty))` from `convert.UnifyUnsafe` of the true and false types, and `Err` with
+/// hcl's `describeConditionalTypeMismatch` when they do not unify.
+pub(crate) fn conditional_type(t: &Value, f: &Value) -> Result<Option<Ty>, String> {
+    if t.is_null() || f.is_null() {
+        return Ok(None);
+    }
+    let (tt, ft) = (ty_of(t), ty_of(f));
+    if tt == Ty::Dynamic || ft == Ty::Dynamic {
+        return Ok(None);
+    }
+    match unify(&[tt.clone(), ft.clone()]) {
+        Some(ty) => Ok(Some(ty)),
+        None => Err(describe_mismatch(&tt, &ft)),
+    }
+}
+
+/// hcl's `describeConditionalTypeMismatch`.
+fn describe_mismatch(t: &Ty, f: &Ty) -> String {
+    match (t, f) {
+        (Ty::Object(ta), Ty::Object(fa)) => {
+            for (name, aty) in ta {
+                match fa.get(name) {
+                    None => {
+                        return format!(
+                            "The 'true' value includes object attribute {}, which is absent in the 'false' value",
+                            go::quote(name)
+                        );
+                    }
+                    Some(fty) if fty != aty => {
+                        return format!(
+                            "Type mismatch for object attribute {}: {}",
+                            go::quote(name),
+                            describe_mismatch(aty, fty)
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(name) = fa.keys().find(|k| !ta.contains_key(*k)) {
+                return format!(
+                    "The 'false' value includes object attribute {}, which is absent in the 'true' value",
+                    go::quote(name)
+                );
+            }
+        }
+        (Ty::Tuple(te), Ty::Tuple(fe)) => {
+            if te.len() != fe.len() {
+                return format!(
+                    "The 'true' tuple has length {}, but the 'false' tuple has length {}",
+                    te.len(),
+                    fe.len()
+                );
+            }
+            if let Some((i, (x, y))) = te.iter().zip(fe).enumerate().find(|(_, (x, y))| x != y) {
+                return format!(
+                    "Type mismatch for tuple element {i}: {}",
+                    describe_mismatch(x, y)
+                );
+            }
+        }
+        (Ty::List(x), Ty::List(y)) | (Ty::Set(x), Ty::Set(y)) | (Ty::Map(x), Ty::Map(y))
+            if matches!(
+                (&**x, &**y),
+                (Ty::Object(_), Ty::Object(_)) | (Ty::Tuple(_), Ty::Tuple(_))
+            ) =>
+        {
+            let noun = match t {
+                Ty::List(_) => "list",
+                Ty::Set(_) => "set",
+                _ => "map",
+            };
+            return format!(
+                "Mismatched {noun} element types: {}",
+                describe_mismatch(x, y)
+            );
+        }
+        _ => {}
+    }
+    let (tn, fn_) = (friendly(t), friendly(f));
+    if tn == fn_ {
+        return "At least one deeply-nested attribute or element is not compatible across both the 'true' and the 'false' value".into();
+    }
+    format!("The 'true' value is {tn}, but the 'false' value is {fn_}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

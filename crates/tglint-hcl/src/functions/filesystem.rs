@@ -780,6 +780,10 @@ mod tests {
                 .with("/cfg/files/sub/deeper/y.json", "{}")
                 .with("/cfg/mod/hello.tmpl", "Hello, ${name}!")
                 .with(
+                    "/cfg/mod/lines.tftpl",
+                    "a ${\"x\" ~}\n\n  b\n%{ for v in [\"p\"] ~}\n  - ${v}\n%{ endfor ~}\n",
+                )
+                .with(
                     "/cfg/mod/backends.tftpl",
                     "%{ for addr in ip_addrs ~}\nbackend ${addr}:${port}\n%{ endfor ~}\n",
                 ),
@@ -1172,6 +1176,15 @@ mod tests {
                 vec![s("backends.tftpl"), Value::object(vars)],
             ),
             r#""backend 10.0.0.1:8080\nbackend 10.0.0.2:8080\n""#,
+        );
+        // Strip markers apply per line, as HCL scans a template file (terraform console:
+        // "a x\n  b\n  - p\n").
+        shows(
+            &fok(
+                "templatefile",
+                vec![s("lines.tftpl"), Value::object(BTreeMap::new())],
+            ),
+            r#""a x\n  b\n  - p\n""#,
         );
     }
 

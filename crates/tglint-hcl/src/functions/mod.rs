@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 mod collections;
-mod conversion;
+pub(crate) mod conversion;
 mod crypto;
 mod datetime;
 mod encoding;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_hcl::hcl_edit::Span as _;
-use tglint_hcl::hcl_edit::expr::Expression;
+use tglint_hcl::hcl_edit::expr::{Expression, ObjectKey};
 use tglint_hcl::hcl_edit::structure::{Block, Body, Structure};
 use tglint_hcl::syntax::{Ref, refs};
 use tglint_hcl::{Data, EvalCtx, FileId, Functions, Origin, Span, Value, Vars, eval};
@@ -168,6 +168,57 @@ impl FileEval {
             Value::failed(format!("{what} could not be evaluated"))
                 .with_origin(Some(Origin::new(self.span(e.span()))))
         })
+    }
+
+    /// `inputs`: an object constructor whose keys are names or literal strings is evaluated
+    /// key by key, so one input that fails (its error reported) is unknown on its own and
+    /// the others keep their values; a repeated key's last item wins, as in HCL. Any other
+    /// expression is evaluated whole.
+    fn eval_inputs(&self, e: &Expression, vars: &Vars) -> Value {
+        let Expression::Object(o) = e else {
+            return self.eval_or_unknown(e, vars, "inputs");
+        };
+        let mut items = Vec::with_capacity(o.len());
+        for (k, v) in o.iter() {
+            let key = match k {
+                ObjectKey::Ident(id) => id.value().as_str().to_owned(),
+                ObjectKey::Expression(Expression::String(s)) => s.value().as_str().to_owned(),
+                ObjectKey::Expression(_) => return self.eval_or_unknown(e, vars, "inputs"),
+            };
+            items.push((key, v.expr()));
+        }
+        let mut map = BTreeMap::new();
+        for (key, ve) in items {
+            let value = self.eval(ve, vars).unwrap_or_else(|| {
+                Value::failed(format!("inputs.{key} could not be evaluated"))
+                    .with_origin(Some(Origin::new(self.span(ve.span()))))
+            });
+            map.insert(key, value);
+        }
+        let span = self.span(e.span());
+        let inputs = Value::object(map).with_origin(Some(Origin::new(span)));
+        // The object is charged as the evaluator charges one it builds, so a spent budget
+        // leaves the inputs unknown as it leaves every later expression.
+        let budget = &self.ctx.unit.budget;
+        let _entered = budget.enter();
+        if let Err(b) = budget.charge_value(&inputs) {
+            if budget.first_report(&b) {
+                self.ctx.report(
+                    Diagnostic::at(
+                        ids::EVAL_ERROR,
+                        tglint_hcl::EvalError::budget(span, b).to_string(),
+                        span,
+                    )
+                    .with_help(
+                        "this input would take tglint without bound; simplify the \
+                         expression, or raise the limit with --limit if it is genuine",
+                    ),
+                );
+            }
+            return Value::failed("inputs could not be evaluated")
+                .with_origin(Some(Origin::new(span)));
+        }
+        inputs
     }
 
     // ----- phase 0: checks on the syntax -----
@@ -653,7 +704,7 @@ impl FileEval {
                     let span = self.span(a.span());
                     match key {
                         "inputs" => {
-                            let v = self.eval_or_unknown(&a.value, &vars, "inputs");
+                            let v = self.eval_inputs(&a.value, &vars);
                             if v.is_known() && v.as_map().is_none() {
                                 self.ctx.report(Diagnostic::at(
                                     ids::EVAL_ERROR,

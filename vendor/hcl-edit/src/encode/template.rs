@@ -32,7 +32,7 @@ impl Encode for HeredocTemplate {
     fn encode(&self, buf: &mut EncodeState) -> fmt::Result {
         buf.write_str("<<")?;
 
-        if self.indent().is_some() {
+        if self.is_flush() {
             buf.write_char('-')?;
         }
 

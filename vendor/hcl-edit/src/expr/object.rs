@@ -151,11 +151,6 @@ impl Object {
         self.items.push((key, value));
     }
 
-    /// Returns the key of the item at `index`.
-    pub(crate) fn key_at(&self, index: usize) -> &ObjectKey {
-        &self.items[index].0
-    }
-
     /// Remove the key-value pair equivalent to `key` and return its value.
     ///
     /// Like `Vec::remove`, the pair is removed by shifting all of the elements that follow it,

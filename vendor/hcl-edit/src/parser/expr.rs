@@ -19,8 +19,6 @@ use crate::{Decorate, Decorated, Formatted, Ident, RawString, SetSpan, Spanned};
 
 use hcl_primitives::ident::{is_id_continue, is_id_start};
 use std::cell::RefCell;
-use std::collections::hash_map::{HashMap, RandomState};
-use std::hash::BuildHasher;
 use winnow::ascii::{crlf, dec_uint, line_ending, newline, space0};
 use winnow::combinator::{
     alt, cut_err, delimited, empty, fail, not, opt, peek, preceded, repeat, separated,
@@ -540,7 +538,6 @@ fn object_items<'i, 's>(
 ) -> impl ModalParser<Input<'i>, (), ContextError> + 's {
     move |input: &mut Input<'i>| {
         let mut object = Object::new();
-        let mut keys = KeyIndex::default();
 
         loop {
             let trailing = raw_string(ws).parse_next(input)?;
@@ -552,19 +549,9 @@ fn object_items<'i, 's>(
                 return Ok(());
             }
 
-            let checkpoint = input.checkpoint();
+            // A key may repeat: HCL's object constructor evaluates every item in order and the
+            // last one with a key wins, without an error.
             let mut key = object_key(input)?;
-            let key_hash = keys.hash(&key);
-
-            if keys.contains(&object, key_hash, &key) {
-                input.reset(&checkpoint);
-                return cut_err(fail)
-                    .context(StrContext::Label("object item"))
-                    .context(StrContext::Expected(StrContextValue::Description(
-                        "unique object key; found redefined object key",
-                    )))
-                    .parse_next(input);
-            }
 
             let mut value = object_value(input)?;
             key.decor_mut().set_prefix(trailing);
@@ -576,7 +563,7 @@ fn object_items<'i, 's>(
             let value_terminator = match ch {
                 '}' => {
                     value.set_terminator(ObjectValueTerminator::None);
-                    keys.push(&mut object, key_hash, key, value);
+                    object.push_unique(key, value);
                     state.borrow_mut().on_expr_term(Expression::Object(object));
                     return Ok(());
                 }
@@ -619,43 +606,8 @@ fn object_items<'i, 's>(
             };
 
             value.set_terminator(value_terminator);
-            keys.push(&mut object, key_hash, key, value);
+            object.push_unique(key, value);
         }
-    }
-}
-
-/// The keys of an object being parsed, indexed by hash, so that checking a new key for a duplicate
-/// takes expected constant time rather than a scan of all keys so far (which made parsing an
-/// object literal quadratic in its number of items).
-#[derive(Default)]
-struct KeyIndex {
-    hasher: RandomState,
-    /// Key hash -> index of the last item with that hash.
-    last: HashMap<u64, usize>,
-    /// Item index -> index of the previous item with the same hash.
-    previous: Vec<Option<usize>>,
-}
-
-impl KeyIndex {
-    fn hash(&self, key: &ObjectKey) -> u64 {
-        self.hasher.hash_one(key)
-    }
-
-    fn contains(&self, object: &Object, hash: u64, key: &ObjectKey) -> bool {
-        let mut candidate = self.last.get(&hash).copied();
-        while let Some(index) = candidate {
-            if object.key_at(index) == key {
-                return true;
-            }
-            candidate = self.previous[index];
-        }
-        false
-    }
-
-    /// Appends an item whose key `contains` has not found.
-    fn push(&mut self, object: &mut Object, hash: u64, key: ObjectKey, value: ObjectValue) {
-        self.previous.push(self.last.insert(hash, object.len()));
-        object.push_unique(key, value);
     }
 }
 
@@ -812,9 +764,9 @@ fn heredoc<'i>(
 
         let mut heredoc = HeredocTemplate::new(Ident::new_unchecked(delim), template);
 
-        if indented {
-            heredoc.dedent();
-        }
+        // The template is kept as written: HCL dedents a `<<-` heredoc only after its strip
+        // markers apply, line by line, which is the evaluator's business (`is_flush`).
+        heredoc.set_flush(indented);
 
         heredoc.set_trailing(trailing);
 

@@ -25,8 +25,7 @@ use hcl_primitives::ident::is_id_continue;
 
 pub(super) fn string_template(input: &mut Input) -> ModalResult<StringTemplate> {
     let open = input.checkpoint();
-    let elements =
-        preceded('"', elements(build_string(quoted_string_fragment))).parse_next(input)?;
+    let elements = preceded('"', elements(Lit::Quoted)).parse_next(input)?;
     stray_directive(input)?;
     closing_quote(input, &open)?;
     Ok(elements.into())
@@ -56,14 +55,38 @@ pub(super) fn heredoc_stray_directive<'a>(
     input: &mut Input<'a>,
     delim: &'a str,
 ) -> ModalResult<()> {
-    let _ = elements(heredoc_literal(delim)).parse_next(input)?;
+    let _ = elements(Lit::Heredoc(delim)).parse_next(input)?;
     stray_directive(input)
 }
 
 pub(super) fn template(input: &mut Input) -> ModalResult<Template> {
-    let literal_end = alt(("${", "%{"));
-    let literal = template_literal(literal_end);
-    elements(literal).output_into().parse_next(input)
+    elements(Lit::Bare).output_into().parse_next(input)
+}
+
+/// The kind of template, which decides what its literals (and those of its directives'
+/// bodies) may contain.
+#[derive(Clone, Copy)]
+enum Lit<'a> {
+    /// A bare template: any text up to `${` or `%{`.
+    Bare,
+    /// A quoted string: escapes are unescaped, and `"` or a line break ends it.
+    Quoted,
+    /// A heredoc: any text up to `${`, `%{` or the line that ends the heredoc.
+    Heredoc(&'a str),
+}
+
+/// One literal of a template of the kind `kind`.
+fn literal<'a>(kind: Lit<'a>) -> impl ModalParser<Input<'a>, Cow<'a, str>, ContextError> {
+    move |input: &mut Input<'a>| match kind {
+        Lit::Bare => template_literal(alt(("${", "%{"))).parse_next(input),
+        Lit::Quoted => build_string(quoted_string_fragment).parse_next(input),
+        Lit::Heredoc(delim) => heredoc_literal(delim).parse_next(input),
+    }
+}
+
+/// The elements of a directive's body, of the same kind as the template around it.
+fn body<'a>(kind: Lit<'a>) -> impl ModalParser<Input<'a>, Template, ContextError> {
+    move |input: &mut Input<'a>| elements(kind).output_into().parse_next(input)
 }
 
 pub(super) fn heredoc_template<'a>(
@@ -80,10 +103,8 @@ pub(super) fn heredoc_template<'a>(
         //
         // Handling this case via parser combinators is quite tricky and thus we'll manually add
         // the line ending to the last template element below.
-        let literal = heredoc_literal(delim);
-
         // Use `opt` to handle an empty template.
-        opt((elements(literal), line_ending.with_span()).map(
+        opt((elements(Lit::Heredoc(delim)), line_ending.with_span()).map(
             |(mut elements, (line_ending, line_ending_span))| {
                 // If there is a trailing literal, update its span and append the line ending to
                 // it. Otherwise just add a new literal containing only the line ending.
@@ -122,16 +143,13 @@ where
     build_string(template_string_fragment(literal_end))
 }
 
-fn elements<'a, P>(literal: P) -> impl ModalParser<Input<'a>, Vec<Element>, ContextError>
-where
-    P: ModalParser<Input<'a>, Cow<'a, str>, ContextError>,
-{
+fn elements<'a>(kind: Lit<'a>) -> impl ModalParser<Input<'a>, Vec<Element>, ContextError> {
     repeat(
         0..,
         spanned(alt((
-            literal.map(|s| Element::Literal(Spanned::new(s.into()))),
+            literal(kind).map(|s| Element::Literal(Spanned::new(s.into()))),
             interpolation.map(Element::Interpolation),
-            directive.map(|d| Element::Directive(Box::new(d))),
+            directive(kind).map(|d| Element::Directive(Box::new(d))),
         ))),
     )
 }
@@ -146,22 +164,24 @@ fn interpolation(input: &mut Input) -> ModalResult<Interpolation> {
         .parse_next(input)
 }
 
-fn directive(input: &mut Input) -> ModalResult<Directive> {
-    alt((
-        if_directive.map(Directive::If),
-        for_directive.map(Directive::For),
-    ))
-    .parse_next(input)
+fn directive<'a>(kind: Lit<'a>) -> impl ModalParser<Input<'a>, Directive, ContextError> {
+    move |input: &mut Input<'a>| {
+        alt((
+            (|i: &mut Input<'a>| if_directive(i, kind)).map(Directive::If),
+            (|i: &mut Input<'a>| for_directive(i, kind)).map(Directive::For),
+        ))
+        .parse_next(input)
+    }
 }
 
-fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
+fn if_directive<'a>(input: &mut Input<'a>, kind: Lit<'a>) -> ModalResult<IfDirective> {
     let open = input.checkpoint();
     let mut if_expr = (
         control(
             "%{",
             (terminated(raw_string(ws), "if"), decorated(ws, expr, ws)),
         ),
-        spanned(nested(template)),
+        spanned(nested(body(kind))),
     )
         .map(|(((preamble, cond_expr), strip), template)| {
             let mut expr = IfTemplateExpr::new(cond_expr, template);
@@ -172,7 +192,7 @@ fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
 
     let mut else_expr = (
         control("%{", separated_pair(raw_string(ws), "else", raw_string(ws))),
-        spanned(nested(template)),
+        spanned(nested(body(kind))),
     )
         .map(|(((preamble, trailing), strip), template)| {
             let mut expr = ElseTemplateExpr::new(template);
@@ -207,7 +227,7 @@ fn if_directive(input: &mut Input) -> ModalResult<IfDirective> {
     Ok(IfDirective::new(if_expr, else_expr, endif_expr))
 }
 
-fn for_directive(input: &mut Input) -> ModalResult<ForDirective> {
+fn for_directive<'a>(input: &mut Input<'a>, kind: Lit<'a>) -> ModalResult<ForDirective> {
     let open = input.checkpoint();
     let mut for_expr = (
         control(
@@ -219,7 +239,7 @@ fn for_directive(input: &mut Input) -> ModalResult<ForDirective> {
                 preceded(cut_tag("in"), decorated(ws, expr, ws)),
             ),
         ),
-        spanned(nested(template)),
+        spanned(nested(body(kind))),
     )
         .map(
             |(((preamble, key_var, value_var, collection_expr), strip), template)| {

@@ -172,6 +172,7 @@ pub struct HeredocTemplate {
     pub template: Template,
 
     indent: Option<usize>,
+    flush: bool,
     trailing: RawString,
     decor: Decor,
     span: Option<Range<usize>>,
@@ -184,6 +185,7 @@ impl HeredocTemplate {
             delimiter,
             template,
             indent: None,
+            flush: false,
             trailing: RawString::default(),
             decor: Decor::default(),
             span: None,
@@ -198,6 +200,19 @@ impl HeredocTemplate {
     /// Set the heredoc's indent.
     pub fn set_indent(&mut self, indent: usize) {
         self.indent = Some(indent);
+    }
+
+    /// Whether the heredoc was introduced by `<<-` (a "flush" heredoc, whose lines HCL
+    /// dedents when it is evaluated). The parser keeps such a heredoc's template as written:
+    /// HCL removes the common indentation only after applying strip markers, per line
+    /// (hashicorp/hcl `flushHeredocTemplateParts`), which an evaluator does.
+    pub fn is_flush(&self) -> bool {
+        self.flush || self.indent.is_some()
+    }
+
+    /// Mark the heredoc as introduced by `<<-` (or not).
+    pub fn set_flush(&mut self, flush: bool) {
+        self.flush = flush;
     }
 
     /// Return a reference to the raw trailing decor before the heredoc's closing delimiter.
@@ -231,6 +246,7 @@ impl PartialEq for HeredocTemplate {
         self.delimiter == other.delimiter
             && self.template == other.template
             && self.indent == other.indent
+            && self.flush == other.flush
             && self.trailing == other.trailing
     }
 }
@@ -240,6 +256,7 @@ impl Hash for HeredocTemplate {
         self.delimiter.hash(state);
         self.template.hash(state);
         self.indent.hash(state);
+        self.flush.hash(state);
         self.trailing.hash(state);
     }
 }

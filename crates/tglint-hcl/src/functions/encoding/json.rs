@@ -384,7 +384,8 @@ fn parse_number(text: &str) -> Number {
         };
     }
     match text.parse::<f64>() {
-        Ok(f) if f == 0.0 => Number::Float(if negative { -0.0 } else { 0.0 }),
+        // The pattern 0.0 matches -0.0 too (float patterns compare with ==).
+        Ok(0.0) => Number::Float(if negative { -0.0 } else { 0.0 }),
         Ok(f) => Number::from_f64(f),
         Err(_) => Number::Float(f64::NAN),
     }
