@@ -282,7 +282,7 @@ impl Evaluator<'_, '_> {
                 let mut unknown = None;
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(id) => id.value().as_str().to_owned(),
+                        ObjectKey::Ident(id) => crate::value::nfc(id.value().as_str().to_owned()),
                         ObjectKey::Expression(ke) => {
                             let kv = self.object_key(ke)?;
                             match kv {
@@ -386,7 +386,25 @@ impl Evaluator<'_, '_> {
     fn conditional(&mut self, c: &Conditional, span: Span) -> R {
         let b = match self.condition(&c.cond_expr, &CONDITIONAL)? {
             Ok(b) => b,
-            Err(u) => return Ok(u.with_origin(Some(Origin::new(span)))),
+            Err(u) => {
+                // HCL checks that the results unify before it looks at the condition, so
+                // results of inconsistent types are an error even then.
+                let t = self.expr(&c.true_expr);
+                let f = self.expr(&c.false_expr);
+                for r in [&t, &f] {
+                    if let Err(e) = r
+                        && e.budget.is_some()
+                    {
+                        return Err(e.clone());
+                    }
+                }
+                if let (Ok(t), Ok(f)) = (&t, &f)
+                    && let Err(why) = conversion::conditional_type(t, f)
+                {
+                    return Err(self.inconsistent(c, &why));
+                }
+                return Ok(u.with_origin(Some(Origin::new(span))));
+            }
         };
         let (chosen, other) = if b {
             (&c.true_expr, &c.false_expr)
@@ -407,17 +425,7 @@ impl Evaluator<'_, '_> {
         let ty = match conversion::conditional_type(t, f) {
             Ok(Some(ty)) => ty,
             Ok(None) => return Ok(v),
-            Err(why) => {
-                let from = self.span_of(c.true_expr.span());
-                let to = self.span_of(c.false_expr.span());
-                return Err(self.err(
-                    Span::new(from.file, from.start as usize..to.end as usize),
-                    "Inconsistent conditional result types",
-                    format!(
-                        "The true and false result expressions must have consistent types. {why}."
-                    ),
-                ));
-            }
+            Err(why) => return Err(self.inconsistent(c, &why)),
         };
         let origin = v.origin;
         match conversion::convert(v, &ty) {
@@ -436,6 +444,17 @@ impl Evaluator<'_, '_> {
                 ),
             )),
         }
+    }
+
+    /// hcl's error for conditional results whose types do not unify, spanning both.
+    fn inconsistent(&self, c: &Conditional, why: &str) -> EvalError {
+        let from = self.span_of(c.true_expr.span());
+        let to = self.span_of(c.false_expr.span());
+        self.err(
+            Span::new(from.file, from.start as usize..to.end as usize),
+            "Inconsistent conditional result types",
+            format!("The true and false result expressions must have consistent types. {why}."),
+        )
     }
 
     /// Evaluates a condition (of `?:`, a `for`'s `if`, a template `%{if}`): `Ok(b)`, or
@@ -853,7 +872,9 @@ impl Evaluator<'_, '_> {
                     }
                     _ => None,
                 };
-                let Some(key) = key else { break };
+                let Some(key) = key.map(crate::value::nfc) else {
+                    break;
+                };
                 match (&cur.data, ops[i]) {
                     (Data::Map(_, m), TraversalOperator::GetAttr(_))
                     | (Data::Map(_, m), TraversalOperator::Index(Expression::String(_))) => {
@@ -955,7 +976,7 @@ impl Evaluator<'_, '_> {
     fn get_attr(&self, cur: Value, name: &str, span: Span) -> R {
         match cur.data {
             Data::Unknown(_) => Ok(cur),
-            Data::Map(kind, m) => match m.get(name) {
+            Data::Map(kind, m) => match m.get(&*crate::value::nfc_str(name)) {
                 Some(v) => Ok(v.clone()),
                 None => Err(self.err(
                     span,

@@ -341,8 +341,10 @@ impl Value {
     pub fn float(f: f64) -> Value {
         Value::new(Data::Number(Number::from_f64(f)))
     }
+    /// A string, in Unicode normalisation form C, as cty makes every string it creates
+    /// (`"e\u0301" == "\u00e9"`).
     pub fn string(s: impl Into<String>) -> Value {
-        Value::new(Data::String(s.into()))
+        Value::new(Data::String(nfc(s.into())))
     }
     pub fn list(items: Vec<Value>) -> Value {
         Value::new(Data::Seq(SeqKind::List, Arc::new(items)))
@@ -360,11 +362,13 @@ impl Value {
             k => Value::new(Data::Seq(k, Arc::new(items))),
         }
     }
+    /// A map; its keys are put in NFC, as cty's `MapVal` does.
     pub fn map(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Map, Arc::new(m)))
+        Value::new(Data::Map(MapKind::Map, Arc::new(nfc_keys(m))))
     }
+    /// An object; its attribute names are put in NFC, as cty's `ObjectVal` does.
     pub fn object(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Object, Arc::new(m)))
+        Value::new(Data::Map(MapKind::Object, Arc::new(nfc_keys(m))))
     }
     pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
         Value::new(Data::Unknown(Unknown {
@@ -833,6 +837,36 @@ impl From<i64> for Value {
     fn from(i: i64) -> Value {
         Value::int(i)
     }
+}
+
+/// `s` in Unicode normalisation form C (cty's `NormalizeString`, Go's `norm.NFC.String`).
+/// ASCII and text already in NFC are returned as they are, without a copy.
+pub fn nfc(s: String) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s;
+    }
+    s.nfc().collect()
+}
+
+/// `nfc` for a borrowed name: borrowed when it is already in NFC.
+pub fn nfc_str(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.nfc().collect())
+}
+
+/// The map with its keys in NFC; rebuilt only when a key is not. Of keys that become
+/// equal, the one that sorted last wins.
+fn nfc_keys(m: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    if m.keys()
+        .all(|k| matches!(nfc_str(k), std::borrow::Cow::Borrowed(_)))
+    {
+        return m;
+    }
+    m.into_iter().map(|(k, v)| (nfc(k), v)).collect()
 }
 
 #[cfg(test)]

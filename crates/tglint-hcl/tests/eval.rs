@@ -480,6 +480,12 @@ fn conditional_results_unify_as_cty_does() {
         r#"true ? ["a"] : {a="b"}"#,
         "The 'true' value is tuple, but the 'false' value is object",
     );
+    // Even when the condition is unknown (terraform: an error for var.unknown too).
+    inconsistent(
+        "local.u ? 1 : [1]",
+        "The 'true' value is number, but the 'false' value is tuple",
+    );
+    assert_eq!(show("local.u ? 1 : \"x\""), "(unknown: get_env FOO unset)");
     inconsistent(
         "true ? 1 : [1]",
         "The 'true' value is number, but the 'false' value is tuple",
@@ -734,4 +740,28 @@ fn arithmetic_corners_as_cty() {
     assert_eq!(show(r#"tonumber("-0")"#), "-0");
     assert_eq!(show(r#""x${-0}""#), r#""x-0""#);
     assert_eq!(show("abs(-0)"), "0");
+}
+
+/// Strings are in NFC, as cty makes every string, object attribute name and map key it
+/// creates. Expected values are `terraform console`'s.
+#[test]
+fn strings_and_keys_are_normalised_to_nfc() {
+    assert_eq!(show(r#""e\u0301" == "\u00e9""#), "true");
+    assert_eq!(
+        show(r#"sha256("e\u0301")"#),
+        r#""4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c""#
+    );
+    assert_eq!(
+        show(r#"md5("\u212b")"#),
+        r#""3ea084eb8d3d4a5309d82a0f014842fa""#
+    );
+    assert_eq!(show(r#"length("e\u0301")"#), "1");
+    assert_eq!(show(r#"{"e\u0301" = 1}["\u00e9"]"#), "1");
+    assert_eq!(show(r#"keys({"e\u0301" = 1, "\u00e9" = 2})"#), r#"["é"]"#);
+    assert_eq!(show(r#"{"e\u0301" = 1, "\u00e9" = 2}["é"]"#), "2");
+    assert_eq!(show(r#"upper("e\u0301")"#), r#""É""#);
+    // The lone combining mark is not in the composed string.
+    assert_eq!(show(r#"replace("e\u0301x", "\u0301", "Q")"#), r#""éx""#);
+    // A template's result is normalised too.
+    assert_eq!(show(r#""${"e"}${"\u0301"}" == "\u00e9""#), "true");
 }

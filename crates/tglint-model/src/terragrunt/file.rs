@@ -181,8 +181,10 @@ impl FileEval {
         let mut items = Vec::with_capacity(o.len());
         for (k, v) in o.iter() {
             let key = match k {
-                ObjectKey::Ident(id) => id.value().as_str().to_owned(),
-                ObjectKey::Expression(Expression::String(s)) => s.value().as_str().to_owned(),
+                ObjectKey::Ident(id) => tglint_hcl::value::nfc(id.value().as_str().to_owned()),
+                ObjectKey::Expression(Expression::String(s)) => {
+                    tglint_hcl::value::nfc(s.value().as_str().to_owned())
+                }
                 ObjectKey::Expression(_) => return self.eval_or_unknown(e, vars, "inputs"),
             };
             items.push((key, v.expr()));
