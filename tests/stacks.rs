@@ -6,33 +6,8 @@
 
 mod common;
 
-use common::{Tree, render_all, run_in, tglint};
-use std::path::{Path, PathBuf};
-
-fn corpus() -> Option<PathBuf> {
-    let ws = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let p = match std::env::var_os("TGLINT_CORPUS") {
-        Some(v) => {
-            let p = PathBuf::from(v);
-            if p.is_absolute() { p } else { ws.join(p) }
-        }
-        None => ws.join("../shared/corpus"),
-    };
-    if p.is_dir() {
-        return Some(std::fs::canonicalize(&p).unwrap_or(p));
-    }
-    if std::env::var_os("TGLINT_SKIP_CORPUS").is_some_and(|v| v == "1") {
-        eprintln!(
-            "SKIP (TGLINT_SKIP_CORPUS=1): corpus not found at {}",
-            p.display()
-        );
-        return None;
-    }
-    panic!(
-        "the corpus is missing at {}: set TGLINT_CORPUS, or TGLINT_SKIP_CORPUS=1",
-        p.display()
-    );
-}
+use common::{Tree, corpus, render_all, run_in, tglint};
+use std::path::Path;
 
 /// The `unit "<name>"` blocks of every stack file under `dir`, counted from the text.
 fn unit_blocks(dir: &Path) -> usize {

@@ -238,3 +238,31 @@ pub fn tglint(tree: &Tree, args: &[&str]) -> Run {
     let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| std::ffi::OsStr::new(*a)).collect();
     run_in(&tree.dir, &args)
 }
+
+/// The shared corpus (`$TGLINT_CORPUS`, absolute or relative to the workspace, else
+/// `../shared/corpus`), canonical. A missing corpus fails the test unless
+/// `TGLINT_SKIP_CORPUS=1`, which makes it say it skipped.
+pub fn corpus() -> Option<std::path::PathBuf> {
+    let ws = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let p = match std::env::var_os("TGLINT_CORPUS") {
+        Some(v) => {
+            let p = std::path::PathBuf::from(v);
+            if p.is_absolute() { p } else { ws.join(p) }
+        }
+        None => ws.join("../shared/corpus"),
+    };
+    if p.is_dir() {
+        return Some(std::fs::canonicalize(&p).unwrap_or(p));
+    }
+    if std::env::var_os("TGLINT_SKIP_CORPUS").is_some_and(|v| v == "1") {
+        eprintln!(
+            "SKIP (TGLINT_SKIP_CORPUS=1): corpus not found at {}",
+            p.display()
+        );
+        return None;
+    }
+    panic!(
+        "the corpus is missing at {}: set TGLINT_CORPUS, or TGLINT_SKIP_CORPUS=1",
+        p.display()
+    );
+}
