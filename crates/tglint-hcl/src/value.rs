@@ -705,9 +705,11 @@ impl Rewrite {
 /// A total order used for sets (cty's canonical order: strings lexically, numbers by
 /// value, bools false first, everything else by its HCL text).
 pub fn canonical_cmp(a: &Value, b: &Value) -> Ordering {
+    // cty orders a set's nulls after every known value (`toset([null, "a"])` is
+    // `["a", null]`).
     fn rank(v: &Value) -> u8 {
         match v.data {
-            Data::Null => 0,
+            Data::Null => 7,
             Data::Bool(_) => 1,
             Data::Number(_) => 2,
             Data::String(_) => 3,

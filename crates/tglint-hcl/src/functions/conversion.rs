@@ -400,6 +400,16 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             let to_set = matches!(want, Ty::Set(_));
             let items = std::sync::Arc::unwrap_or_clone(items);
             let items = if kind == SeqKind::Tuple && **ety == Ty::Dynamic {
+                // A null (of no type) beside a collection or structure: cty unifies them
+                // all as dynamic, which is no single element type (`tolist([null, [1]])`
+                // is an error; beside primitives the null converts).
+                if items.iter().any(|v| matches!(v.data, Data::Null))
+                    && items
+                        .iter()
+                        .any(|v| matches!(v.data, Data::Seq(..) | Data::Map(..)))
+                {
+                    return Err("all elements must have the same type".into());
+                }
                 unify_elements(items)?
             } else {
                 conv_all(items, ety)?
@@ -810,6 +820,38 @@ mod tests {
             arg_msg("tobool", vec![n(1)]),
             "cannot convert number to bool"
         );
+    }
+
+    #[test]
+    /// Checked against `terraform console`.
+    fn nulls_in_tuples_converted_to_lists_and_sets() {
+        shows(
+            &ok("toset", vec![tup(vec![Value::null(), s("a"), n(1)])]),
+            r#"toset(["1", "a", null])"#,
+        );
+        shows(
+            &ok("toset", vec![tup(vec![n(2), Value::null(), n(10)])]),
+            "toset([2, 10, null])",
+        );
+        shows(
+            &ok("tolist", vec![tup(vec![Value::null(), s("a"), n(1)])]),
+            r#"tolist([null, "a", "1"])"#,
+        );
+        for v in [
+            tup(vec![Value::null(), tup(vec![n(1)])]),
+            tup(vec![Value::null(), tup(vec![n(1)]), tup(vec![s("a")])]),
+        ] {
+            err(
+                "tolist",
+                vec![v.clone()],
+                "cannot convert tuple to list of any single type",
+            );
+            err(
+                "toset",
+                vec![v],
+                "cannot convert tuple to set of any single type",
+            );
+        }
     }
 
     #[test]
