@@ -101,8 +101,6 @@ pub struct Reported {
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     pub reported: Vec<Reported>,
-    /// Units checked.
-    pub units: usize,
     /// Findings a `--baseline` covered (set by the CLI's baseline step).
     pub baselined: usize,
     /// Files read.
@@ -113,11 +111,16 @@ pub struct Outcome {
     /// chosen by `--rule`), then the names of the policy's checks when they ran (no
     /// `--rule`), in that order. What a JUnit report makes test cases of.
     pub rules_run: Vec<String>,
-    /// The directories of the units checked, in path order (`units` of them).
+    /// The directories of the units checked, in path order.
     pub units_checked: Vec<String>,
 }
 
 impl Outcome {
+    /// How many units were checked.
+    pub fn units(&self) -> usize {
+        self.units_checked.len()
+    }
+
     pub fn count(&self, s: Severity) -> usize {
         self.reported
             .iter()
@@ -354,7 +357,6 @@ pub fn run(
     }
     Outcome {
         reported,
-        units: units.len(),
         rules_run,
         units_checked: checked.iter().map(|d| d.to_string()).collect(),
         baselined: 0,

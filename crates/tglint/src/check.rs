@@ -260,7 +260,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let human_on_stdout = targets
             .iter()
             .any(|t| t.file.is_none() && t.format == report::Format::Human);
-        if outcome.units == 0 && outcome.reported.is_empty() && human_on_stdout {
+        if outcome.units() == 0 && outcome.reported.is_empty() && human_on_stdout {
             let named: Vec<String> = paths
                 .iter()
                 .map(|p| tglint_model::fs::relative(p, &root))

@@ -504,13 +504,7 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     let tree = load::load_units(fs, &root, opts, &[file], Discovered::default());
     check_features(&tree, &features)?;
     for u in &tree.units {
-        let text = if args.format == "hcl" {
-            unit_hcl(&tree, u, args.with_origins)
-        } else {
-            serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
-                .map_err(|e| e.to_string())?
-        };
-        if !write_line(&mut out, &text)? {
+        if !write_line(&mut out, &one_unit(&args, &tree, u)?)? {
             return Ok(EXIT_OK);
         }
     }
@@ -518,14 +512,32 @@ fn render_cmd(args: RenderArgs) -> Result<u8, String> {
     Ok(EXIT_OK)
 }
 
+/// `render UNIT`'s text for one unit: pretty JSON, or HCL with `--format hcl`.
+fn one_unit(
+    args: &RenderArgs,
+    tree: &Tree,
+    u: &tglint_model::unit::Unit,
+) -> Result<String, String> {
+    if args.format == "hcl" {
+        Ok(unit_hcl(tree, u, args.with_origins))
+    } else {
+        serde_json::to_string_pretty(&report::json::render_unit(tree, u)).map_err(|e| e.to_string())
+    }
+}
+
+/// The unit directory a `render` target names: the directory itself, or the directory of
+/// a `terragrunt.hcl` named.
+fn unit_dir(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if target.file_name().is_some_and(|n| n == "terragrunt.hcl") => p,
+        _ => target,
+    }
+}
+
 /// The directory of the stack file that generates `target` when `target` lies under a
 /// `.terragrunt-stack` directory and is not a unit on disk (`None` otherwise).
 fn generated_by_stack(fs: &dyn Fs, target: &Path) -> Option<PathBuf> {
-    let dir = if target.file_name().is_some_and(|n| n == "terragrunt.hcl") {
-        target.parent()?
-    } else {
-        target
-    };
+    let dir = unit_dir(target);
     let on_disk = ["terragrunt.hcl", "terragrunt.hcl.json"]
         .iter()
         .any(|n| fs.kind(&dir.join(n)) == Some(Kind::File));
@@ -552,11 +564,7 @@ fn render_stack_unit(
     target: &Path,
     out: &mut impl Write,
 ) -> Result<u8, String> {
-    let dir = if target.file_name().is_some_and(|n| n == "terragrunt.hcl") {
-        target.parent().unwrap_or(target)
-    } else {
-        target
-    };
+    let dir = unit_dir(target);
     let rel = tglint_model::fs::relative(dir, root);
     let walk = WalkOptions {
         follow_links: opts.follow_links,
@@ -584,13 +592,7 @@ fn render_stack_unit(
             }
         ));
     };
-    let text = if args.format == "hcl" {
-        unit_hcl(&tree, u, args.with_origins)
-    } else {
-        serde_json::to_string_pretty(&report::json::render_unit(&tree, u))
-            .map_err(|e| e.to_string())?
-    };
-    if write_line(out, &text)? {
+    if write_line(out, &one_unit(args, &tree, u)?)? {
         flush(out)?;
     }
     Ok(EXIT_OK)

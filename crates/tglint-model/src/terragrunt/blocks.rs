@@ -68,6 +68,14 @@ fn keep_known(v: &mut Value, schema: &Schema) {
     }
 }
 
+/// What Go's `strconv.ParseBool` says of a string it refuses.
+pub fn go_bool_error(s: &str) -> String {
+    format!(
+        "strconv.ParseBool: parsing {}: invalid syntax",
+        tglint_hcl::go::quote(s)
+    )
+}
+
 /// Go's `strconv.ParseBool`.
 pub fn parse_go_bool(s: &str) -> Option<bool> {
     match s {
@@ -203,10 +211,7 @@ impl FileEval {
                         None => {
                             self.ctx.report(Diagnostic::at(
                                 ids::EVAL_ERROR,
-                                format!(
-                                    "exclude.{flag}: strconv.ParseBool: parsing {}: invalid syntax",
-                                    tglint_hcl::go::quote(s)
-                                ),
+                                format!("exclude.{flag}: {}", go_bool_error(s)),
                                 origin.map(|o| o.span).unwrap_or(at),
                             ));
                             m.insert(

@@ -3,7 +3,7 @@
 //! `strconv.ParseBool`; every other value stays the string given (a number default does
 //! not make the value a number); a flag no file declares is still bound, as a string.
 
-use super::blocks::parse_go_bool;
+use super::blocks::{go_bool_error, parse_go_bool};
 use crate::unit::Unit;
 use std::collections::BTreeMap;
 use tglint_hcl::{Data, Value};
@@ -13,12 +13,9 @@ use tglint_hcl::{Data, Value};
 /// that is no bool.
 pub fn typed_override(default: Option<&Value>, raw: &str) -> Result<Value, String> {
     match default.map(|d| &d.data) {
-        Some(Data::Bool(_)) => parse_go_bool(raw).map(Value::bool).ok_or_else(|| {
-            format!(
-                "strconv.ParseBool: parsing {}: invalid syntax",
-                tglint_hcl::go::quote(raw)
-            )
-        }),
+        Some(Data::Bool(_)) => parse_go_bool(raw)
+            .map(Value::bool)
+            .ok_or_else(|| go_bool_error(raw)),
         _ => Ok(Value::string(raw)),
     }
 }

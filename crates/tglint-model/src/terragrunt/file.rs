@@ -923,10 +923,7 @@ fn weak_remote_state(mut v: Value, mut report: impl FnMut(String)) -> Value {
             None => report(format!(
                 "1 error(s) decoding:\n\n* cannot parse '{key}' as bool: {}",
                 match &x.data {
-                    Data::String(s) => format!(
-                        "strconv.ParseBool: parsing {}: invalid syntax",
-                        tglint_hcl::go::quote(s)
-                    ),
+                    Data::String(s) => super::blocks::go_bool_error(s),
                     _ => format!("'{key}' expected type 'bool', got {}", x.type_name()),
                 }
             )),

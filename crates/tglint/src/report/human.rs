@@ -73,7 +73,7 @@ pub fn summary(o: &Outcome) -> String {
         plural(o.count(Severity::Error), "error", "errors"),
         plural(o.count(Severity::Warning), "warning", "warnings"),
         plural(o.count(Severity::Info), "note", "notes"),
-        plural(o.units, "unit", "units"),
+        plural(o.units(), "unit", "units"),
     );
     if o.suppressed > 0 {
         s.push_str(&format!("; {} suppressed", o.suppressed));
@@ -81,7 +81,7 @@ pub fn summary(o: &Outcome) -> String {
     if o.baselined > 0 {
         s.push_str(&format!("; {} baselined", o.baselined));
     }
-    if o.units == 0 && o.reported.is_empty() {
+    if o.units() == 0 && o.reported.is_empty() {
         s = "no units found: nothing to check".to_string();
     }
     s

@@ -97,7 +97,7 @@ pub fn tree_line(tree: &Tree) -> Option<J> {
 pub fn check(tree: &Tree, outcome: &tglint_rules::engine::Outcome) -> J {
     use tglint_model::diag::Severity;
     let mut summary = Map::new();
-    summary.insert("units".into(), J::from(outcome.units));
+    summary.insert("units".into(), J::from(outcome.units()));
     summary.insert("files".into(), J::from(outcome.files));
     summary.insert("errors".into(), J::from(outcome.count(Severity::Error)));
     summary.insert("warnings".into(), J::from(outcome.count(Severity::Warning)));

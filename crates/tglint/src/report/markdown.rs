@@ -20,7 +20,7 @@ const UNITS_SHOWN: usize = 3;
 /// The report as Markdown.
 pub fn render(tree: &Tree, outcome: &Outcome) -> String {
     let mut out = String::from("## tglint\n\n");
-    if outcome.units == 0 && outcome.reported.is_empty() {
+    if outcome.units() == 0 && outcome.reported.is_empty() {
         out.push_str("No units found: nothing was checked.\n");
         return out;
     }
@@ -28,7 +28,7 @@ pub fn render(tree: &Tree, outcome: &Outcome) -> String {
     if outcome.reported.is_empty() {
         out.push_str(&format!(
             "No findings: {} checked, nothing to report.\n",
-            plural(outcome.units, "unit", "units")
+            plural(outcome.units(), "unit", "units")
         ));
         return out;
     }
