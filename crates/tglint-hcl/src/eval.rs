@@ -11,6 +11,7 @@ use crate::error::EvalError;
 use crate::files::FileAccess;
 use crate::functions::conversion;
 use crate::functions::{self, CallCtx, CallError, Functions};
+use crate::number::NotANumber;
 use crate::span::{FileId, LineIndex, Origin, Span};
 use crate::value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value, quote};
 use hcl_edit::Span as _;
@@ -25,30 +26,23 @@ use std::sync::Arc;
 
 pub type Vars = BTreeMap<String, Value>;
 
-/// The value of a number literal. Terraform's numbers have arbitrary precision; here a
-/// literal is an `i64` when it is one, else the nearest `f64`. A literal beyond `f64`'s
-/// range (`1e400`, 400 digits) is `±Inf`, as `1e999999999` is in Terraform (which keeps
-/// `1e400` finite). The patched hcl-edit represents such a literal by `±f64::MAX` and keeps
-/// its text, which tells the two apart.
+/// The value of a number literal: its text read as cty reads it (`cty.ParseNumberVal`,
+/// 512 bits), so `0.1` is exactly what Terraform holds and `1e400` is finite.
 fn number_literal(literal: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
-    let n = literal.value();
-    let text = literal.as_repr().map_or("", |r| &**r);
-    if let Some(i) = n.as_i64() {
-        // hcl-edit folds a minus into the literal; `-0` is -0 in cty.
-        if i == 0 && text.starts_with('-') {
-            return Number::Float(-0.0);
+    match literal.as_repr() {
+        // hcl-edit folds a minus into the literal: `-`, optional blanks, then the digits.
+        Some(r) => {
+            let text: String = r.chars().filter(|c| !c.is_whitespace()).collect();
+            Number::literal(&text)
         }
-        return Number::Int(i);
-    }
-    let f = n.as_f64().unwrap_or(f64::NAN);
-    if f.abs() == f64::MAX {
-        // The text of a negative literal is `-`, optional blanks, then the digits.
-        let digits = text.trim_start_matches(|c: char| c == '-' || c.is_ascii_whitespace());
-        if digits.parse::<f64>().is_ok_and(f64::is_infinite) {
-            return Number::Float(f64::INFINITY.copysign(f));
+        None => {
+            let n = literal.value();
+            match n.as_i64() {
+                Some(i) => Number::literal(&i.to_string()),
+                None => Number::literal(&n.to_string()),
+            }
         }
     }
-    Number::from_f64(f)
 }
 
 /// How deep expressions may nest before evaluation gives up with an error. hcl-edit's
@@ -515,35 +509,26 @@ impl Evaluator<'_, '_> {
                     }
                 };
                 let out = match op {
-                    BinaryOperator::Less => Value::bool(a.cmp_num(b).is_lt()),
-                    BinaryOperator::LessEq => Value::bool(a.cmp_num(b).is_le()),
-                    BinaryOperator::Greater => Value::bool(a.cmp_num(b).is_gt()),
-                    BinaryOperator::GreaterEq => Value::bool(a.cmp_num(b).is_ge()),
+                    BinaryOperator::Less => Value::bool(a.cmp_num(&b).is_lt()),
+                    BinaryOperator::LessEq => Value::bool(a.cmp_num(&b).is_le()),
+                    BinaryOperator::Greater => Value::bool(a.cmp_num(&b).is_gt()),
+                    BinaryOperator::GreaterEq => Value::bool(a.cmp_num(&b).is_ge()),
                     BinaryOperator::Plus => {
-                        self.arith(a.add(b), span, "can't compute sum of opposing infinities")?
+                        self.arith(a.add(&b), span, "can't compute sum of opposing infinities")?
                     }
                     BinaryOperator::Minus => {
-                        self.arith(a.sub(b), span, "can't subtract infinity from itself")?
+                        self.arith(a.sub(&b), span, "can't subtract infinity from itself")?
                     }
                     BinaryOperator::Mul => {
-                        self.arith(a.mul(b), span, "can't multiply zero by infinity")?
+                        self.arith(a.mul(&b), span, "can't multiply zero by infinity")?
                     }
                     BinaryOperator::Div => self.arith(
-                        a.div(b),
+                        a.div(&b),
                         span,
                         "can't divide zero by zero or infinity by infinity",
                     )?,
-                    // cty's `Modulo`: an infinite operand makes it a product (so
-                    // `2 % (1/0)` is infinite, `0 % (1/0)` an error), and `x % 0` is `x`.
                     BinaryOperator::Mod => {
-                        let r = if a.as_f64().is_infinite() || b.as_f64().is_infinite() {
-                            a.mul(b)
-                        } else if b.as_f64() == 0.0 {
-                            a
-                        } else {
-                            a.rem(b)
-                        };
-                        self.arith(r, span, "can't use modulo with zero and infinity")?
+                        self.arith(a.rem(&b), span, "can't use modulo with zero and infinity")?
                     }
                     _ => Value::null(),
                 };
@@ -554,15 +539,15 @@ impl Evaluator<'_, '_> {
 
     /// A result of arithmetic: cty's operations panic with `big.ErrNaN` where IEEE
     /// arithmetic gives NaN, and its functions turn the panic into an error.
-    fn arith(&self, n: Number, span: Span, nan: &str) -> R {
-        if n.as_f64().is_nan() {
-            return Err(self.err(
+    fn arith(&self, n: Result<Number, NotANumber>, span: Span, nan: &str) -> R {
+        match n {
+            Ok(n) => Ok(Value::number(n)),
+            Err(NotANumber) => Err(self.err(
                 span,
                 "Operation failed",
                 format!("Error during operation: {nan}."),
-            ));
+            )),
         }
-        Ok(Value::number(n))
     }
 
     /// `&&` and `||` as hcl v2.24 (Terragrunt's) evaluates them: both operands are

@@ -7,7 +7,7 @@ use crate::value::{Data, Number, Value};
 
 /// How the scalars of a JSON document print.
 pub struct Style {
-    pub number: fn(Number) -> Result<String, String>,
+    pub number: fn(&Number) -> Result<String, String>,
     pub string: fn(&str, &mut String),
     pub key: fn(&str, &mut String),
     /// What an unknown is written as; `None` makes it an error.
@@ -23,8 +23,8 @@ pub const TERRAFORM: Style = Style {
     unknown: None,
 };
 
-fn terraform_number(n: Number) -> Result<String, String> {
-    if n.as_f64().is_infinite() {
+fn terraform_number(n: &Number) -> Result<String, String> {
+    if n.is_infinite() {
         return Err("cannot serialize infinity as JSON".into());
     }
     Ok(n.to_string())
@@ -35,7 +35,7 @@ pub fn write(v: &Value, style: &Style, out: &mut String) -> Result<(), String> {
     match &v.data {
         Data::Null => out.push_str("null"),
         Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Data::Number(n) => out.push_str(&(style.number)(*n)?),
+        Data::Number(n) => out.push_str(&(style.number)(n)?),
         Data::String(s) => (style.string)(s, out),
         Data::Seq(_, items) => {
             out.push('[');

@@ -11,6 +11,7 @@ pub mod functions;
 pub mod go;
 pub mod hcl_json;
 pub mod json;
+pub mod number;
 pub mod parse;
 pub mod span;
 pub mod syntax;

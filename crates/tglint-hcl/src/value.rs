@@ -10,205 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-/// A number: an `i64` while arithmetic stays exact, otherwise an `f64` (which can be
-/// `+Inf`, as `1/0` is in Terraform).
-#[derive(Clone, Copy, Debug)]
-pub enum Number {
-    Int(i64),
-    Float(f64),
-}
-
-// The arithmetic methods are named like `std::ops`' on purpose: they are Terraform's
-// operations (checked, falling back to f64), called explicitly.
-#[allow(clippy::should_implement_trait)]
-impl Number {
-    pub fn as_f64(self) -> f64 {
-        match self {
-            Number::Int(i) => i as f64,
-            Number::Float(f) => f,
-        }
-    }
-
-    /// The exact integer value, if the number is whole and fits an `i64`.
-    pub fn as_i64(self) -> Option<i64> {
-        match self {
-            Number::Int(i) => Some(i),
-            Number::Float(f) => {
-                const LIMIT: f64 = 9.223_372_036_854_776e18;
-                if f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) {
-                    Some(f as i64)
-                } else {
-                    None
-                }
-            }
-        }
-    }
-
-    /// Normalises a float that is a whole number in `i64` range back to `Int`; `-0` stays
-    /// a float, as cty keeps the sign of a zero.
-    pub fn from_f64(f: f64) -> Number {
-        if f.fract() == 0.0 && f.abs() < 9.0e15 && !(f == 0.0 && f.is_sign_negative()) {
-            Number::Int(f as i64)
-        } else {
-            Number::Float(f)
-        }
-    }
-
-    pub fn is_whole(self) -> bool {
-        match self {
-            Number::Int(_) => true,
-            Number::Float(f) => f.is_finite() && f.fract() == 0.0,
-        }
-    }
-
-    pub fn add(self, o: Number) -> Number {
-        match (self, o) {
-            (Number::Int(a), Number::Int(b)) => a
-                .checked_add(b)
-                .map(Number::Int)
-                .unwrap_or(Number::Float(a as f64 + b as f64)),
-            (a, b) => Number::from_f64(a.as_f64() + b.as_f64()),
-        }
-    }
-
-    pub fn sub(self, o: Number) -> Number {
-        match (self, o) {
-            (Number::Int(a), Number::Int(b)) => a
-                .checked_sub(b)
-                .map(Number::Int)
-                .unwrap_or(Number::Float(a as f64 - b as f64)),
-            (a, b) => Number::from_f64(a.as_f64() - b.as_f64()),
-        }
-    }
-
-    pub fn mul(self, o: Number) -> Number {
-        match (self, o) {
-            // A zero times a negative number is -0, as in big.Float.
-            (Number::Int(a), Number::Int(b)) if (a == 0 && b < 0) || (a < 0 && b == 0) => {
-                Number::Float(-0.0)
-            }
-            (Number::Int(a), Number::Int(b)) => a
-                .checked_mul(b)
-                .map(Number::Int)
-                .unwrap_or(Number::Float(a as f64 * b as f64)),
-            (a, b) => Number::from_f64(a.as_f64() * b.as_f64()),
-        }
-    }
-
-    /// Division as Terraform does it: exact where the quotient is whole, `±Inf` on a zero
-    /// divisor.
-    pub fn div(self, o: Number) -> Number {
-        if let (Number::Int(a), Number::Int(b)) = (self, o)
-            && b != 0
-            && !(a == 0 && b < 0)
-            && a.checked_rem(b) == Some(0)
-            && let Some(q) = a.checked_div(b)
-        {
-            return Number::Int(q);
-        }
-        let (a, b) = (self.as_f64(), o.as_f64());
-        if b == 0.0 && a != 0.0 && !a.is_nan() {
-            // Terraform: 1/0 = +Inf, -1/0 = -Inf (0/0 is NaN, an error the caller reports).
-            return Number::Float(if a < 0.0 {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            });
-        }
-        Number::from_f64(a / b)
-    }
-
-    /// Modulo with the sign of the dividend (Go's `%` and cty's `Modulo` for integers).
-    pub fn rem(self, o: Number) -> Number {
-        match (self, o) {
-            (Number::Int(a), Number::Int(b)) if b != 0 => {
-                a.checked_rem(b).map(Number::Int).unwrap_or(Number::Int(0))
-            }
-            // cty computes a - b * trunc(a / b): a zero result is +0 unless the dividend
-            // is -0 and the divisor positive (IEEE's fmod keeps the dividend's sign).
-            (a, b) => {
-                let (x, y) = (a.as_f64(), b.as_f64());
-                let r = x % y;
-                if r == 0.0 {
-                    let neg = x == 0.0 && x.is_sign_negative() && y > 0.0;
-                    Number::from_f64(if neg { -0.0 } else { 0.0 })
-                } else {
-                    Number::from_f64(r)
-                }
-            }
-        }
-    }
-
-    pub fn neg(self) -> Number {
-        match self {
-            Number::Int(0) => Number::Float(-0.0),
-            Number::Int(i) => i
-                .checked_neg()
-                .map(Number::Int)
-                .unwrap_or(Number::Float(-(i as f64))),
-            Number::Float(f) => Number::Float(-f),
-        }
-    }
-
-    pub fn cmp_num(self, o: Number) -> Ordering {
-        match (self, o) {
-            (Number::Int(a), Number::Int(b)) => a.cmp(&b),
-            // -0 equals 0, as big.Float's Cmp has it; NaN never reaches here.
-            (a, b) => a
-                .as_f64()
-                .partial_cmp(&b.as_f64())
-                .unwrap_or_else(|| a.as_f64().total_cmp(&b.as_f64())),
-        }
-    }
-
-    /// Parses a number as Terraform's string-to-number conversion does: decimal, optional
-    /// sign, fraction and exponent. Leading/trailing spaces are not allowed.
-    pub fn parse(s: &str) -> Option<Number> {
-        let t = s;
-        if t.is_empty() {
-            return None;
-        }
-        let body = t.strip_prefix(['-', '+']).unwrap_or(t);
-        if body.is_empty()
-            || !body
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-            || !body.as_bytes()[0].is_ascii_digit() && body.as_bytes()[0] != b'.'
-        {
-            return None;
-        }
-        if let Ok(i) = t.parse::<i64>() {
-            // "-0" is -0 (big.Float's SetString keeps the sign).
-            if i == 0 && t.starts_with('-') {
-                return Some(Number::Float(-0.0));
-            }
-            return Some(Number::Int(i));
-        }
-        t.parse::<f64>().ok().map(Number::from_f64)
-    }
-}
-
-impl PartialEq for Number {
-    fn eq(&self, o: &Number) -> bool {
-        self.cmp_num(*o) == Ordering::Equal
-    }
-}
-
-impl fmt::Display for Number {
-    /// Integers print without a fraction (`3`, never `3.0`); other floats print in the
-    /// shortest form that round-trips; infinities print as `+Inf`/`-Inf`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Number::Int(i) => write!(f, "{i}"),
-            Number::Float(x) if x.is_infinite() => {
-                f.write_str(if x > 0.0 { "+Inf" } else { "-Inf" })
-            }
-            Number::Float(x) if x.is_nan() => f.write_str("NaN"),
-            Number::Float(x) if x.fract() == 0.0 && x.abs() < 1e21 => write!(f, "{x:.0}"),
-            Number::Float(x) => write!(f, "{x}"),
-        }
-    }
-}
+pub use crate::number::Number;
 
 /// The kind of a sequence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -333,13 +135,18 @@ impl Value {
         Value::new(Data::Bool(b))
     }
     pub fn int(i: i64) -> Value {
-        Value::new(Data::Number(Number::Int(i)))
+        Value::new(Data::Number(Number::int(i)))
     }
     pub fn number(n: Number) -> Value {
         Value::new(Data::Number(n))
     }
+    /// A `float64` as cty's `NumberFloatVal` holds it (53 bits). NaN, which cty cannot
+    /// hold, is null: callers report it before they get here.
     pub fn float(f: f64) -> Value {
-        Value::new(Data::Number(Number::from_f64(f)))
+        match Number::from_f64(f) {
+            Some(n) => Value::new(Data::Number(n)),
+            None => Value::null(),
+        }
     }
     /// A string, in Unicode normalisation form C, as cty makes every string it creates
     /// (`"e\u0301" == "\u00e9"`).
@@ -506,8 +313,8 @@ impl Value {
         }
     }
 
-    pub fn as_number(&self) -> Option<Number> {
-        match self.data {
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.data {
             Data::Number(n) => Some(n),
             _ => None,
         }
@@ -560,7 +367,7 @@ impl Value {
     /// Terraform's automatic conversion to number: numbers, and strings that parse as one.
     pub fn to_number_conv(&self) -> Result<Number, String> {
         match &self.data {
-            Data::Number(n) => Ok(*n),
+            Data::Number(n) => Ok(n.clone()),
             Data::String(s) => Number::parse(s)
                 .ok_or_else(|| format!("a number is required, but got string {}", quote(s))),
             Data::Null => Err("argument must not be null".into()),
@@ -720,7 +527,7 @@ pub fn canonical_cmp(a: &Value, b: &Value) -> Ordering {
     }
     match (&a.data, &b.data) {
         (Data::Bool(x), Data::Bool(y)) => x.cmp(y),
-        (Data::Number(x), Data::Number(y)) => x.cmp_num(*y),
+        (Data::Number(x), Data::Number(y)) => x.cmp_num(y),
         (Data::String(x), Data::String(y)) => x.cmp(y),
         _ => rank(a)
             .cmp(&rank(b))
@@ -876,17 +683,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn number_arithmetic_is_exact_then_falls_back() {
-        assert_eq!(Number::Int(7).div(Number::Int(2)).to_string(), "3.5");
-        assert_eq!(Number::Int(6).div(Number::Int(2)).to_string(), "3");
-        assert_eq!(Number::Int(1).div(Number::Int(0)).to_string(), "+Inf");
-        assert!(matches!(
-            Number::Int(i64::MAX).add(Number::Int(1)),
-            Number::Float(_)
-        ));
-        assert_eq!(Number::Int(-7).rem(Number::Int(3)).to_string(), "-1");
-        assert_eq!(Number::Float(3.0).to_string(), "3");
-        assert_eq!(Number::Float(0.5).to_string(), "0.5");
+    fn number_arithmetic_is_exact() {
+        let n = |i| Number::int(i);
+        assert_eq!(n(7).div(&n(2)).unwrap().to_string(), "3.5");
+        assert_eq!(n(6).div(&n(2)).unwrap().to_string(), "3");
+        assert_eq!(n(1).div(&n(0)).unwrap().to_string(), "+Inf");
+        assert_eq!(
+            n(i64::MAX).add(&n(1)).unwrap().to_string(),
+            "9223372036854775808"
+        );
+        assert_eq!(n(-7).rem(&n(3)).unwrap().to_string(), "-1");
+        assert_eq!(Value::float(3.0).to_string(), "3");
+        assert_eq!(Value::float(0.5).to_string(), "0.5");
     }
 
     #[test]
@@ -902,7 +710,9 @@ mod tests {
         assert!(Number::parse("").is_none());
         assert!(Number::parse(" 1").is_none());
         assert!(Number::parse("abc").is_none());
-        assert!(Number::parse("inf").is_none());
+        // cty.ParseNumberVal is big.ParseFloat: `inf` is infinity (`tonumber("inf")`).
+        assert!(Number::parse("inf").is_some_and(|n| n.is_infinite()));
+        assert!(Number::parse("infinity").is_none());
     }
 
     #[test]

@@ -10,17 +10,34 @@ use tglint_hcl::{Data, Number, Value};
 
 pub const RENDER_VERSION: u64 = 1;
 
-/// A value as JSON: unknowns as `{"$unknown": reason}`, infinities as
-/// `{"$number": "+Inf"}`, and a real key starting with `$` escaped as `$$…`.
+/// A number as JSON: an integer in `i64` range as one; another number as the JSON number
+/// a reader gets the same value back from; else (infinities, numbers a float64 cannot
+/// carry, such as `1/3` at 512 bits) as `{"$number": "<exact decimal>"}`.
+fn number_json(n: &Number) -> J {
+    let negative_zero = n.is_zero() && n.is_sign_negative();
+    if let Some(i) = n.as_i64().filter(|_| !negative_zero) {
+        return J::from(i);
+    }
+    let text = n.to_string();
+    if let Some(j) = text
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        && Number::parse(&j.to_string())
+            .is_some_and(|m| m.cmp_num(n).is_eq() && m.is_sign_negative() == n.is_sign_negative())
+    {
+        return J::Number(j);
+    }
+    json!({ "$number": text })
+}
+
+/// A value as JSON: unknowns as `{"$unknown": reason}`, numbers as [`number_json`] writes
+/// them, and a real key starting with `$` escaped as `$$…`.
 pub fn value_json(v: &Value) -> J {
     match &v.data {
         Data::Null => J::Null,
         Data::Bool(b) => J::Bool(*b),
-        Data::Number(Number::Int(i)) => J::from(*i),
-        Data::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
-            Some(n) => J::Number(n),
-            None => json!({ "$number": Number::Float(*f).to_string() }),
-        },
+        Data::Number(n) => number_json(n),
         Data::String(s) => J::String(s.clone()),
         Data::Seq(_, items) => J::Array(items.iter().map(value_json).collect()),
         Data::Map(_, m) => {

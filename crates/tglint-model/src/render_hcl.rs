@@ -9,7 +9,7 @@ use crate::unit::Unit;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use tglint_hcl::value::is_identifier;
-use tglint_hcl::{Data, Number, Value};
+use tglint_hcl::{Data, Value};
 
 /// Deeper values are cut (printed as `null # unknown: …`), so the writer is bounded.
 const MAX_DEPTH: usize = 64;
@@ -117,7 +117,7 @@ impl Writer<'_> {
             Data::Number(n) => {
                 let c = self.comment(v, None);
                 match n {
-                    Number::Float(f) if !f.is_finite() => {
+                    n if n.is_infinite() => {
                         let c = self.comment(v, Some(&format!("{n} cannot be written in HCL")));
                         let _ = writeln!(self.out, "null{sep}{c}");
                     }

@@ -483,18 +483,8 @@ pub(crate) fn make_set(items: Vec<Value>) -> Value {
     Value::set(items)
 }
 
-/// Parses a number as cty does (Go's `big.ParseFloat` in base 10): what
-/// [`Number::parse`] accepts, plus `Inf`/`inf` with an optional sign.
+/// Parses a number as cty does (`cty.ParseNumberVal`): [`Number::parse`].
 pub(crate) fn parse_number(s: &str) -> Option<Number> {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if body == "Inf" || body == "inf" {
-        let f = if s.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-        return Some(Number::Float(f));
-    }
     Number::parse(s)
 }
 

@@ -144,7 +144,7 @@ pub(crate) fn register(f: &mut Functions) {
             str_arg(&args, 0)?;
             if let Some(c) = args.get(1) {
                 let n = c.to_number_conv().map_err(|m| FnError::arg(1, m))?;
-                let cost = whole_i64(n).map_err(FnError::call)?;
+                let cost = whole_i64(&n).map_err(FnError::call)?;
                 if args.len() > 2 {
                     return Err(FnError::call("bcrypt() takes no more than two arguments"));
                 }

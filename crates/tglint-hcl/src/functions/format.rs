@@ -302,7 +302,7 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
         'v' => {
             let text = match &arg.data {
                 Data::String(s) if !verb.sharp => s.clone(),
-                Data::Number(n) if !verb.sharp => go_float_text(*n, b'g', -1),
+                Data::Number(n) if !verb.sharp => n.text(b'g', -1),
                 _ => super::encoding::json_text(arg).map_err(|m| unsupported(&m))?,
             };
             pad_width(verb, &text, out)
@@ -320,14 +320,14 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
         }
         'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
             let n = match &arg.data {
-                Data::Number(n) => *n,
+                Data::Number(n) => n.clone(),
                 Data::String(s) => {
                     Number::parse(s).ok_or_else(|| unsupported("a number is required"))?
                 }
                 _ => return Err(unsupported("number required")),
             };
             if matches!(verb.mode, 'b' | 'd' | 'o' | 'x' | 'X') {
-                let Some((neg, digits)) = int_digits(n, verb.mode) else {
+                let Some((neg, digits)) = int_digits(&n, verb.mode) else {
                     return Err(unsupported("an integer is required"));
                 };
                 if verb.go_overflow {
@@ -335,26 +335,22 @@ fn format_one(verb: &Verb<'_>, out: &mut String, a: &[&Value]) -> Result<(), Fai
                         out,
                         "%!(NOVERB)%!(EXTRA *big.Int={}{})",
                         if neg { "-" } else { "" },
-                        int_digits(n, 'd').map(|d| d.1).unwrap_or_default()
+                        int_digits(&n, 'd').map(|d| d.1).unwrap_or_default()
                     );
                     return Ok(());
                 }
                 go_format_int(verb, neg, digits, out);
             } else if verb.go_overflow {
-                let _ = write!(
-                    out,
-                    "%!(NOVERB)%!(EXTRA *big.Float={})",
-                    go_float_text(n, b'g', -1)
-                );
+                let _ = write!(out, "%!(NOVERB)%!(EXTRA *big.Float={})", n.text(b'g', -1));
             } else {
-                go_format_float(verb, n, out);
+                go_format_float(verb, &n, out);
             }
             Ok(())
         }
         's' | 'q' => {
             let s = match &arg.data {
                 Data::String(s) => s.clone(),
-                Data::Number(n) => go_float_text(*n, b'f', -1),
+                Data::Number(n) => n.text(b'f', -1),
                 Data::Bool(b) => b.to_string(),
                 _ => return Err(unsupported("string required")),
             };
@@ -409,62 +405,18 @@ fn pad_width(verb: &Verb<'_>, text: &str, out: &mut String) -> Result<(), Fail> 
 
 /// The sign and digits of a whole number in the base of `mode` (`b`, `o`, `d`, `x`/`X`),
 /// or `None` if it is not a whole number.
-fn int_digits(n: Number, mode: char) -> Option<(bool, String)> {
-    let (neg, magnitude) = match n {
-        Number::Int(i) => (i < 0, Magnitude::Small(u128::from(i.unsigned_abs()))),
-        Number::Float(f) => {
-            if !f.is_finite() || f.fract() != 0.0 {
-                return None;
-            }
-            let a = f.abs();
-            if a < 1.7e38 {
-                // Whole and below 2^127: the conversion is exact.
-                (f < 0.0, Magnitude::Small(a as u128))
-            } else {
-                let bits = a.to_bits();
-                let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-                let shift = usize::try_from(((bits >> 52) & 0x7ff).checked_sub(1075)?).ok()?;
-                (f < 0.0, Magnitude::Shifted(mantissa, shift, a))
-            }
-        }
+fn int_digits(n: &Number, mode: char) -> Option<(bool, String)> {
+    let (neg, mag) = n.whole()?;
+    let mut digits = match mode {
+        'b' => mag.to_str_radix(2),
+        'o' => mag.to_str_radix(8),
+        'x' | 'X' => mag.to_str_radix(16),
+        _ => mag.to_str_radix(10),
     };
-    let digits = match (magnitude, mode) {
-        (Magnitude::Small(u), 'b') => format!("{u:b}"),
-        (Magnitude::Small(u), 'o') => format!("{u:o}"),
-        (Magnitude::Small(u), 'x') => format!("{u:x}"),
-        (Magnitude::Small(u), 'X') => format!("{u:X}"),
-        (Magnitude::Small(u), _) => u.to_string(),
-        (Magnitude::Shifted(_, _, a), 'd') => format!("{a:.0}"),
-        (Magnitude::Shifted(m, shift, _), mode) => {
-            let mut bin = format!("{m:b}");
-            bin.extend(std::iter::repeat_n('0', shift));
-            let group = match mode {
-                'o' => 3,
-                'x' | 'X' => 4,
-                _ => return Some((neg, bin)),
-            };
-            let lead = (group - bin.len() % group) % group;
-            let padded: Vec<u8> = std::iter::repeat_n(b'0', lead).chain(bin.bytes()).collect();
-            let mut s: String = padded
-                .chunks(group)
-                .map(|c| {
-                    let v = c.iter().fold(0u32, |acc, &d| acc * 2 + u32::from(d - b'0'));
-                    char::from_digit(v, 16).unwrap_or('?')
-                })
-                .collect();
-            if mode == 'X' {
-                s.make_ascii_uppercase();
-            }
-            s
-        }
-    };
+    if mode == 'X' {
+        digits.make_ascii_uppercase();
+    }
     Some((neg, digits))
-}
-
-enum Magnitude {
-    Small(u128),
-    /// mantissa × 2^shift, and the value itself.
-    Shifted(u64, usize, f64),
 }
 
 /// Go's `(*big.Int).Format`.
@@ -515,219 +467,16 @@ fn go_format_int(verb: &Verb<'_>, neg: bool, digits: String, out: &mut String) {
 
 // ---- floating point ---------------------------------------------------------------------
 
-/// A decimal `0.mant × 10^exp` as Go's math/big keeps it: no trailing zeros in `mant`,
-/// and zero is an empty `mant` with `exp` 0.
-struct Decimal {
-    mant: Vec<u8>,
-    exp: i64,
-}
-
-impl Decimal {
-    /// Parses Rust's `{:e}` output of a positive finite number.
-    fn from_sci(s: &str) -> Decimal {
-        let (m, e) = s.split_once('e').unwrap_or((s, "0"));
-        let mut mant: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
-        let exp = e.parse::<i64>().unwrap_or(0) + 1;
-        while mant.last() == Some(&b'0') {
-            mant.pop();
-        }
-        let exp = if mant.is_empty() { 0 } else { exp };
-        Decimal { mant, exp }
-    }
-
-    /// The exact value (`exact`) or the shortest that reads back as the same number.
-    fn of(n: Number, exact: bool) -> Decimal {
-        match n {
-            Number::Int(i) => {
-                let digits = i.unsigned_abs().to_string();
-                let exp = i64::try_from(digits.len()).unwrap_or(0);
-                let mut d = Decimal {
-                    mant: digits.into_bytes(),
-                    exp,
-                };
-                d.trim();
-                d
-            }
-            Number::Float(0.0) => Decimal {
-                mant: Vec::new(),
-                exp: 0,
-            },
-            Number::Float(f) if exact => Decimal::from_sci(&format!("{:.800e}", f.abs())),
-            Number::Float(f) => Decimal::from_sci(&format!("{:e}", f.abs())),
-        }
-    }
-
-    fn len(&self) -> i64 {
-        i64::try_from(self.mant.len()).unwrap_or(i64::MAX)
-    }
-
-    fn at(&self, i: i64) -> u8 {
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| self.mant.get(i).copied())
-            .unwrap_or(b'0')
-    }
-
-    fn trim(&mut self) {
-        while self.mant.last() == Some(&b'0') {
-            self.mant.pop();
-        }
-        if self.mant.is_empty() {
-            self.exp = 0;
-        }
-    }
-
-    /// Rounds to `n` digits, half to even on an exact tie.
-    fn round(&mut self, n: i64) {
-        let Ok(n) = usize::try_from(n) else { return };
-        if n >= self.mant.len() {
-            return;
-        }
-        let d = self.mant.get(n).copied().unwrap_or(b'0');
-        let up = if d == b'5' && n + 1 == self.mant.len() {
-            n > 0 && self.mant.get(n - 1).is_some_and(|p| (p - b'0') & 1 == 1)
-        } else {
-            d >= b'5'
-        };
-        if up {
-            let mut k = n;
-            while k > 0 && self.mant.get(k - 1).is_some_and(|&c| c >= b'9') {
-                k -= 1;
-            }
-            if k == 0 {
-                self.mant.clear();
-                self.mant.push(b'1');
-                self.exp += 1;
-            } else {
-                self.mant.truncate(k);
-                if let Some(last) = self.mant.last_mut() {
-                    *last += 1;
-                }
-            }
-        } else {
-            self.mant.truncate(n);
-            self.trim();
-        }
-    }
-}
-
-/// Go's `(*big.Float).Text(fmt, prec)` (`Append`) for `e`, `E`, `f`, `g`, `G`; a negative
-/// precision asks for the shortest digits that identify the number.
-fn go_float_text(n: Number, fmt: u8, prec: i64) -> String {
-    let mut buf = String::new();
-    let (neg, inf) = match n {
-        Number::Int(i) => (i < 0, false),
-        Number::Float(f) if f.is_nan() => return "NaN".to_string(),
-        Number::Float(f) => (f.is_sign_negative() && f != 0.0, f.is_infinite()),
-    };
-    if neg {
-        buf.push('-');
-    }
-    if inf {
-        if !neg {
-            buf.push('+');
-        }
-        buf.push_str("Inf");
-        return buf;
-    }
-    let shortest = prec < 0;
-    let mut d = Decimal::of(n, !shortest);
-    let mut prec = prec;
-    if shortest {
-        prec = match fmt {
-            b'e' | b'E' => d.len() - 1,
-            b'f' => (d.len() - d.exp).max(0),
-            _ => d.len(),
-        };
-    } else {
-        match fmt {
-            b'e' | b'E' => d.round(prec.saturating_add(1)),
-            b'f' => d.round(d.exp.saturating_add(prec)),
-            _ => {
-                if prec == 0 {
-                    prec = 1;
-                }
-                d.round(prec);
-            }
-        }
-    }
-    match fmt {
-        b'e' | b'E' => fmt_e(&mut buf, fmt, prec, &d),
-        b'f' => fmt_f(&mut buf, prec, &d),
-        _ => {
-            let mut eprec = prec;
-            if eprec > d.len() && d.len() >= d.exp {
-                eprec = d.len();
-            }
-            if shortest {
-                eprec = 6;
-            }
-            let exp = d.exp - 1;
-            if exp < -4 || exp >= eprec {
-                if prec > d.len() {
-                    prec = d.len();
-                }
-                let e = if fmt == b'G' { b'E' } else { b'e' };
-                fmt_e(&mut buf, e, prec - 1, &d);
-            } else {
-                if prec > d.exp {
-                    prec = d.len();
-                }
-                fmt_f(&mut buf, (prec - d.exp).max(0), &d);
-            }
-        }
-    }
-    buf
-}
-
-fn fmt_e(buf: &mut String, e: u8, prec: i64, d: &Decimal) {
-    buf.push(char::from(d.mant.first().copied().unwrap_or(b'0')));
-    if prec > 0 {
-        buf.push('.');
-        let mut i = 1i64;
-        while i <= prec {
-            buf.push(char::from(d.at(i)));
-            i += 1;
-        }
-    }
-    buf.push(char::from(e));
-    let exp = if d.mant.is_empty() { 0 } else { d.exp - 1 };
-    let _ = write!(
-        buf,
-        "{}{:02}",
-        if exp < 0 { '-' } else { '+' },
-        exp.unsigned_abs()
-    );
-}
-
-fn fmt_f(buf: &mut String, prec: i64, d: &Decimal) {
-    if d.exp > 0 {
-        let mut i = 0;
-        while i < d.exp {
-            buf.push(char::from(d.at(i)));
-            i += 1;
-        }
-    } else {
-        buf.push('0');
-    }
-    if prec > 0 {
-        buf.push('.');
-        for i in 0..prec {
-            buf.push(char::from(d.at(d.exp + i)));
-        }
-    }
-}
-
 /// Go's `(*big.Float).Format`: default precision 6 for `e`/`f`, shortest for `g`; sign
 /// flags, then padding (zeros after the sign unless infinite).
-fn go_format_float(verb: &Verb<'_>, n: Number, out: &mut String) {
+fn go_format_float(verb: &Verb<'_>, n: &Number, out: &mut String) {
     let fmt = u8::try_from(verb.mode).unwrap_or(b'g');
     let prec = match (verb.prec, fmt) {
         (Some(p), _) => i64::try_from(p).unwrap_or(i64::MAX),
         (None, b'g' | b'G') => -1,
         (None, _) => 6,
     };
-    let text = go_float_text(n, fmt, prec);
+    let text = n.text(fmt, prec);
     let (sign, body) = if let Some(rest) = text.strip_prefix('-') {
         ("-", rest)
     } else if let Some(rest) = text.strip_prefix('+') {
@@ -742,7 +491,7 @@ fn go_format_float(verb: &Verb<'_>, n: Number, out: &mut String) {
     let padding = verb
         .width
         .map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
-    let infinite = matches!(n, Number::Float(f) if f.is_infinite());
+    let infinite = n.is_infinite();
     if verb.zero && !verb.minus && !infinite {
         out.push_str(sign);
         out.extend(std::iter::repeat_n('0', padding));

@@ -8,44 +8,28 @@ use super::{Functions, Param};
 use crate::error::FnError;
 use crate::go;
 use crate::value::{Data, Number, Value};
+use num_bigint::BigUint;
+use num_traits::Zero;
 
 /// gocty's message when a number does not fit a Go `int`.
 pub(super) const WHOLE_INT_MSG: &str =
     "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
 
 /// Converts a number as `gocty.FromCtyValue(v, &int)` does: whole and within `i64`.
-pub(super) fn whole_i64(n: Number) -> Result<i64, &'static str> {
-    match n {
-        Number::Int(i) => Ok(i),
-        Number::Float(f) => {
-            // 2^63 is the first float past i64::MAX; -2^63 is i64::MIN exactly.
-            if f.is_finite()
-                && f.fract() == 0.0
-                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
-            {
-                Ok(f as i64)
-            } else {
-                Err(WHOLE_INT_MSG)
-            }
-        }
+pub(super) fn whole_i64(n: &Number) -> Result<i64, &'static str> {
+    match n.as_i64() {
+        Some(i) if n.is_whole() => Ok(i),
+        _ => Err(WHOLE_INT_MSG),
     }
 }
 
-/// Converts a number as `gocty.FromCtyValue(v, &*big.Int)` does: any whole number. Ours
-/// are bounded, so `i128` holds every whole value below 2^127 in magnitude; larger ones
-/// come back as `Err(true)` (whole but too large), non-whole ones as `Err(false)`.
-pub(super) fn whole_i128(n: Number) -> Result<i128, bool> {
-    match n {
-        Number::Int(i) => Ok(i128::from(i)),
-        Number::Float(f) => {
-            if !f.is_finite() || f.fract() != 0.0 {
-                Err(false)
-            } else if f.abs() < 1.7e38 {
-                Ok(f as i128)
-            } else {
-                Err(true)
-            }
-        }
+/// Converts a number as `gocty.FromCtyValue(v, &*big.Int)` does: any whole number.
+/// Values beyond `i128` come back as `Err(true)` (whole but too large), non-whole ones as
+/// `Err(false)`.
+pub(super) fn whole_i128(n: &Number) -> Result<i128, bool> {
+    match n.as_i128() {
+        Some(i) => Ok(i),
+        None => Err(n.is_whole()),
     }
 }
 
@@ -68,25 +52,11 @@ fn num_value(v: &Value, n: Number) -> Value {
 /// A float result as cty's `NumberFloatVal` makes it; NaN has no cty representation (cty
 /// panics on it), so it is an error here.
 fn float_result(f: f64, what: &str) -> Result<Value, FnError> {
-    if f.is_nan() {
-        return Err(FnError::call(format!(
+    match Number::from_f64(f) {
+        Some(n) => Ok(Value::number(n)),
+        None => Err(FnError::call(format!(
             "the result of {what} is not a number (NaN), which Terraform cannot represent"
-        )));
-    }
-    if f.is_infinite() {
-        return Ok(Value::number(Number::Float(f)));
-    }
-    Ok(Value::float(if f == 0.0 { 0.0 } else { f }))
-}
-
-fn ceil_floor(n: Number, ceil: bool) -> Number {
-    match n {
-        Number::Int(i) => Number::Int(i),
-        Number::Float(f) if f.is_infinite() => Number::Float(f),
-        Number::Float(f) => {
-            let r = if ceil { f.ceil() } else { f.floor() };
-            Number::from_f64(if r == 0.0 { 0.0 } else { r })
-        }
+        ))),
     }
 }
 
@@ -102,8 +72,7 @@ fn parse_int_base(s: &str, base: u32) -> Option<Number> {
     if digits.is_empty() {
         return None;
     }
-    let mut exact: Option<i128> = Some(0);
-    let mut approx = 0.0f64;
+    let mut mag = BigUint::zero();
     for b in digits.bytes() {
         let d = match b {
             b'0'..=b'9' => u32::from(b - b'0'),
@@ -115,47 +84,29 @@ fn parse_int_base(s: &str, base: u32) -> Option<Number> {
         if d >= base {
             return None;
         }
-        exact = exact
-            .and_then(|e| e.checked_mul(i128::from(base)))
-            .and_then(|e| e.checked_add(i128::from(d)));
-        approx = approx * f64::from(base) + f64::from(d);
+        mag = mag * base + d;
     }
-    let n = match exact {
-        Some(e) => {
-            let e = if neg { -e } else { e };
-            match i64::try_from(e) {
-                Ok(i) => Number::Int(i),
-                Err(_) => Number::Float(e as f64),
-            }
-        }
-        None => Number::Float(if neg { -approx } else { approx }),
-    };
-    Some(n)
+    Some(Number::from_integer(neg, mag))
 }
 
 pub(crate) fn register(f: &mut Functions) {
     f.add("abs", &[Param::new("num")], None, |_, args| {
         let n = num_arg(&args, 0)?;
-        let r = match n {
-            Number::Int(i) if i >= 0 => return Ok(num_value(&args[0], n)),
-            Number::Float(x) if x >= 0.0 && x.is_sign_positive() => {
-                return Ok(num_value(&args[0], n));
-            }
-            // big.Float's Abs: |-0| is 0.
-            Number::Float(0.0) => Number::Int(0),
-            other => other.neg(),
-        };
-        Ok(Value::number(r))
+        // big.Float's Abs: |-0| is 0; a non-negative number is passed through.
+        if !n.is_sign_negative() {
+            return Ok(num_value(&args[0], n));
+        }
+        Ok(Value::number(n.abs()))
     });
 
     f.add("ceil", &[Param::new("num")], None, |_, args| {
         let n = num_arg(&args, 0)?;
-        Ok(Value::number(ceil_floor(n, true)))
+        Ok(Value::number(n.floor_ceil(true)))
     });
 
     f.add("floor", &[Param::new("num")], None, |_, args| {
         let n = num_arg(&args, 0)?;
-        Ok(Value::number(ceil_floor(n, false)))
+        Ok(Value::number(n.floor_ceil(false)))
     });
 
     f.add(
@@ -165,7 +116,7 @@ pub(crate) fn register(f: &mut Functions) {
         |_, args| {
             let num = num_arg(&args, 0)?.as_f64();
             let base = num_arg(&args, 1)?.as_f64();
-            float_result(num.ln() / base.ln(), "log")
+            float_result(go_log(num) / go_log(base), "log")
         },
     );
 
@@ -176,15 +127,6 @@ pub(crate) fn register(f: &mut Functions) {
         |_, args| {
             let num = num_arg(&args, 0)?;
             let power = num_arg(&args, 1)?;
-            // Whole results up to 2^53 are exact in Go's float64 math.Pow too; larger ones
-            // go through f64 below, as in Terraform.
-            if let (Number::Int(b), Number::Int(e)) = (num, power)
-                && let Ok(e) = u32::try_from(e)
-                && let Some(r) = b.checked_pow(e)
-                && r.unsigned_abs() <= 1 << 53
-            {
-                return Ok(Value::int(r));
-            }
             float_result(num.as_f64().powf(power.as_f64()), "pow")
         },
     );
@@ -192,7 +134,7 @@ pub(crate) fn register(f: &mut Functions) {
     f.add("signum", &[Param::new("num")], None, |_, args| {
         let n = num_arg(&args, 0)?;
         // cty converts the argument to a Go int first, so fractions are an error.
-        let i = whole_i64(n).map_err(FnError::call)?;
+        let i = whole_i64(&n).map_err(FnError::call)?;
         Ok(Value::int(i.signum()))
     });
 
@@ -219,7 +161,7 @@ pub(crate) fn register(f: &mut Functions) {
                 ));
             };
             let base = num_arg(&args, 1)?;
-            let base = whole_i64(base).map_err(|m| FnError::arg(1, m))?;
+            let base = whole_i64(&base).map_err(|m| FnError::arg(1, m))?;
             if !(2..=62).contains(&base) {
                 return Err(FnError::arg(
                     1,
@@ -239,6 +181,60 @@ pub(crate) fn register(f: &mut Functions) {
     );
 }
 
+/// Go's `math.Log` (FreeBSD's `e_log.c`, which Go's pure and amd64 versions both
+/// compute, with its constants by their bits): the platform's `ln` can differ from it in the last bit, and `log(3, 2)`
+/// prints every bit.
+fn go_log(x: f64) -> f64 {
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const L1: f64 = f64::from_bits(0x3fe5_5555_5555_5593);
+    const L2: f64 = f64::from_bits(0x3fd9_9999_9997_fa04);
+    const L3: f64 = f64::from_bits(0x3fd2_4924_9422_9359);
+    const L4: f64 = f64::from_bits(0x3fcc_71c5_1d8e_78af);
+    const L5: f64 = f64::from_bits(0x3fc7_4664_96cb_03de);
+    const L6: f64 = f64::from_bits(0x3fc3_9a09_d078_c69f);
+    const L7: f64 = f64::from_bits(0x3fc2_f112_df3e_5244);
+    if x.is_nan() || x == f64::INFINITY {
+        return x;
+    }
+    if x < 0.0 {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    let (mut f1, mut ki) = frexp(x);
+    if f1 < std::f64::consts::SQRT_2 / 2.0 {
+        f1 *= 2.0;
+        ki -= 1;
+    }
+    let f = f1 - 1.0;
+    let k = f64::from(ki);
+    let s = f / (2.0 + f);
+    let s2 = s * s;
+    let s4 = s2 * s2;
+    let t1 = s2 * (L1 + s4 * (L3 + s4 * (L5 + s4 * L7)));
+    let t2 = s4 * (L2 + s4 * (L4 + s4 * L6));
+    let r = t1 + t2;
+    let hfsq = 0.5 * f * f;
+    k * LN2_HI - ((hfsq - (s * (hfsq + r) + k * LN2_LO)) - f)
+}
+
+/// Go's `math.Frexp` for a finite non-zero `x`: `x = frac × 2^exp`, `|frac|` in [½, 1).
+fn frexp(x: f64) -> (f64, i32) {
+    let mut x = x;
+    let mut exp = 0;
+    if x.abs() < f64::MIN_POSITIVE {
+        // Subnormal: scale into the normal range first.
+        x *= (1u64 << 52) as f64;
+        exp = -52;
+    }
+    let bits = x.to_bits();
+    exp += ((bits >> 52) & 0x7ff) as i32 - 1022;
+    let frac = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
+    (frac, exp)
+}
+
 /// `max`/`min`: the first argument that beats every other one (cty starts from the
 /// opposite infinity and replaces on a strict comparison).
 fn extreme(args: &[Value], want: std::cmp::Ordering) -> Result<Value, FnError> {
@@ -250,7 +246,7 @@ fn extreme(args: &[Value], want: std::cmp::Ordering) -> Result<Value, FnError> {
         let n = num_arg(args, i)?;
         match best {
             None => best = Some((i, n)),
-            Some((_, b)) if n.cmp_num(b) == want => best = Some((i, n)),
+            Some((_, ref b)) if n.cmp_num(b) == want => best = Some((i, n)),
             Some(_) => {}
         }
     }
@@ -263,10 +259,10 @@ fn extreme(args: &[Value], want: std::cmp::Ordering) -> Result<Value, FnError> {
 #[cfg(test)]
 mod tests {
     use crate::functions::testing::*;
-    use crate::value::{Number, Value};
+    use crate::value::Value;
 
     fn f(x: f64) -> Value {
-        Value::number(Number::Float(x))
+        Value::float(x)
     }
 
     #[test]

@@ -159,10 +159,8 @@ const GO_MARSHAL: tglint_hcl::json::Style = tglint_hcl::json::Style {
 
 fn go_json_float(f: f64) -> Result<String, String> {
     if !f.is_finite() {
-        return Err(format!(
-            "json: unsupported value: {}",
-            tglint_hcl::Number::Float(f)
-        ));
+        let inf = if f > 0.0 { "+Inf" } else { "-Inf" };
+        return Err(format!("json: unsupported value: {inf}"));
     }
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {

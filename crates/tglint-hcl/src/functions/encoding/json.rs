@@ -343,7 +343,7 @@ impl Decoder<'_> {
             Tok::Null => Ok(Value::null()),
             Tok::Bool(b) => Ok(Value::bool(b)),
             Tok::Str(s) => Ok(Value::string(s)),
-            Tok::Num(n) => Ok(Value::number(parse_number(&n))),
+            Tok::Num(n) => Ok(Value::number(parse_number(&n)?)),
             Tok::Open(b'[') => {
                 let mut items = Vec::new();
                 loop {
@@ -372,23 +372,10 @@ impl Decoder<'_> {
     }
 }
 
-fn parse_number(text: &str) -> Number {
-    // cty parses JSON numbers with big.Float, which keeps the sign of zero: "-0", "-0.0"
-    // and "-0e5" are -0.
-    let negative = text.starts_with('-');
-    if let Ok(i) = text.parse::<i64>() {
-        return if i == 0 && negative {
-            Number::Float(-0.0)
-        } else {
-            Number::Int(i)
-        };
-    }
-    match text.parse::<f64>() {
-        // The pattern 0.0 matches -0.0 too (float patterns compare with ==).
-        Ok(0.0) => Number::Float(if negative { -0.0 } else { 0.0 }),
-        Ok(f) => Number::from_f64(f),
-        Err(_) => Number::Float(f64::NAN),
-    }
+/// cty parses a JSON number with `ParseNumberVal` (512 bits; `-0` keeps its sign). Only
+/// an exponent beyond big.Float's range fails.
+fn parse_number(text: &str) -> Result<Number, String> {
+    Number::parse(text).ok_or_else(|| format!("invalid number {text}: exponent overflow"))
 }
 
 pub(super) fn decode(src: &str) -> Result<Value, String> {
@@ -562,7 +549,7 @@ mod tests {
         );
         err(
             "jsonencode",
-            vec![Value::number(Number::Float(f64::INFINITY))],
+            vec![Value::number(Number::infinity(false))],
             "cannot serialize infinity as JSON",
         );
         let nested = Value::tuple(vec![n(1), Value::unknown("later")]);

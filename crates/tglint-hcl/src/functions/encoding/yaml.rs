@@ -53,53 +53,16 @@ fn resolve_map(src: &str) -> Option<Value> {
         }
         "" | "~" | "null" | "Null" | "NULL" => Value::null(),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            Value::number(Number::Float(f64::INFINITY))
+            Value::number(Number::infinity(false))
         }
-        "-.inf" | "-.Inf" | "-.INF" => Value::number(Number::Float(f64::NEG_INFINITY)),
+        "-.inf" | "-.Inf" | "-.INF" => Value::number(Number::infinity(true)),
         _ => return None,
     })
 }
 
-/// cty's `ParseNumberVal`: Go's `big.ParseFloat(s, 10, ...)`: optional sign, decimal
-/// mantissa with optional fraction and exponent, or `Inf`/`inf`.
+/// cty's `ParseNumberVal` ([`Number::parse`]).
 fn parse_number_val(s: &str) -> Option<Number> {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if body == "Inf" || body == "inf" {
-        let neg = s.starts_with('-');
-        return Some(Number::Float(if neg {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        }));
-    }
-    let b = body.as_bytes();
-    let mut i = 0;
-    let int_digits = count_digits(b, &mut i);
-    let mut frac_digits = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        frac_digits = count_digits(b, &mut i);
-    }
-    if int_digits + frac_digits == 0 {
-        return None;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if count_digits(b, &mut i) == 0 {
-            return None;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    if let Ok(v) = s.parse::<i64>() {
-        return Some(Number::Int(v));
-    }
-    let f: f64 = s.parse().ok()?;
-    Some(Number::from_f64(if f == 0.0 { 0.0 } else { f }))
+    Number::parse(s)
 }
 
 fn count_digits(b: &[u8], i: &mut usize) -> usize {
@@ -135,14 +98,15 @@ fn parse_go_int(s: &str) -> Option<Number> {
     let mag = u64::from_str_radix(digits, radix).ok()?;
     if neg {
         if mag <= 1u64 << 63 {
-            return Some(Number::Int((mag as i128).wrapping_neg() as i64));
+            return Some(Number::int((mag as i128).wrapping_neg() as i64));
         }
         return None;
     }
-    match i64::try_from(mag) {
-        Ok(v) => Some(Number::Int(v)),
-        Err(_) => Some(Number::Float(mag as f64)),
-    }
+    // cty's NumberIntVal, or NumberUIntVal beyond i64: 64 bits either way.
+    Some(match i64::try_from(mag) {
+        Ok(v) => Number::int(v),
+        Err(_) => Number::from_integer(false, mag.into()),
+    })
 }
 
 /// go-cty-yaml's integer literal pattern: `[-+]?(|0o[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)`.
@@ -1416,10 +1380,7 @@ mod tests {
             "\"k\": |-\n  line1\n  line2\n"
         );
         assert_eq!(yenc(obj(vec![("a\nb", n(1))])), "? |-\n  a\n  b\n: 1\n");
-        assert_eq!(
-            yenc(Value::number(Number::Float(f64::INFINITY))),
-            "+Inf\n...\n"
-        );
+        assert_eq!(yenc(Value::number(Number::infinity(false))), "+Inf\n...\n");
         let nested = Value::tuple(vec![Value::unknown("later")]);
         assert!(!ok("yamlencode", vec![nested]).is_known());
     }
