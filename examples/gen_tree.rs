@@ -1,31 +1,29 @@
 //! Writes a synthetic Terragrunt tree in the reference layout, for benchmarks:
 //! `cargo run --release --example gen_tree -- DIR UNITS`.
 //!
-//! Layout: root.hcl, _envcommon/<category>/<module>.hcl, and
-//! environments/<env>/{env.hcl, <region>/{region.hcl, <layer>/<module>-<n>/terragrunt.hcl}}.
+//! Layout (54 units an environment, so 11,000 units are 204 environments):
+//!
+//! ```text
+//! root.hcl                       reads env.hcl and region.hcl; remote_state; a generated provider
+//! _envcommon/<category>/<module>.hcl   read_terragrunt_config of env.hcl; inputs per environment
+//! environments/<kind>-<n>/env.hcl
+//! environments/<kind>-<n>/<region>/region.hcl
+//! environments/<kind>-<n>/<region>/01-infra/vpc/terragrunt.hcl
+//! environments/<kind>-<n>/<region>/02-data/rds/terragrunt.hcl           dependency on vpc, mocks
+//! environments/<kind>-<n>/<region>/03-services/cluster/terragrunt.hcl   dependency on vpc
+//! environments/<kind>-<n>/<region>/03-services/svc-<k>/terragrunt.hcl   15 ECS services
+//! ```
+//!
+//! Every unit includes root.hcl and its `_envcommon` file (`expose = true`, a deep merge).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-const ENVS: &[&str] = &["dev", "staging", "uat", "prod"];
+const KINDS: &[&str] = &["dev", "staging", "uat", "prod"];
 const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "us-west-2"];
-const MODULES: &[(&str, &str, &str)] = &[
-    (
-        "01-infra",
-        "vpc",
-        "terraform-aws-modules/vpc/aws?version=5.17.0",
-    ),
-    (
-        "02-data",
-        "rds",
-        "terraform-aws-modules/rds/aws?version=6.10.0",
-    ),
-    (
-        "03-services",
-        "ecs",
-        "terraform-aws-modules/ecs/aws?version=5.12.0",
-    ),
-];
+const SERVICES: usize = 15;
+/// vpc, rds, cluster and the services.
+const PER_REGION: usize = 3 + SERVICES;
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(p) = path.parent() {
@@ -34,33 +32,26 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(dir), Some(n)) = (
-        args.first(),
-        args.get(1).and_then(|n| n.parse::<usize>().ok()),
-    ) else {
-        eprintln!("usage: gen_tree DIR UNITS");
-        std::process::exit(2);
-    };
-    let root = Path::new(dir);
-    write(
-        &root.join("root.hcl"),
-        r#"locals {
+const ROOT: &str = r#"locals {
   env_vars    = read_terragrunt_config(find_in_parent_folders("env.hcl"))
   region_vars = read_terragrunt_config(find_in_parent_folders("region.hcl"))
   environment = local.env_vars.locals.environment
+  account     = local.env_vars.locals.account_name
   aws_region  = local.region_vars.locals.aws_region
 }
 
 remote_state {
   backend = "s3"
   config = {
-    bucket         = "acme-tfstate-${local.environment}"
+    bucket         = "acme-tfstate-${local.account}"
     key            = "${path_relative_to_include()}/terraform.tfstate"
     region         = local.aws_region
     encrypt        = true
     dynamodb_table = "acme-locks"
+  }
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
   }
 }
 
@@ -81,15 +72,69 @@ generate "provider" {
   EOF
 }
 
-inputs = merge(local.env_vars.locals, local.region_vars.locals)
+inputs = merge(local.env_vars.locals, local.region_vars.locals, {
+  tags = {
+    Project     = "acme"
+    Environment = local.environment
+  }
+})
+"#;
+
+/// `_envcommon/<category>/<module>.hcl`: (category, module, source, inputs).
+const ENVCOMMON: &[(&str, &str, &str, &str)] = &[
+    (
+        "infra",
+        "vpc",
+        "terraform-aws-modules/vpc/aws?version=5.17.0",
+        r#"  name                 = "vpc-${local.env}"
+  enable_nat_gateway   = true
+  single_nat_gateway   = !local.is_prod
+  enable_flow_log      = local.is_prod
+  enable_dns_hostnames = true
+  tags                 = { Layer = "infra" }
 "#,
-    )?;
-    for (layer, module, source) in MODULES {
-        let category = layer.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
-        write(
-            &root.join(format!("_envcommon/{category}/{module}.hcl")),
-            &format!(
-                r#"locals {{
+    ),
+    (
+        "data",
+        "rds",
+        "terraform-aws-modules/rds/aws?version=6.10.0",
+        r#"  identifier              = "db-${local.env}"
+  engine                  = "postgres"
+  engine_version          = "16.3"
+  instance_class          = local.is_prod ? "db.r6g.large" : "db.t4g.medium"
+  allocated_storage       = 100
+  storage_encrypted       = true
+  deletion_protection     = local.is_prod
+  multi_az                = local.env == "prod"
+  backup_retention_period = local.is_prod ? 30 : 7
+  tags                    = { Layer = "data" }
+"#,
+    ),
+    (
+        "services",
+        "cluster",
+        "terraform-aws-modules/ecs/aws//modules/cluster?version=5.12.0",
+        r#"  cluster_name = "ecs-${local.env}"
+  cluster_settings = [{ name = "containerInsights", value = local.is_prod ? "enabled" : "disabled" }]
+  tags         = { Layer = "services" }
+"#,
+    ),
+    (
+        "services",
+        "service",
+        "terraform-aws-modules/ecs/aws//modules/service?version=5.12.0",
+        r#"  cpu           = local.is_prod ? 1024 : 256
+  memory        = local.is_prod ? 2048 : 512
+  desired_count = local.is_prod ? 3 : 1
+  enable_execute_command = !local.is_prod
+  tags          = { Layer = "services" }
+"#,
+    ),
+];
+
+fn envcommon(source: &str, inputs: &str) -> String {
+    format!(
+        r#"locals {{
   env_vars = read_terragrunt_config(find_in_parent_folders("env.hcl"))
   env      = local.env_vars.locals.environment
   is_prod  = contains(["uat", "prod"], local.env)
@@ -100,71 +145,148 @@ terraform {{
 }}
 
 inputs = {{
-  name                = "{module}-${{local.env}}"
-  deletion_protection = local.is_prod
-  multi_az            = local.env == "prod"
-  tags                = {{ Module = "{module}", Layer = "{layer}" }}
-}}
+{inputs}}}
 "#
-            ),
-        )?;
-    }
-    let mut made = 0;
-    'outer: for i in 0.. {
-        for (e, env) in ENVS.iter().enumerate() {
-            write(
-                &root.join(format!("environments/{env}/env.hcl")),
-                &format!("locals {{\n  environment = \"{env}\"\n}}\n"),
-            )?;
-            for (r, region) in REGIONS.iter().enumerate() {
-                write(
-                    &root.join(format!("environments/{env}/{region}/region.hcl")),
-                    &format!("locals {{\n  aws_region = \"{region}\"\n}}\n"),
-                )?;
-                for (layer, module, _) in MODULES {
-                    if made >= n {
-                        break 'outer;
-                    }
-                    let category =
-                        layer.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
-                    let mut text = format!(
-                        r#"include "root" {{
+    )
+}
+
+fn includes(category: &str, module: &str) -> String {
+    format!(
+        r#"include "root" {{
   path = find_in_parent_folders("root.hcl")
 }}
 
 include "envcommon" {{
-  path   = "${{dirname(find_in_parent_folders("root.hcl"))}}/_envcommon/{category}/{module}.hcl"
-  expose = true
+  path           = "${{dirname(find_in_parent_folders("root.hcl"))}}/_envcommon/{category}/{module}.hcl"
+  expose         = true
+  merge_strategy = "deep"
 }}
 "#
-                    );
-                    if *module != "vpc" {
-                        let _ = write!(
-                            text,
-                            "\ndependency \"vpc\" {{\n  config_path = \"../../01-infra/vpc-{i}\"\n  mock_outputs = {{ vpc_id = \"vpc-mock\" }}\n}}\n"
-                        );
-                    }
-                    let cidr = format!("10.{}.{}.0/24", (i * 12 + e * 3 + r) % 250, 0);
-                    let _ = write!(
-                        text,
-                        "\ninputs = {{\n  cidr     = \"{cidr}\"\n  azs      = [\"{region}a\", \"{region}b\", \"{region}c\"]\n  vpc_id   = {}\n}}\n",
-                        if *module == "vpc" {
-                            "null"
-                        } else {
-                            "dependency.vpc.outputs.vpc_id"
-                        }
-                    );
-                    write(
-                        &root.join(format!(
-                            "environments/{env}/{region}/{layer}/{module}-{i}/terragrunt.hcl"
-                        )),
-                        &text,
-                    )?;
-                    made += 1;
+    )
+}
+
+fn vpc_dependency(path: &str) -> String {
+    format!(
+        r#"
+dependency "vpc" {{
+  config_path = "{path}"
+  mock_outputs = {{
+    vpc_id          = "vpc-00000000"
+    private_subnets = ["subnet-a", "subnet-b", "subnet-c"]
+  }}
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}}
+"#
+    )
+}
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(dir), Some(n)) = (
+        args.first(),
+        args.get(1).and_then(|n| n.parse::<usize>().ok()),
+    ) else {
+        eprintln!("usage: gen_tree DIR UNITS");
+        std::process::exit(2);
+    };
+    let root = Path::new(dir);
+    write(&root.join("root.hcl"), ROOT)?;
+    for (category, module, source, inputs) in ENVCOMMON {
+        write(
+            &root.join(format!("_envcommon/{category}/{module}.hcl")),
+            &envcommon(source, inputs),
+        )?;
+    }
+    let mut made = 0;
+    let mut net = 0usize;
+    'outer: for e in 0.. {
+        let kind = KINDS[e % KINDS.len()];
+        let env = format!("{kind}-{e:03}");
+        write(
+            &root.join(format!("environments/{env}/env.hcl")),
+            &format!(
+                "locals {{\n  environment  = \"{kind}\"\n  account_name = \"acme-{env}\"\n  account_id   = \"{:012}\"\n}}\n",
+                100_000_000_000usize + e
+            ),
+        )?;
+        for region in REGIONS {
+            if made >= n {
+                break 'outer;
+            }
+            let base = root.join(format!("environments/{env}/{region}"));
+            write(
+                &base.join("region.hcl"),
+                &format!("locals {{\n  aws_region = \"{region}\"\n}}\n"),
+            )?;
+            // A /20 for every VPC: distinct across the first 4,096 regions of the tree.
+            let cidr = format!("10.{}.{}.0/20", (net / 16) % 256, (net % 16) * 16);
+            net += 1;
+            let azs = format!("[\"{region}a\", \"{region}b\", \"{region}c\"]");
+            for k in 0..PER_REGION {
+                if made >= n {
+                    break 'outer;
                 }
+                let (path, text) = match k {
+                    0 => (
+                        "01-infra/vpc".to_string(),
+                        format!(
+                            "{}\ninputs = {{\n  cidr = \"{cidr}\"\n  azs  = {azs}\n}}\n",
+                            includes("infra", "vpc")
+                        ),
+                    ),
+                    1 => (
+                        "02-data/rds".to_string(),
+                        format!(
+                            "{}{}\ninputs = {{\n  vpc_id  = dependency.vpc.outputs.vpc_id\n  subnets = dependency.vpc.outputs.private_subnets\n}}\n",
+                            includes("data", "rds"),
+                            vpc_dependency("../../01-infra/vpc")
+                        ),
+                    ),
+                    2 => (
+                        "03-services/cluster".to_string(),
+                        format!(
+                            "{}{}\ninputs = {{\n  vpc_id = dependency.vpc.outputs.vpc_id\n}}\n",
+                            includes("services", "cluster"),
+                            vpc_dependency("../../01-infra/vpc")
+                        ),
+                    ),
+                    _ => {
+                        let s = k - 3;
+                        (
+                            format!("03-services/svc-{s:02}"),
+                            format!(
+                                "{}{}
+dependency \"cluster\" {{
+  config_path  = \"../cluster\"
+  mock_outputs = {{ arn = \"arn:aws:ecs:{region}:000000000000:cluster/mock\" }}
+}}
+
+inputs = {{
+  name        = \"svc-{s:02}-${{include.envcommon.locals.env}}\"
+  cluster_arn = dependency.cluster.outputs.arn
+  subnet_ids  = dependency.vpc.outputs.private_subnets
+  container_definitions = {{
+    app = {{
+      image        = \"acme/svc-{s:02}:1.{s}.0\"
+      port_mappings = [{{ containerPort = {port}, protocol = \"tcp\" }}]
+    }}
+  }}
+}}
+",
+                                includes("services", "service"),
+                                vpc_dependency("../../01-infra/vpc"),
+                                port = 8000 + s
+                            ),
+                        )
+                    }
+                };
+                write(&base.join(path).join("terragrunt.hcl"), &text)?;
+                made += 1;
             }
         }
     }
-    eprintln!("wrote {made} units under {}", root.display());
+    let mut summary = String::new();
+    let _ = write!(summary, "wrote {made} units under {}", root.display());
+    eprintln!("{summary}");
     Ok(())
 }

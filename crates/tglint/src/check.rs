@@ -237,6 +237,9 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         crate::check_features(&tree, &features)?;
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
+        if args.timings {
+            timings.rss_loaded = rss_kib();
+        }
         if let Some(target) = &args.explain_env {
             engine::classify_units(&mut tree.units, &policy);
             return explain_env(&tree, &root, &absolute(target)?);
@@ -256,6 +259,9 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let mut outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
         baselines.apply(&tree, &mut outcome, &run, &selection, &policy)?;
         timings.rules = started.elapsed();
+        if args.timings {
+            timings.rss_checked = rss_kib();
+        }
         check_envs(&settings.envs, &policy, &tree)?;
         let human_on_stdout = targets
             .iter()
@@ -365,20 +371,33 @@ struct Timings {
     resolve: Duration,
     rules: Duration,
     report: Duration,
+    /// Resident memory after loading and after the rules (Linux; else `None`).
+    rss_loaded: Option<u64>,
+    rss_checked: Option<u64>,
+}
+
+/// The process's resident memory in KiB (`VmRSS` of /proc/self/status), where there is one.
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Timings {
     fn line(&self) -> String {
         let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
         let total = self.discover + self.parse + self.resolve + self.rules + self.report;
+        let mib = |k: Option<u64>| k.map_or("?".to_string(), |k| format!("{} MiB", k / 1024));
         format!(
-            "timings: discover {}, parse {}, resolve {}, rules {}, report {}; total {}",
+            "timings: discover {}, parse {}, resolve {}, rules {}, report {}; total {}; rss after load {}, after rules {}",
             ms(self.discover),
             ms(self.parse),
             ms(self.resolve),
             ms(self.rules),
             ms(self.report),
-            ms(total)
+            ms(total),
+            mib(self.rss_loaded),
+            mib(self.rss_checked)
         )
     }
 }

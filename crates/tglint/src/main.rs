@@ -13,6 +13,12 @@ mod report;
 mod rules;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// mimalloc: a run allocates and frees millions of small values across threads, where
+/// glibc's allocator spends a quarter of the cycles (docs/performance.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
