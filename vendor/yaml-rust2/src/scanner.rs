@@ -644,6 +644,14 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
         self.skip_to_next_token()?;
 
+        // tglint: libyaml's error for a tab its whitespace skipping left.
+        if self.look_ch() == '\t' {
+            return Err(ScanError::new(
+                self.mark,
+                "found character that cannot start any token",
+            ));
+        }
+
         debug_print!(
             "  \x1B[38;5;244m\u{2192} fetch_next_token after whitespace {:?} {:?}\x1B[m",
             self.mark,
@@ -827,26 +835,13 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         loop {
             // TODO(chenyh) BOM
             match self.look_ch() {
-                // Tabs may not be used as indentation.
-                // "Indentation" only exists as long as a block is started, but does not exist
-                // inside of flow-style constructs. Tabs are allowed as part of leading
-                // whitespaces outside of indentation.
-                // If a flow-style construct is in an indented block, its contents must still be
-                // indented. Also, tabs are allowed anywhere in it if it has no content.
-                '\t' if self.is_within_block()
-                    && self.leading_whitespace
-                    && (self.mark.col as isize) < self.indent =>
-                {
-                    self.skip_ws_to_eol(SkipTabs::Yes)?;
-                    // If we have content on that line with a tab, return an error.
-                    if !is_breakz(self.ch()) {
-                        return Err(ScanError::new(
-                            self.mark,
-                            "tabs disallowed within this context (block indentation)",
-                        ));
-                    }
-                }
-                '\t' | ' ' => self.skip_blank(),
+                // tglint: as libyaml (go-yaml v2) does, a tab is skipped only in a flow
+                // collection or where no simple key may start (after a simple key's `:`,
+                // after a scalar on its line); elsewhere (indentation, after `-`, `?` or a
+                // complex key's `:`) it is left for `fetch_next_token`, which cannot start a
+                // token with it.
+                '\t' if self.flow_level > 0 || !self.simple_key_allowed => self.skip_blank(),
+                ' ' => self.skip_blank(),
                 '\n' | '\r' => {
                     self.lookahead(2);
                     self.skip_linebreak();
@@ -863,43 +858,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             }
         }
         Ok(())
-    }
-
-    /// Skip over YAML whitespace (` `, `\n`, `\r`).
-    ///
-    /// # Errors
-    /// This function returns an error if no whitespace was found.
-    fn skip_yaml_whitespace(&mut self) -> ScanResult {
-        let mut need_whitespace = true;
-        loop {
-            match self.look_ch() {
-                ' ' => {
-                    self.skip_blank();
-
-                    need_whitespace = false;
-                }
-                '\n' | '\r' => {
-                    self.lookahead(2);
-                    self.skip_linebreak();
-                    if self.flow_level == 0 {
-                        self.allow_simple_key();
-                    }
-                    need_whitespace = false;
-                }
-                '#' => {
-                    while !is_breakz(self.look_ch()) {
-                        self.skip_non_blank();
-                    }
-                }
-                _ => break,
-            }
-        }
-
-        if need_whitespace {
-            Err(ScanError::new(self.mark(), "expected whitespace"))
-        } else {
-            Ok(())
-        }
     }
 
     /// Skip yaml whitespace at most up to eol. Also skips comments.
@@ -1503,15 +1461,8 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         // generate BLOCK-SEQUENCE-START if indented
         self.roll_indent(mark.col, None, TokenType::BlockSequenceStart, mark);
-        let found_tabs = self.skip_ws_to_eol(SkipTabs::Yes)?.found_tabs();
-        self.lookahead(2);
-        if found_tabs && self.buffer[0] == '-' && is_blank_or_breakz(self.buffer[1]) {
-            return Err(ScanError::new(
-                self.mark,
-                "'-' must be followed by a valid YAML whitespace",
-            ));
-        }
-
+        // tglint: a tab after `-` is not skipped (libyaml allows a simple key there, so its
+        // whitespace skipping stops at the tab: an error).
         self.skip_ws_to_eol(SkipTabs::No)?;
         if is_break(self.look_ch()) || is_flow(self.ch()) {
             self.roll_one_col_indent();
@@ -1624,13 +1575,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             self.read_break(&mut chomping_break);
         }
 
-        if self.look_ch() == '\t' {
-            return Err(ScanError::new(
-                start_mark,
-                "a block scalar content cannot start with a tab",
-            ));
-        }
-
         if increment > 0 {
             indent = if self.indent >= 0 {
                 (self.indent + increment as isize) as usize
@@ -1641,9 +1585,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
         // Scan the leading line breaks and determine the indentation level if needed.
         if indent == 0 {
-            self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks);
+            self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks)?;
         } else {
-            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks)?;
         }
 
         // We have an end-of-stream with no content, e.g.:
@@ -1713,7 +1657,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             self.read_break(&mut leading_break);
 
             // Eat the following indentation spaces and line breaks.
-            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks)?;
         }
 
         // Chomp the tail.
@@ -1787,7 +1731,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
     }
 
     /// Skip the block scalar indentation and empty lines.
-    fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
+    fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) -> ScanResult {
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
             if indent < BUFFER_LEN - 2 {
@@ -1811,6 +1755,11 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 self.lookahead(2);
             }
 
+            // tglint: libyaml's check for a tab where the indentation continues.
+            if self.mark.col < indent && self.look_ch() == '\t' {
+                return Err(tab_in_block_scalar_indentation(self.mark));
+            }
+
             // If our current line is empty, skip over the break and continue looping.
             if is_break(self.ch()) {
                 self.read_break(breaks);
@@ -1819,13 +1768,18 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 break;
             }
         }
+        Ok(())
     }
 
     /// Determine the indentation level for a block scalar from the first line of its contents.
     ///
     /// The function skips over whitespace-only lines and sets `indent` to the the longest
     /// whitespace line that was encountered.
-    fn skip_block_scalar_first_line_indent(&mut self, indent: &mut usize, breaks: &mut String) {
+    fn skip_block_scalar_first_line_indent(
+        &mut self,
+        indent: &mut usize,
+        breaks: &mut String,
+    ) -> ScanResult {
         let mut max_indent = 0;
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
@@ -1835,6 +1789,11 @@ impl<T: Iterator<Item = char>> Scanner<T> {
 
             if self.mark.col > max_indent {
                 max_indent = self.mark.col;
+            }
+
+            // tglint: libyaml refuses a tab anywhere in the indentation it is still looking for.
+            if self.ch() == '\t' {
+                return Err(tab_in_block_scalar_indentation(self.mark));
             }
 
             if is_break(self.ch()) {
@@ -1859,6 +1818,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         if self.indent > 0 {
             *indent = (*indent).max(1);
         }
+        Ok(())
     }
 
     fn fetch_flow_scalar(&mut self, single: bool) -> ScanResult {
@@ -1939,12 +1899,7 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                 if is_blank(self.ch()) {
                     // Consume a space or a tab character.
                     if leading_blanks {
-                        if self.ch() == '\t' && (self.mark.col as isize) < self.indent {
-                            return Err(ScanError::new(
-                                self.mark,
-                                "tab cannot be used as indentation",
-                            ));
-                        }
+                        // tglint: libyaml takes tabs in a quoted scalar's line folding.
                         self.skip_blank();
                     } else {
                         whitespaces.push(self.ch());
@@ -2237,15 +2192,12 @@ impl<T: Iterator<Item = char>> Scanner<T> {
                         whitespaces.push(self.ch());
                         self.skip_blank();
                     } else if (self.mark.col as isize) < indent && self.ch() == '\t' {
-                        // Tabs in an indentation columns are allowed if and only if the line is
-                        // empty. Skip to the end of the line.
-                        self.skip_ws_to_eol(SkipTabs::Yes)?;
-                        if !is_breakz(self.ch()) {
-                            return Err(ScanError::new(
-                                start_mark,
-                                "while scanning a plain scalar, found a tab",
-                            ));
-                        }
+                        // tglint: libyaml refuses a tab in the indentation of a plain
+                        // scalar's continuation line, even on an empty line.
+                        return Err(ScanError::new(
+                            self.mark,
+                            "found a tab character that violates indentation",
+                        ));
                     } else {
                         self.skip_blank();
                     }
@@ -2307,14 +2259,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
             self.disallow_simple_key();
         }
 
+        // tglint: only the `?` is consumed, as in libyaml; the whitespace after it (and a tab
+        // there, an error in a block) is `skip_to_next_token`'s.
         self.skip_non_blank();
-        self.skip_yaml_whitespace()?;
-        if self.ch() == '\t' {
-            return Err(ScanError::new(
-                self.mark(),
-                "tabs disallowed in this context",
-            ));
-        }
         self.tokens.push_back(Token(start_mark, TokenType::Key));
         Ok(())
     }
@@ -2325,17 +2272,9 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         let start_mark = self.mark;
         self.implicit_flow_mapping = self.flow_level > 0 && !self.flow_mapping_started;
 
-        // Skip over ':'.
+        // Skip over ':'. tglint: a tab after it is `skip_to_next_token`'s, as in libyaml
+        // (skipped after a simple key, an error after a complex one in a block).
         self.skip_non_blank();
-        if self.look_ch() == '\t'
-            && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.ch() == '-' || is_alpha(self.ch()))
-        {
-            return Err(ScanError::new(
-                self.mark,
-                "':' must be followed by a valid YAML whitespace",
-            ));
-        }
 
         if sk.possible {
             // insert simple key
@@ -2529,11 +2468,6 @@ impl<T: Iterator<Item = char>> Scanner<T> {
         }
     }
 
-    /// Return whether the scanner is inside a block but outside of a flow sequence.
-    fn is_within_block(&self) -> bool {
-        !self.indents.is_empty()
-    }
-
     /// If an implicit mapping had started, end it.
     fn end_implicit_mapping(&mut self, mark: Marker) {
         if self.implicit_flow_mapping {
@@ -2564,19 +2498,6 @@ enum SkipTabs {
 }
 
 impl SkipTabs {
-    /// Whether tabs were found while skipping whitespace.
-    ///
-    /// This function must be called after a call to `skip_ws_to_eol`.
-    fn found_tabs(self) -> bool {
-        matches!(self, SkipTabs::Result(true, _))
-    }
-
-    /// Whether a valid YAML whitespace has been found in skipped-over content.
-    ///
-    /// This function must be called after a call to `skip_ws_to_eol`.
-    fn has_valid_yaml_ws(self) -> bool {
-        matches!(self, SkipTabs::Result(_, true))
-    }
 }
 
 /// Chomping, how final line breaks and trailing empty lines are interpreted.
@@ -2599,4 +2520,12 @@ mod test {
         use super::is_anchor_char;
         assert!(is_anchor_char('x'));
     }
+}
+
+/// tglint: libyaml's error for a tab in a block scalar's indentation.
+fn tab_in_block_scalar_indentation(mark: Marker) -> ScanError {
+    ScanError::new(
+        mark,
+        "found a tab character where an indentation space is expected",
+    )
 }
