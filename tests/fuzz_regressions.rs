@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 /// release build is 10 s (docs/fuzzing.md).
 const LIMIT: Duration = Duration::from_secs(60);
 /// libFuzzer runs inputs on the main thread, which has 8 MiB of stack; test threads get
-/// 2 MiB unless told otherwise.
+/// 2 MiB unless told otherwise. (The drivers themselves run the work in a pool with the
+/// binary's 64 MiB stacks.)
 const STACK: usize = 8 << 20;
 
 fn inputs(target: &str) -> Vec<PathBuf> {

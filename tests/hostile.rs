@@ -525,6 +525,99 @@ fn deep_and_huge_inputs_are_parsed_or_reported_where_they_are() {
 }
 
 #[test]
+fn inputs_nested_at_the_limit_are_checked_and_rendered_and_one_more_level_is_an_error() {
+    use tglint_model::hcl::{FileId, MAX_NESTING, parse_body};
+    // A debug build (as tests run) needs about 25 MiB of stack for this: the binary's
+    // threads have 64 MiB. `inputs`' object is the first level, the innermost `1` the last.
+    let nested = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let t = Tree::new("nested-limit");
+    t.file("root.hcl", "");
+    t.file(
+        "at/terragrunt.hcl",
+        format!(
+            "locals {{\n  d = {}\n}}\ninputs = {{\n  x = local.d\n  y = jsondecode(jsonencode(local.d))\n}}\n",
+            nested(MAX_NESTING - 1)
+        ),
+    );
+    t.file(
+        "beyond/terragrunt.hcl",
+        format!("inputs = {{\n  a = 1\n  x = {}\n}}\n", nested(MAX_NESTING)),
+    );
+    let limit = "invalid nesting depth; expected at most 1024 nested levels";
+
+    // `render --all` (JSON lines; serde_json, which the test harness reads them with,
+    // stops at 128 levels, so the text is checked as text).
+    let out = Command::new(env!("CARGO_BIN_EXE_tglint"))
+        .args(["render", "--all", "."])
+        .current_dir(&t.dir)
+        .output()
+        .expect("run tglint");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = text
+        .lines()
+        .find(|l| l.contains("\"unit\":\"at\""))
+        .unwrap();
+    let whole = nested(MAX_NESTING - 1);
+    assert!(at.contains(&format!("\"x\":{whole}")), "{at:.300}");
+    assert!(at.contains(&format!("\"y\":{whole}")), "{at:.300}");
+    assert!(at.contains("\"diagnostics\":[]"), "{at:.300}");
+    // One level more: a parse error naming the limit, the file and the line.
+    let beyond = text
+        .lines()
+        .find(|l| l.contains("\"unit\":\"beyond\""))
+        .unwrap();
+    assert!(beyond.contains(limit), "{beyond}");
+    assert!(
+        beyond.contains("\"file\":\"beyond/terragrunt.hcl\",\"help\""),
+        "{beyond}"
+    );
+    assert!(beyond.contains("\"line\":3"), "{beyond}");
+
+    // `render --format hcl` writes it whole, as HCL that parses again.
+    let hcl = tglint(&t, &["render", "--format", "hcl", "at"]);
+    assert_clean_exit(&hcl);
+    assert!(!hcl.stdout.contains("nested too deeply"));
+    assert_eq!(hcl.stdout.matches('[').count(), 3 * (MAX_NESTING - 1));
+    let reparse = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || parse_body(FileId(0), &hcl.stdout).map(|_| ()))
+        .unwrap()
+        .join()
+        .unwrap();
+    reparse.unwrap_or_else(|e| panic!("{e}"));
+
+    // `check` (its own pool of threads) checks both units and reports the deeper one
+    // where it is.
+    let c = tglint(&t, &["check", "--format", "json", "."]);
+    assert_eq!(c.code, Some(1), "stderr: {}", c.stderr);
+    assert!(
+        c.has(&format!("parse-error beyond/terragrunt.hcl:3 {limit}")),
+        "{:#?}",
+        c.diagnostics()
+    );
+    // The unit at the limit gets the rules' findings (notes here), no loading error.
+    assert!(
+        c.has("remote-state at/terragrunt.hcl:1"),
+        "{:#?}",
+        c.diagnostics()
+    );
+    assert!(!c.has("error at/terragrunt.hcl"), "{:#?}", c.diagnostics());
+    let human = tglint(&t, &["check", "--format", "human", "beyond"]);
+    assert!(human.stdout.contains(limit), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("beyond/terragrunt.hcl:3:"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
 fn a_read_terragrunt_config_loop_is_reported_as_a_loop() {
     let t = Tree::new("read-loop");
     t.file(

@@ -1,7 +1,7 @@
 //! The fuzz targets' logic as plain functions, so that a crash input can be replayed by an
 //! ordinary test (`tests/fuzz_regressions.rs` in the root package compiles this very file
 //! as a module). It therefore names only `tglint_model` (which re-exports `tglint_hcl` as
-//! `hcl`) and std. See `docs/fuzzing.md`.
+//! `hcl`), `rayon` and std. See `docs/fuzzing.md`.
 //!
 //! Neither driver reads the disk: `parse_eval` evaluates with a fixed in-memory file set,
 //! `model_tree` builds its tree in a `MemFs`.
@@ -19,6 +19,29 @@ use tglint_model::{load, render};
 /// (`v.*`, `local.*`) and a few in-memory files. Each result is printed and, when it is
 /// known, JSON-encoded. Returns how many expressions evaluated without error.
 pub fn parse_eval(data: &[u8]) -> usize {
+    big_stacks().install(|| parse_eval_here(data))
+}
+
+/// The stack of the `tglint` binary's threads (its `STACK_SIZE`): HCL nested to the
+/// parser's limit of 1024 levels needs about 12 MiB to parse and evaluate in an optimised
+/// build, 25 MiB in a debug one, more than libFuzzer's main thread or rayon's default
+/// workers have.
+const STACK: usize = 64 << 20;
+
+/// A pool of threads with [`STACK`], made once; the drivers run in it as the binary runs
+/// its commands, and the model's parallel loading uses it too.
+fn big_stacks() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .stack_size(STACK)
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start the fuzz driver's threads: {e}"))
+    })
+}
+
+fn parse_eval_here(data: &[u8]) -> usize {
     let Ok(text) = std::str::from_utf8(data) else {
         return 0;
     };
@@ -193,6 +216,10 @@ fn entry_path(name: &[u8], idx: usize) -> PathBuf {
 /// [`ROOT`] with default options, and renders every unit and every diagnostic as JSON.
 /// Returns the number of units.
 pub fn model_tree(data: &[u8]) -> usize {
+    big_stacks().install(|| model_tree_here(data))
+}
+
+fn model_tree_here(data: &[u8]) -> usize {
     let mut fs = MemFs::new();
     for (kind, path, contents) in split_tree(data) {
         fs = match kind {

@@ -46,9 +46,11 @@ fn number_literal(literal: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
 }
 
 /// How deep expressions may nest before evaluation gives up with an error. hcl-edit's
-/// parser already refuses deeper nesting than this; the bound keeps the evaluator safe on
+/// parser already refuses deeper nesting than this ([`crate::parse::MAX_NESTING`] levels,
+/// some of which take two evaluation levels, a template and its interpolation, or an HCL-JSON
+/// string's template inside its JSON nesting); the bound keeps the evaluator safe on
 /// syntax trees built by other means.
-pub const MAX_DEPTH: u32 = 256;
+pub const MAX_DEPTH: u32 = 4 * crate::parse::MAX_NESTING as u32;
 
 /// Everything an expression is evaluated against.
 pub struct EvalCtx<'a> {
@@ -212,6 +214,35 @@ impl Evaluator<'_, '_> {
         Ok(v)
     }
 
+    /// Charges an element of a tuple or object literal as a tree, unless its expression
+    /// built (and so charged) its value as a tree already: a nested literal or a `for`
+    /// expression. Charging those again would make `[[[…]]]` cost the square of its depth.
+    fn charge_element(&self, x: &Expression, v: &Value, span: Span) -> Result<(), EvalError> {
+        let mut e = x;
+        while let Expression::Parenthesis(p) = e {
+            e = p.inner();
+        }
+        if matches!(
+            e,
+            Expression::Array(_) | Expression::Object(_) | Expression::ForExpr(_)
+        ) {
+            return Ok(());
+        }
+        self.budget
+            .charge_value(v)
+            .map_err(|e| EvalError::budget(span, e))
+    }
+
+    /// Charges one collection node of a literal, or the `bytes` of an object key.
+    fn charge_node(&self, bytes: u64, span: Span) -> Result<(), EvalError> {
+        let r = if bytes == 0 {
+            self.budget.charge(Resource::Values, 1)
+        } else {
+            self.budget.charge(Resource::Bytes, bytes)
+        };
+        r.map_err(|e| EvalError::budget(span, e))
+    }
+
     /// Runs `f` with a `for` iteration's key and value variables bound.
     fn with_bound<T>(
         &mut self,
@@ -267,9 +298,12 @@ impl Evaluator<'_, '_> {
             Expression::Array(a) => {
                 let mut items = Vec::with_capacity(a.len());
                 for x in a.iter() {
-                    items.push(self.expr(x)?);
+                    let v = self.expr(x)?;
+                    self.charge_element(x, &v, span)?;
+                    items.push(v);
                 }
-                self.built(Value::tuple(items), span)?
+                self.charge_node(0, span)?;
+                Value::tuple(items)
             }
             Expression::Object(o) => {
                 let mut map = BTreeMap::new();
@@ -289,12 +323,15 @@ impl Evaluator<'_, '_> {
                         }
                     };
                     let val = self.expr(v.expr())?;
+                    self.charge_element(v.expr(), &val, span)?;
+                    self.charge_node(key.len() as u64, span)?;
                     map.insert(key, val);
                 }
                 if let Some(u) = unknown {
                     return Ok(u.with_origin(origin));
                 }
-                self.built(Value::object(map), span)?
+                self.charge_node(0, span)?;
+                Value::object(map)
             }
             Expression::StringTemplate(t) => {
                 // `"${x}"` alone yields x itself, not its string form (HCL's template wrap).

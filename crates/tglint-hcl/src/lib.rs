@@ -25,6 +25,6 @@ pub use files::{EntryKind, FileAccess, FileError, MemFiles, NoFiles};
 pub use functions::{CallCtx, Function, Functions, Param};
 pub use hcl_edit;
 pub use hcl_json::parse_json_body;
-pub use parse::{ParseError, parse_body, parse_expr};
+pub use parse::{MAX_NESTING, ParseError, parse_body, parse_expr};
 pub use span::{FileId, LineIndex, Origin, Span};
 pub use value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value};

@@ -5,6 +5,13 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use std::fmt;
 
+/// How deep expressions, templates and blocks may nest: hcl-edit's `MAX_NESTING_DEPTH`
+/// (the patched copy in `vendor/`; a test checks that the two agree). HCL itself has no
+/// limit; deeper input is a parse error naming it, never a stack overflow. Parsing and
+/// evaluating input at the limit needs about 25 MiB of stack in a debug build (the
+/// `tglint` binary gives its threads 64 MiB).
+pub const MAX_NESTING: usize = 1024;
+
 /// A syntax error: hcl-edit reports the first one per file, with its position. For a
 /// construct that is never closed (a string, heredoc, interpolation, directive, comment,
 /// or a bracket open at the end of the file) the position is where it starts; otherwise it

@@ -11,8 +11,10 @@ use std::fmt::Write as _;
 use tglint_hcl::value::is_identifier;
 use tglint_hcl::{Data, Value};
 
-/// Deeper values are cut (printed as `null # unknown: …`), so the writer is bounded.
-const MAX_DEPTH: usize = 64;
+/// How deep the output may nest: as deep as the parser accepts. A collection whose
+/// elements would nest deeper is cut (printed as `null # unknown: …`), so the writer is
+/// bounded and its output parses again.
+const MAX_DEPTH: usize = tglint_hcl::MAX_NESTING;
 
 struct Writer<'a> {
     tree: &'a Tree,
@@ -96,7 +98,12 @@ impl Writer<'_> {
     /// Writes `v` after text already on the line, then `sep` (`,` in a list), the comment
     /// and the newline.
     fn value(&mut self, v: &Value, depth: usize, sep: &str) {
-        if depth > MAX_DEPTH {
+        let elements = match &v.data {
+            Data::Seq(_, items) => !items.is_empty(),
+            Data::Map(_, m) => !m.is_empty(),
+            _ => false,
+        };
+        if depth + usize::from(elements) > MAX_DEPTH {
             let c = self.comment(v, Some("nested too deeply to print"));
             let _ = writeln!(self.out, "null{sep}{c}");
             return;

@@ -201,6 +201,18 @@ fn syntax_errors_in_files_nothing_includes_are_reported() {
     );
 }
 
+/// Runs `f` in a rayon pool whose threads have the stack the `tglint` binary gives its
+/// own: parsing and evaluating HCL nested to the limit (`MAX_NESTING`) needs more than a
+/// test thread's 2 MiB in a debug build.
+fn with_big_stacks<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .stack_size(64 << 20)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
 #[test]
 fn absurd_nesting_is_a_parse_error() {
     let deep = format!(
@@ -209,7 +221,7 @@ fn absurd_nesting_is_a_parse_error() {
         "]".repeat(5000)
     );
     let fs = MemFs::new().file("/r/u/terragrunt.hcl", deep);
-    let t = tree(fs);
+    let t = with_big_stacks(|| tree(fs));
     let u = &t.units[0];
     assert!(u.failed);
     assert!(
@@ -217,6 +229,42 @@ fn absurd_nesting_is_a_parse_error() {
         "{:?}",
         u.diagnostics
     );
+}
+
+#[test]
+fn inputs_nested_at_the_limit_load_and_render_as_hcl_that_parses_again() {
+    use tglint_model::hcl::{FileId, MAX_NESTING, parse_body};
+    // `inputs`' object is the first level, the innermost `1` the last.
+    let n = MAX_NESTING - 1;
+    let deep = format!(
+        "locals {{\n  d = {}1{}\n}}\ninputs = {{ x = local.d }}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let fs = MemFs::new().file("/r/u/terragrunt.hcl", deep);
+    with_big_stacks(|| {
+        let t = tree(fs);
+        let u = &t.units[0];
+        assert!(!u.failed, "{:?}", u.diagnostics);
+        assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
+        let hcl = tglint_model::render_hcl::unit_hcl(&t, u, false);
+        assert_eq!(hcl.matches('[').count(), 2 * n, "locals and inputs, whole");
+        assert!(!hcl.contains("nested too deeply"), "{hcl}");
+        parse_body(FileId(0), &hcl).unwrap_or_else(|e| panic!("{e}"));
+    });
+    // A value nested deeper than the parser takes (`jsondecode` makes one) is cut where
+    // it would pass the limit, so the output still parses.
+    let json = format!("{}1{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+    let deeper = format!("inputs = {{ x = jsondecode(\"{json}\") }}\n");
+    let fs = MemFs::new().file("/r/u/terragrunt.hcl", deeper);
+    with_big_stacks(|| {
+        let t = tree(fs);
+        let u = &t.units[0];
+        assert!(u.diagnostics.is_empty(), "{:?}", u.diagnostics);
+        let hcl = tglint_model::render_hcl::unit_hcl(&t, u, false);
+        assert!(hcl.contains("nested too deeply to print"), "{hcl}");
+        parse_body(FileId(0), &hcl).unwrap_or_else(|e| panic!("{e}"));
+    });
 }
 
 #[test]

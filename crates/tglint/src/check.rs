@@ -224,6 +224,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     let settings = Settings::new(&args, &policy.defaults)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
+        .stack_size(crate::STACK_SIZE)
         .build()
         .map_err(|e| format!("cannot start {} threads: {e}", settings.jobs.unwrap_or(0)))?;
     pool.install(|| {

@@ -35,6 +35,14 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_USAGE: u8 = 2;
 const EXIT_INTERNAL: u8 = 3;
 
+/// The stack of every thread that loads or checks units: the thread `main` runs the
+/// command on and rayon's workers (`check`'s pool and the global one). HCL nests up to
+/// hcl-edit's limit of 1024 levels, and parsing, evaluating, converting, encoding and
+/// dropping such a value all recurse: at the limit a debug build needs about 25 MiB (a
+/// release build far less), more than a thread's default 2 MiB or the main thread's
+/// 8 MiB. The size is reserved address space; only the pages a thread touches cost memory.
+pub(crate) const STACK_SIZE: usize = 64 << 20;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "tglint",
@@ -229,12 +237,25 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match std::panic::catch_unwind(|| run(cli)) {
-        Ok(code) => ExitCode::from(code),
-        Err(_) => {
+    // Commands that do not build their own pool (`render`, `graph`, …) use the global one.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .name("tglint".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(cli));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        // The command panicked (the message is above).
+        Ok(Err(_)) => {
             eprintln!(
                 "tglint: internal error (a bug in tglint; please report it with the input that caused it)"
             );
+            ExitCode::from(EXIT_INTERNAL)
+        }
+        Err(e) => {
+            eprintln!("tglint: cannot start a thread: {e}");
             ExitCode::from(EXIT_INTERNAL)
         }
     }

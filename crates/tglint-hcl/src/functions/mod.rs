@@ -432,6 +432,18 @@ pub(crate) mod testing {
         }
     }
 
+    /// Runs `f` on a thread with the stack the `tglint` binary gives its threads: input
+    /// nested to the limit (`crate::parse::MAX_NESTING`) needs more than a test thread's
+    /// 2 MiB in a debug build.
+    pub fn on_big_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(f)
+            .expect("spawn")
+            .join()
+            .expect("the test thread panicked");
+    }
+
     pub fn s(x: &str) -> Value {
         Value::string(x)
     }

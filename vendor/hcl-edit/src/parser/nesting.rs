@@ -11,7 +11,10 @@ use winnow::combinator::{cut_err, fail};
 /// expressions, templates and blocks nested within them do.
 ///
 /// Input exceeding this limit is rejected with a parse error instead of overflowing the stack.
-pub(super) const MAX_NESTING_DEPTH: usize = 64;
+/// HCL itself has no limit; 1024 levels is far beyond real configurations, and parsing at the
+/// limit takes about 25 MiB of stack in a debug build (a few MiB optimised), so callers parse
+/// on threads with a large enough stack (tglint's have 64 MiB).
+pub(super) const MAX_NESTING_DEPTH: usize = 1024;
 
 /// The maximum number of binary operations on any path through an expression tree.
 ///
@@ -56,7 +59,7 @@ where
             return cut_err(fail)
                 .context(StrContext::Label("nesting depth"))
                 .context(StrContext::Expected(StrContextValue::Description(
-                    "at most 64 nested levels",
+                    "at most 1024 nested levels",
                 )))
                 .parse_next(input);
         }

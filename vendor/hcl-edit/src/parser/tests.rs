@@ -351,7 +351,7 @@ fn invalid_escape_sequences() {
 fn assert_nesting_error(name: &str, err: &crate::parser::Error) {
     assert_eq!(
         err.message(),
-        "invalid nesting depth; expected at most 64 nested levels",
+        "invalid nesting depth; expected at most 1024 nested levels",
         "unexpected error for {name}"
     );
 }

@@ -40,9 +40,10 @@ fn invalid(c: u8, context: &str) -> String {
 
 const UNEXPECTED_EOF: &str = "unexpected EOF";
 
-/// How deeply arrays and objects may nest. Go's limit is 10000; ours is lower to keep the
-/// recursive walk well inside a thread's stack.
-pub(super) const MAX_DEPTH: usize = 500;
+/// How deeply arrays and objects may nest: as deep as HCL expressions may (hcl-edit's
+/// parser limit). Go's limit is 10000; ours is lower to keep the recursive walks of the
+/// value (conversion, encoding, drop) well inside a worker thread's stack.
+pub(super) const MAX_DEPTH: usize = crate::parse::MAX_NESTING;
 
 struct Decoder<'a> {
     b: &'a [u8],
@@ -502,11 +503,17 @@ mod tests {
             ("01", "extraneous data after JSON object"),
             ("]", "invalid character ']' looking for beginning of value"),
             ("é", "invalid character 'Ã' looking for beginning of value"),
-            (&"[".repeat(600), "exceeded max depth"),
         ];
         for (src, want) in cases {
             err("jsondecode", vec![s(src)], want);
         }
+        on_big_stack(|| {
+            err(
+                "jsondecode",
+                vec![s(&"[".repeat(1025))],
+                "exceeded max depth",
+            )
+        });
     }
 
     #[test]

@@ -403,6 +403,23 @@ impl<'a> Loader<'a> {
                     format!("reference to undefined anchor {}", go::quote(&name)),
                 );
             }
+            // The scanner's errors for tabs, worded as libyaml's (vendor/README.md): a
+            // scanner error names the line after its mark's, and column 1
+            // (go-cty-yaml's `parserErrorWrap`).
+            if [
+                "found character that cannot start any token",
+                "found a tab character that violates indentation",
+                "found a tab character where an indentation space is expected",
+            ]
+            .contains(&info)
+            {
+                let line = m.line().saturating_sub(1);
+                return if line == 0 {
+                    info.to_string()
+                } else {
+                    format!("on line {}, column 1: {info}", line + 1)
+                };
+            }
             // libyaml reports the problem without yaml-rust2's "while ..." context.
             let problem = match info.strip_prefix("while ") {
                 Some(rest) => rest.split_once(", ").map_or(info, |(_, p)| p),
@@ -1312,15 +1329,178 @@ mod tests {
             vec![s("a: b: c")],
             "mapping values are not allowed in this context",
         );
-        // yaml-rust2 stops flow nesting at 255 levels, the walk stops block nesting at 500.
-        err(
-            "yamldecode",
-            vec![s(&"[".repeat(600))],
-            "recursion limit exceeded",
-        );
-        let deep = format!("{}x", "- ".repeat(600));
-        err("yamldecode", vec![s(&deep)], "exceeded max depth");
+        // The walk stops flow and block nesting alike beyond tglint's nesting limit.
+        on_big_stack(|| {
+            err(
+                "yamldecode",
+                vec![s(&"[".repeat(1100))],
+                "exceeded max depth",
+            );
+            let deep = format!("{}x", "- ".repeat(1100));
+            err("yamldecode", vec![s(&deep)], "exceeded max depth");
+        });
         assert!(!ok("yamldecode", vec![Value::unknown("u")]).is_known());
+    }
+
+    /// Tabs as go-yaml v2's scanner (libyaml's) takes them: whitespace inside a line, in
+    /// flow collections and after a simple key's `:`; an error as indentation, after `-`,
+    /// `?` or a complex key's `:` and in a block scalar's indentation. Every case checked
+    /// against `terraform console` (`jsonencode(yamldecode(...))`).
+    #[test]
+    fn yamldecode_tabs_as_go_yaml() {
+        let cases: &[(&str, bool, &str)] = &[
+            ("a:\tb", true, "{\"a\":\"b\"}"),
+            (
+                "\ta: 1",
+                false,
+                "found character that cannot start any token",
+            ),
+            (
+                "a: 1\n\tb: 2",
+                false,
+                "on line 2, column 1: found a tab character that violates indentation",
+            ),
+            ("a:\t1\nb:\t\"x\"", true, "{\"a\":1,\"b\":\"x\"}"),
+            ("-\ta", false, "found character that cannot start any token"),
+            (
+                "- a\n-\tb",
+                false,
+                "on line 2, column 1: found character that cannot start any token",
+            ),
+            ("{a:\t1}", true, "{\"a\":1}"),
+            ("{a: 1,\tb: 2}", true, "{\"a\":1,\"b\":2}"),
+            ("[\t1,\t2\t]", true, "[1,2]"),
+            ("a: b\t", true, "{\"a\":\"b\"}"),
+            ("a: b\t\t", true, "{\"a\":\"b\"}"),
+            ("a: b\t# c", true, "{\"a\":\"b\"}"),
+            ("a: b \t# c", true, "{\"a\":\"b\"}"),
+            ("a: \"x\ty\"", true, "{\"a\":\"x\\ty\"}"),
+            ("a: 'x\ty'", true, "{\"a\":\"x\\ty\"}"),
+            ("a: x\ty", true, "{\"a\":\"x\\ty\"}"),
+            ("a: |\n  x\ty\n", true, "{\"a\":\"x\\ty\\n\"}"),
+            (
+                "a: |\n  \tx\n",
+                false,
+                "on line 2, column 1: found a tab character where an indentation space is expected",
+            ),
+            (
+                "a: |\n\tx\n",
+                false,
+                "on line 2, column 1: found a tab character where an indentation space is expected",
+            ),
+            ("a: |\t\n  x\n", true, "{\"a\":\"x\\n\"}"),
+            ("a: >\n  x\ty\n  z\n", true, "{\"a\":\"x\\ty z\\n\"}"),
+            (
+                "a:\n\t- 1",
+                false,
+                "on line 2, column 1: found character that cannot start any token",
+            ),
+            (
+                "a:\n  - 1\n\t",
+                false,
+                "on line 3, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "a: 1\n\t\nb: 2",
+                false,
+                "on line 2, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "a: 1\n\t# c\nb: 2",
+                false,
+                "on line 2, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "\t# c\na: 1",
+                false,
+                "found character that cannot start any token",
+            ),
+            ("a: 1\t\nb: 2", true, "{\"a\":1,\"b\":2}"),
+            ("a\t: 1", true, "{\"a\":1}"),
+            (
+                "? a\n:\tb",
+                false,
+                "on line 2, column 1: found character that cannot start any token",
+            ),
+            (
+                "?\ta\n: b",
+                false,
+                "found character that cannot start any token",
+            ),
+            ("a: b\n  \tc", true, "{\"a\":\"b c\"}"),
+            (
+                "a: b\n\tc",
+                false,
+                "on line 2, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "a:\n  b\n\tc",
+                false,
+                "on line 3, column 1: found a tab character that violates indentation",
+            ),
+            ("a: \"x\n\ty\"", true, "{\"a\":\"x y\"}"),
+            ("a: 'x\n\ty'", true, "{\"a\":\"x y\"}"),
+            ("\t1", false, "found character that cannot start any token"),
+            ("1\t", true, "1"),
+            (
+                "- \ta",
+                false,
+                "found character that cannot start any token",
+            ),
+            ("a: \t b", true, "{\"a\":\"b\"}"),
+            ("a:\t\n  b: 1", true, "{\"a\":{\"b\":1}}"),
+            (
+                "a:\t\n\tb: 1",
+                false,
+                "on line 2, column 1: found character that cannot start any token",
+            ),
+            ("a: [1,\n\t2]", true, "{\"a\":[1,2]}"),
+            ("a: {b: 1,\n\tc: 2}", true, "{\"a\":{\"b\":1,\"c\":2}}"),
+            ("[1,\n\t2]", true, "[1,2]"),
+            ("--- \t1", true, "1"),
+            ("---\t1", true, "1"),
+            ("a: &x\t1\nb: *x", true, "{\"a\":1,\"b\":1}"),
+            ("a: !!str\t1", true, "{\"a\":\"1\"}"),
+            (
+                "a: b\n\n\tc: d",
+                false,
+                "on line 3, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "key: value\n\t\t",
+                false,
+                "on line 2, column 1: found a tab character that violates indentation",
+            ),
+            (
+                "- - a\n  -\tb",
+                false,
+                "on line 2, column 1: found character that cannot start any token",
+            ),
+            ("a:\n  b:\tc", true, "{\"a\":{\"b\":\"c\"}}"),
+            (
+                "a:\n  b: c\n\t d: e",
+                false,
+                "on line 3, column 1: found a tab character that violates indentation",
+            ),
+            ("a:    b\t\t# comment\n", true, "{\"a\":\"b\"}"),
+        ];
+        let mut wrong = Vec::new();
+        for &(text, good, want) in cases {
+            let got = match call("yamldecode", vec![s(text)]) {
+                Ok(v) => crate::json::encode(&v, &crate::json::TERRAFORM),
+                Err(crate::functions::CallError::Call(msg)) => Err(msg),
+                Err(e) => Err(format!("{e:?}")),
+            };
+            let agrees = match (&got, good) {
+                (Ok(j), true) => j == want,
+                (Err(e), false) => e == want,
+                _ => false,
+            };
+            if !agrees {
+                wrong.push(format!("{text:?}: got {got:?}, want {want}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]
