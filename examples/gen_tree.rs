@@ -1,7 +1,8 @@
 //! Writes a synthetic Terragrunt tree in the reference layout, for benchmarks:
 //! `cargo run --release --example gen_tree -- DIR UNITS`.
 //!
-//! Layout (54 units an environment, so 11,000 units are 204 environments):
+//! Layout (18 units a region; dev, staging and uat in us-east-1, prod also in eu-west-1, as
+//! the reference policy allows, so 11,000 units are 489 environments):
 //!
 //! ```text
 //! root.hcl                       reads env.hcl and region.hcl; remote_state; a generated provider
@@ -20,7 +21,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 const KINDS: &[&str] = &["dev", "staging", "uat", "prod"];
-const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "us-west-2"];
+/// The regions the reference policy allows each kind (prod also runs in eu-west-1).
+fn regions(kind: &str) -> &'static [&'static str] {
+    if kind == "prod" {
+        &["us-east-1", "eu-west-1"]
+    } else {
+        &["us-east-1"]
+    }
+}
 const SERVICES: usize = 15;
 /// vpc, rds, cluster and the services.
 const PER_REGION: usize = 3 + SERVICES;
@@ -63,9 +71,11 @@ generate "provider" {
       region = "${local.aws_region}"
       default_tags {
         tags = {
-          Project     = "acme"
-          Environment = "${local.environment}"
-          ManagedBy   = "terragrunt"
+          Project         = "acme"
+          Environment     = "${local.environment}"
+          ManagedBy       = "terragrunt"
+          ManagedByModule = "${path_relative_to_include()}"
+          CostAllocation  = "acme-${local.environment}"
         }
       }
     }
@@ -86,12 +96,19 @@ const ENVCOMMON: &[(&str, &str, &str, &str)] = &[
         "infra",
         "vpc",
         "terraform-aws-modules/vpc/aws?version=5.17.0",
-        r#"  name                 = "vpc-${local.env}"
-  enable_nat_gateway   = true
-  single_nat_gateway   = !local.is_prod
-  enable_flow_log      = local.is_prod
-  enable_dns_hostnames = true
-  tags                 = { Layer = "infra" }
+        r#"  name                   = "vpc-${local.env}"
+  enable_nat_gateway     = local.env != "dev"
+  single_nat_gateway     = local.env != "prod"
+  one_nat_gateway_per_az = local.env == "prod"
+  enable_dns_hostnames   = true
+  enable_flow_log        = local.env == "prod"
+  create_flow_log_cloudwatch_iam_role  = local.env == "prod"
+  create_flow_log_cloudwatch_log_group = local.env == "prod"
+  flow_log_cloudwatch_log_group_retention_in_days = 30
+  manage_default_security_group = true
+  default_security_group_ingress = []
+  default_security_group_egress  = []
+  tags                   = { Layer = "infra" }
 "#,
     ),
     (
@@ -101,12 +118,14 @@ const ENVCOMMON: &[(&str, &str, &str, &str)] = &[
         r#"  identifier              = "db-${local.env}"
   engine                  = "postgres"
   engine_version          = "16.3"
-  instance_class          = local.is_prod ? "db.r6g.large" : "db.t4g.medium"
-  allocated_storage       = 100
+  instance_class          = lookup(local.sizes, local.env).class
+  allocated_storage       = lookup(local.sizes, local.env).storage
   storage_encrypted       = true
   deletion_protection     = local.is_prod
   multi_az                = local.env == "prod"
-  backup_retention_period = local.is_prod ? 30 : 7
+  backup_retention_period = lookup(local.sizes, local.env).backup
+  monitoring_interval     = local.env == "prod" ? 60 : 0
+  create_monitoring_role  = local.env == "prod"
   tags                    = { Layer = "data" }
 "#,
     ),
@@ -115,7 +134,7 @@ const ENVCOMMON: &[(&str, &str, &str, &str)] = &[
         "cluster",
         "terraform-aws-modules/ecs/aws//modules/cluster?version=5.12.0",
         r#"  cluster_name = "ecs-${local.env}"
-  cluster_settings = [{ name = "containerInsights", value = local.is_prod ? "enabled" : "disabled" }]
+  cluster_settings = [{ name = "containerInsights", value = local.env == "prod" ? "enabled" : "disabled" }]
   tags         = { Layer = "services" }
 "#,
     ),
@@ -138,6 +157,12 @@ fn envcommon(source: &str, inputs: &str) -> String {
   env_vars = read_terragrunt_config(find_in_parent_folders("env.hcl"))
   env      = local.env_vars.locals.environment
   is_prod  = contains(["uat", "prod"], local.env)
+  sizes = {{
+    dev     = {{ class = "db.t3.micro", storage = 20, backup = 7 }}
+    staging = {{ class = "db.t3.small", storage = 30, backup = 14 }}
+    uat     = {{ class = "db.t3.small", storage = 50, backup = 14 }}
+    prod    = {{ class = "db.r6g.large", storage = 100, backup = 30 }}
+  }}
 }}
 
 terraform {{
@@ -209,7 +234,7 @@ fn main() -> std::io::Result<()> {
                 100_000_000_000usize + e
             ),
         )?;
-        for region in REGIONS {
+        for region in regions(kind) {
             if made >= n {
                 break 'outer;
             }
@@ -220,6 +245,14 @@ fn main() -> std::io::Result<()> {
             )?;
             // A /20 for every VPC: distinct across the first 4,096 regions of the tree.
             let cidr = format!("10.{}.{}.0/20", (net / 16) % 256, (net % 16) * 16);
+            let subnets = |offset: usize| {
+                format!(
+                    "[cidrsubnet(\"{cidr}\", 4, {}), cidrsubnet(\"{cidr}\", 4, {}), cidrsubnet(\"{cidr}\", 4, {})]",
+                    offset,
+                    offset + 1,
+                    offset + 2
+                )
+            };
             net += 1;
             let azs = format!("[\"{region}a\", \"{region}b\", \"{region}c\"]");
             for k in 0..PER_REGION {
@@ -230,8 +263,11 @@ fn main() -> std::io::Result<()> {
                     0 => (
                         "01-infra/vpc".to_string(),
                         format!(
-                            "{}\ninputs = {{\n  cidr = \"{cidr}\"\n  azs  = {azs}\n}}\n",
-                            includes("infra", "vpc")
+                            "{}\ninputs = {{\n  cidr             = \"{cidr}\"\n  azs              = {azs}\n  public_subnets   = {}\n  private_subnets  = {}\n  database_subnets = {}\n}}\n",
+                            includes("infra", "vpc"),
+                            subnets(0),
+                            subnets(4),
+                            subnets(8)
                         ),
                     ),
                     1 => (

@@ -14,7 +14,7 @@ use crate::terragrunt::context::{Options, Shared, TgCtx, UnitState};
 use crate::terragrunt::{self, DepBlock, FileConfig, Resolved, stack};
 use crate::unit::{Dependency, Unit};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tglint_hcl::{FileId, Origin, Span, Value};
@@ -106,10 +106,19 @@ pub fn load_units_in(
 ) -> Tree {
     let root = cache.root().to_path_buf();
     let shared = Arc::new(Shared::new(cache.clone(), opts));
-    // Every .hcl file is parsed first, in parallel, so a broken file nothing includes is
-    // still reported, and the units find their files parsed.
+    // Every .hcl file but the units' own is parsed first, in parallel, so a broken file
+    // nothing includes is still reported, and the units find the files they include
+    // parsed. A unit's own file is parsed when the unit resolves, and its syntax tree
+    // dropped after (`SourceCache::body_once`): kept, the trees of 11,000 units are
+    // hundreds of megabytes (docs/performance.md).
     let started = std::time::Instant::now();
-    let files: Vec<_> = found.hcl_files.iter().map(|p| cache.file(p)).collect();
+    let own: HashSet<PathBuf> = unit_files.iter().map(|p| clean(p)).collect();
+    let files: Vec<_> = found
+        .hcl_files
+        .iter()
+        .filter(|p| !own.contains(&clean(p)))
+        .map(|p| cache.file(p))
+        .collect();
     let results: Vec<_> = files
         .par_iter()
         .map(|f| (f.clone(), cache.body(f)))

@@ -474,18 +474,32 @@ impl SourceCache {
     pub fn body(&self, f: &SourceFile) -> Result<Arc<Body>, BodyError> {
         let (text, _) = self.text(f).map_err(BodyError::Read)?;
         f.body
-            .get_or_init(|| {
-                f.parses.fetch_add(1, Ordering::Relaxed);
-                // The front end by the file's name: `.json` is HCL's JSON syntax.
-                if crate::terragrunt::json_schema::is_json(&f.path) {
-                    let schema = &crate::terragrunt::json_schema::CONFIG;
-                    tglint_hcl::parse_json_body(f.id, &text, schema).map(Arc::new)
-                } else {
-                    parse_body(f.id, &text).map(Arc::new)
-                }
-            })
+            .get_or_init(|| Self::parse(f, &text))
             .clone()
             .map_err(BodyError::Parse)
+    }
+
+    /// [`SourceCache::body`] without keeping it: the parsed body if it is cached already,
+    /// else parsed for the caller alone. A unit's own file is read by that unit only, and
+    /// its syntax tree (tens of times its text) is dropped once the unit is resolved; the
+    /// text and its line index stay for the reports.
+    pub fn body_once(&self, f: &SourceFile) -> Result<Arc<Body>, BodyError> {
+        if let Some(b) = f.body.get() {
+            return b.clone().map_err(BodyError::Parse);
+        }
+        let (text, _) = self.text(f).map_err(BodyError::Read)?;
+        Self::parse(f, &text).map_err(BodyError::Parse)
+    }
+
+    fn parse(f: &SourceFile, text: &str) -> Result<Arc<Body>, ParseError> {
+        f.parses.fetch_add(1, Ordering::Relaxed);
+        // The front end by the file's name: `.json` is HCL's JSON syntax.
+        if crate::terragrunt::json_schema::is_json(&f.path) {
+            let schema = &crate::terragrunt::json_schema::CONFIG;
+            tglint_hcl::parse_json_body(f.id, text, schema).map(Arc::new)
+        } else {
+            parse_body(f.id, text).map(Arc::new)
+        }
     }
 
     /// `(line, column)`, 1-based, of an offset in a file that has been read.

@@ -47,9 +47,30 @@ impl FileEval {
         from: Option<Span>,
         what: &str,
     ) -> Result<FileEval, ()> {
+        Self::open_with(ctx, path, from, what, false)
+    }
+
+    /// [`FileEval::open`] for a unit's own file: its syntax tree is not kept in the cache
+    /// ([`SourceCache::body_once`](crate::source::SourceCache::body_once)).
+    pub(super) fn open_unit(ctx: TgCtx, path: &Path, what: &str) -> Result<FileEval, ()> {
+        Self::open_with(ctx, path, None, what, true)
+    }
+
+    fn open_with(
+        ctx: TgCtx,
+        path: &Path,
+        from: Option<Span>,
+        what: &str,
+        once: bool,
+    ) -> Result<FileEval, ()> {
         let cache = ctx.shared.cache.clone();
         let sf = cache.file(path);
-        match cache.body(&sf) {
+        let body = if once {
+            cache.body_once(&sf)
+        } else {
+            cache.body(&sf)
+        };
+        match body {
             Ok(body) => Ok(FileEval {
                 ctx: TgCtx {
                     current_file: sf.path.clone(),

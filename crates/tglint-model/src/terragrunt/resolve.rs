@@ -86,7 +86,7 @@ pub fn config_in_dir(ctx: &TgCtx, dir: &Path) -> PathBuf {
 /// Resolves a top-level configuration file with its include chain (a unit, or a target of
 /// `read_terragrunt_config`). Diagnostics go to `ctx`.
 pub fn resolve(ctx: TgCtx, path: &Path) -> Resolved {
-    let mut unit = match FileEval::open(ctx.clone(), path, None, "configuration") {
+    let mut unit = match FileEval::open_unit(ctx.clone(), path, "configuration") {
         Ok(u) => u,
         Err(()) => {
             return Resolved {
