@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 
-TGLINT = "./target/release/tglint"
+# TGLINT_BIN: another tglint binary to measure (a build before a change, for comparison).
+TGLINT = os.environ.get("TGLINT_BIN", "./target/release/tglint")
 FLOOR = "./target/release/examples/bench_floor"
 
 
