@@ -160,7 +160,11 @@ fn a_unit_in_a_large_tree_is_the_unit_resolved_alone() {
         };
         assert_eq!(reads(&all, big), reads(&alone, &alone.units[0]), "{dir}");
         // The values are real: the environment and region came through the chain.
-        let kind = dir.split('/').nth(1).and_then(|e| e.split('-').next()).unwrap_or("");
+        let kind = dir
+            .split('/')
+            .nth(1)
+            .and_then(|e| e.split('-').next())
+            .unwrap_or("");
         let region = dir.split('/').nth(2).unwrap_or("");
         let inputs = &a["inputs"];
         assert_eq!(inputs["environment"], kind, "{dir}: {inputs}");
