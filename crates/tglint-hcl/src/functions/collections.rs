@@ -6,7 +6,9 @@
 //! `list(any)`, `map(list(string))`, ...) get HCL's implicit conversion first, with cty's
 //! messages ("element 0: bool required"); see [`super::conversion`].
 
-use super::conversion::{Ty, convert, elem_ty, friendly, make_set, ty_of, unify};
+use super::conversion::{
+    Ty, convert, entries_elem_ty, friendly, items_elem_ty, make_set, ty_of, unify,
+};
 use super::{Functions, Param};
 use crate::budget::Resource;
 use crate::error::{FnError, FnResult};
@@ -164,8 +166,16 @@ fn whole(n: &Number) -> Result<i64, &'static str> {
 /// The elements of a list, tuple or set, moved out.
 fn into_items(v: Value) -> Vec<Value> {
     match v.data {
-        Data::Seq(_, items) => Arc::unwrap_or_clone(items),
+        Data::Seq(_, items) => Arc::unwrap_or_clone(items).into_vec(),
         _ => Vec::new(),
+    }
+}
+
+/// The element type of a list or set (dynamic for anything else).
+fn seq_elem(v: &Value) -> Ty {
+    match &v.data {
+        Data::Seq(SeqKind::List | SeqKind::Set, items) => items_elem_ty(items),
+        _ => Ty::Dynamic,
     }
 }
 
@@ -192,8 +202,8 @@ fn eq_key(v: &Value) -> String {
     v.to_string()
 }
 
-/// Whether two types are the same, a dynamic type (which tglint gives to empty
-/// collections and nulls, where cty would know better) matching anything.
+/// Whether two types are the same, a dynamic type matching anything: for values with
+/// unknowns, which tglint gives no type where cty would know better.
 fn same_type(a: &Ty, b: &Ty) -> bool {
     match (a, b) {
         (Ty::Dynamic, _) | (_, Ty::Dynamic) => true,
@@ -257,8 +267,9 @@ fn chunklist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !list.is_known() {
         return Ok(list);
     }
+    let ety = seq_elem(&list);
     if items(&list).is_empty() {
-        return Ok(Value::list(Vec::new()));
+        return Ok(Value::list_of(&Ty::list(ety), Vec::new()));
     }
     let size = whole(&size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
     if size < 0 {
@@ -330,7 +341,7 @@ fn compact(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         .into_iter()
         .filter(|v| !v.is_null() && v.as_str() != Some(""))
         .collect();
-    Ok(Value::list(out))
+    Ok(Value::list_of(&Ty::String, out))
 }
 
 fn concat(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -347,7 +358,10 @@ fn concat(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             for (i, a) in args.into_iter().enumerate() {
                 out.extend(into_items(conv_arg(i, a, &common)?));
             }
-            return Ok(Value::list(out));
+            return Ok(Value::list_of(
+                common.element().unwrap_or(&Ty::Dynamic),
+                out,
+            ));
         }
     }
     for (i, a) in args.iter().enumerate() {
@@ -392,12 +406,13 @@ fn distinct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !list.is_wholly_known() {
         return Ok(list.unknown_like());
     }
+    let ety = seq_elem(&list);
     let mut seen = HashSet::new();
     let out = into_items(list)
         .into_iter()
         .filter(|v| seen.insert(eq_key(v)))
         .collect();
-    Ok(Value::list(out))
+    Ok(Value::list_of(&ety, out))
 }
 
 fn element(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -477,7 +492,7 @@ fn keys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         Data::Map(kind, m) => {
             let keys = m.keys().cloned().map(Value::string).collect();
             Ok(match kind {
-                MapKind::Map => Value::list(keys),
+                MapKind::Map => Value::list_of(&Ty::String, keys),
                 MapKind::Object => Value::tuple(keys),
             })
         }
@@ -524,7 +539,7 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // For a map, the default must convert to the element type; for an object it is
     // returned as it is.
     let default = match (kind, default) {
-        (MapKind::Map, Some(d)) => Some(convert(d, &elem_ty(m.values())).map_err(|_| {
+        (MapKind::Map, Some(d)) => Some(convert(d, &entries_elem_ty(m)).map_err(|_| {
             FnError::arg(
                 2,
                 "the default value must have the same type as the map elements",
@@ -565,8 +580,10 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
     }
     let keys = convert(keys, &common).map_err(FnError::call)?;
     let search = convert(search, &common).map_err(FnError::call)?;
+    // The result is a list of the values' element type, even when empty.
+    let ety = seq_elem(&values);
     if items(&search).is_empty() {
-        return Ok(Value::list(Vec::new()));
+        return Ok(Value::list_of(&ety, Vec::new()));
     }
     if !values.is_wholly_known() || !keys.is_wholly_known() {
         return Ok(unknown_of(&[&values, &keys]));
@@ -579,7 +596,7 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
         for s in items(&search) {
             match k.equals(s) {
                 // Terraform answers an empty list when a comparison is unknown.
-                None => return Ok(Value::list(Vec::new())),
+                None => return Ok(Value::list_of(&ety, Vec::new())),
                 Some(true) => {
                     out.push(v.clone());
                     break;
@@ -588,7 +605,7 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
             }
         }
     }
-    Ok(Value::list(out))
+    Ok(Value::list_of(&ety, out))
 }
 
 fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -603,26 +620,33 @@ fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !args.is_empty() && args.iter().all(Value::is_null) {
         return Ok(Value::null());
     }
-    // The result is a map only when every argument is a map of the same type; a null
-    // argument has no type here, which makes the result an object as in cty.
+    // The result is a map only when every argument is a map of the same type (the first
+    // argument's, kept by an empty result); a null argument has no type here, which makes
+    // the result an object as in cty. Types are compared exactly (`tomap({})`'s
+    // `map(dynamic)` is not `transpose({})`'s `map(list(string))`) unless a value has
+    // unknowns, whose types tglint does not know.
     let first = args.first().map(ty_of);
+    let known = args.iter().all(Value::is_wholly_known);
     let all_maps = !args.is_empty()
         && args
             .iter()
             .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)))
-        && args
-            .iter()
-            .all(|a| first.as_ref().is_some_and(|f| same_type(f, &ty_of(a))));
+        && args.iter().all(|a| {
+            first.as_ref().is_some_and(|f| {
+                let t = ty_of(a);
+                if known { *f == t } else { same_type(f, &t) }
+            })
+        });
     let mut out = BTreeMap::new();
     for a in args {
         if let Data::Map(_, m) = a.data {
             out.extend(Arc::unwrap_or_clone(m));
         }
     }
-    Ok(if all_maps {
-        Value::map(out)
-    } else {
-        Value::object(out)
+    Ok(match first.as_ref().and_then(Ty::element) {
+        Some(ety) if all_maps => Value::map_of(ety, out),
+        _ if all_maps => Value::map(out),
+        _ => Value::object(out),
     })
 }
 
@@ -701,18 +725,19 @@ fn range(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             .add(&step)
             .map_err(|_| FnError::call("can't compute sum of opposing infinities"))?;
     }
-    Ok(Value::list(vals))
+    Ok(Value::list_of(&Ty::Number, vals))
 }
 
 fn reverse(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [list] = fixed(args)?;
     match list.data {
         Data::Seq(kind, elems) => {
-            let mut elems = Arc::unwrap_or_clone(elems);
+            let ety = items_elem_ty(&elems);
+            let mut elems = Arc::unwrap_or_clone(elems).into_vec();
             elems.reverse();
             Ok(match kind {
                 SeqKind::Tuple => Value::tuple(elems),
-                SeqKind::List | SeqKind::Set => Value::list(elems),
+                SeqKind::List | SeqKind::Set => Value::list_of(&ety, elems),
             })
         }
         _ => Err(FnError::arg(
@@ -739,11 +764,14 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
         .enumerate()
         .map(|(i, a)| conv_arg(i, a, &any_set))
         .collect::<Result<Vec<_>, _>>()?;
-    // Empty sets convert to anything and take no part in choosing the element type.
+    // Empty sets of no element type convert to anything and take no part in choosing the
+    // element type (cty's `setOperationReturnType`); `toset(compact([]))` does.
     let etys: Vec<Ty> = sets
         .iter()
-        .filter(|s| !(s.is_known() && items(s).is_empty()))
-        .map(|s| elem_ty(items(s).iter()))
+        .map(seq_elem)
+        .zip(&sets)
+        .filter(|(ety, s)| !(s.is_known() && items(s).is_empty() && *ety == Ty::Dynamic))
+        .map(|(ety, _)| ety)
         .collect();
     let ety = if etys.is_empty() {
         Ty::Dynamic
@@ -751,7 +779,7 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
         unify(&etys)
             .ok_or_else(|| FnError::call("given sets must all have compatible element types"))?
     };
-    let want = Ty::set(ety);
+    let want = Ty::set(ety.clone());
     let mut converted = Vec::with_capacity(sets.len());
     for (i, s) in sets.into_iter().enumerate() {
         let s = conv_arg(i, s, &want)?;
@@ -774,7 +802,7 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
             }
         }
     }
-    Ok(Value::set(acc))
+    Ok(Value::set_of(&ety, acc))
 }
 
 fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -785,9 +813,9 @@ fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let mut etys = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         match &a.data {
-            Data::Seq(SeqKind::Set, elems) => etys.push(elem_ty(elems.iter())),
+            Data::Seq(SeqKind::Set, elems) => etys.push(items_elem_ty(elems)),
             Data::Seq(SeqKind::List, elems) => {
-                etys.push(elem_ty(elems.iter()));
+                etys.push(items_elem_ty(elems));
                 lists += 1;
             }
             Data::Seq(SeqKind::Tuple, elems) => {
@@ -814,10 +842,12 @@ fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         }
     }
     if args.iter().any(|a| items(a).is_empty()) {
+        // A collection of tuples of the arguments' element types, even when empty.
+        let ety = Ty::Tuple(etys);
         return Ok(if as_list {
-            Value::list(Vec::new())
+            Value::list_of(&ety, Vec::new())
         } else {
-            Value::set(Vec::new())
+            Value::set_of(&ety, Vec::new())
         });
     }
     let total = args
@@ -906,8 +936,9 @@ fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // Both indices lie within 0..=len here.
     let skip = usize::try_from(start).unwrap_or(0);
     let take = usize::try_from(end - start).unwrap_or(0);
+    let ety = seq_elem(&list);
     let out = into_items(list).into_iter().skip(skip).take(take).collect();
-    Ok(Value::seq(kind, out))
+    Ok(Value::seq_of(kind, &ety, out))
 }
 
 fn sort(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -923,7 +954,7 @@ fn sort(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         )));
     }
     elems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-    Ok(Value::list(elems))
+    Ok(Value::list_of(&Ty::String, elems))
 }
 
 fn sum(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -991,17 +1022,20 @@ fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             keys.sort();
             (
                 k,
-                Value::list(keys.into_iter().map(Value::string).collect()),
+                Value::list_of(&Ty::String, keys.into_iter().map(Value::string).collect()),
             )
         })
         .collect();
-    Ok(Value::map(out))
+    Ok(Value::map_of(&Ty::list(Ty::String), out))
 }
 
 fn values(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [m] = fixed(args)?;
     match m.data {
-        Data::Map(MapKind::Map, m) => Ok(Value::list(m.values().cloned().collect())),
+        Data::Map(MapKind::Map, m) => Ok(Value::list_of(
+            &entries_elem_ty(&m),
+            m.values().cloned().collect(),
+        )),
         Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.values().cloned().collect())),
         _ => Err(FnError::call(
             "values() requires a map as the first argument",
@@ -1035,6 +1069,8 @@ fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             "keys list has null value at index {i}"
         )));
     }
+    // A list of values makes a map of their element type, even when empty.
+    let ety = seq_elem(&vals);
     let out: BTreeMap<String, Value> = into_items(keys)
         .into_iter()
         .zip(into_items(vals))
@@ -1043,7 +1079,7 @@ fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     Ok(if as_object {
         Value::object(out)
     } else {
-        Value::map(out)
+        Value::map_of(&ety, out)
     })
 }
 

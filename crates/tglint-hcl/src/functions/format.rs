@@ -119,7 +119,7 @@ fn formatlist(args: &[Value]) -> Result<Value, FnError> {
         }
         out.push(Value::string(s));
     }
-    Ok(Value::list(out))
+    Ok(Value::list_of(&super::conversion::Ty::String, out))
 }
 
 /// A formatting failure: about one value argument (index counting the format string as

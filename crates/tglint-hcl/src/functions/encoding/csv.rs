@@ -156,7 +156,14 @@ pub(super) fn decode(src: &str) -> Result<Value, String> {
             .collect();
         rows.push(Value::object(obj));
     }
-    Ok(Value::list(rows))
+    // A list of objects with a string attribute per column, even with no rows.
+    let row = crate::types::Ty::Object(
+        headers
+            .into_iter()
+            .map(|h| (crate::value::nfc(h), crate::types::Ty::String))
+            .collect(),
+    );
+    Ok(Value::list_of(&row, rows))
 }
 
 #[cfg(test)]
