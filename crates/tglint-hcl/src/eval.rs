@@ -1004,9 +1004,9 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// The type of the traversal `ops` applied to an unknown value of type `ty`, with hcl's
-    /// errors for the steps its type rules out (`GetAttr` and `Index` on unknown values).
-    /// A nested splat, or anything dynamic, gives dynamic.
+    /// The type of the traversal `ops` applied to an unknown value of type `ty`, with the
+    /// errors hcl v2.24 gives for the steps its type rules out (`GetAttr` and `Index` on
+    /// unknown values). Anything dynamic stays dynamic.
     fn splat_ty(
         &mut self,
         mut ty: Ty,
@@ -1014,11 +1014,13 @@ impl Evaluator<'_, '_> {
         spans: &[Span],
         whole: Span,
     ) -> Result<Ty, EvalError> {
-        for (i, op) in ops.iter().enumerate() {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
             let span = spans.get(i).copied().unwrap_or(whole);
             if ty == Ty::Dynamic {
                 return Ok(Ty::Dynamic);
             }
+            i += 1;
             ty = match op {
                 TraversalOperator::GetAttr(id) => {
                     let name = id.value().as_str();
@@ -1073,7 +1075,33 @@ impl Evaluator<'_, '_> {
                     self.index_ty(ty, &key, span)?
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    return Ok(Ty::Dynamic);
+                    // As `apply_ops` splits a nested splat's steps from the rest.
+                    let full = matches!(op, TraversalOperator::FullSplat(_));
+                    let mut j = i;
+                    while j < ops.len() && (full || matches!(ops[j], TraversalOperator::GetAttr(_)))
+                    {
+                        j += 1;
+                    }
+                    let sub = &ops[i..j];
+                    let sub_spans = spans.get(i..j).unwrap_or(&[]);
+                    i = j;
+                    match ty {
+                        Ty::List(e) | Ty::Set(e) => {
+                            Ty::list(self.splat_ty(*e, sub, sub_spans, span)?)
+                        }
+                        Ty::Tuple(es) => Ty::Tuple(
+                            es.into_iter()
+                                .map(|e| self.splat_ty(e, sub, sub_spans, span))
+                                .collect::<Result<_, _>>()?,
+                        ),
+                        // Anything else splats as a one-element tuple, or none if it is
+                        // null, which an unknown may be: hcl answers dynamic (after the
+                        // steps' own errors).
+                        t => {
+                            self.splat_ty(t, sub, sub_spans, span)?;
+                            Ty::Dynamic
+                        }
+                    }
                 }
             };
         }
@@ -1742,4 +1770,76 @@ fn bool_msg(m: &str) -> String {
 
 fn trim_dot(s: &str) -> &str {
     s.strip_suffix('.').unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::functions::testing::types;
+
+    /// Checked against `terraform console`'s `type()`: hcl types a splat over an empty
+    /// list or set by its traversal on an unknown element.
+    #[test]
+    fn splat_over_typed_empty_lists() {
+        types(&[
+            ("compact([])[*]", "list(string)"),
+            ("range(0)[*]", "list(number)"),
+            ("toset(compact([]))[*]", "list(string)"),
+            ("tolist([])[*]", "list(dynamic)"),
+            ("tolist([])[*].a", "list(dynamic)"),
+            ("compact([])[*].a", "error"),
+            (r#"compact(["a"])[*].x"#, "error"),
+            (
+                r#"regexall("(?P<x>a)", "b")[*]"#,
+                "list(object({x: string}))",
+            ),
+            (r#"regexall("(?P<x>a)", "b")[*].x"#, "list(string)"),
+            (r#"regexall("(a)", "b")[*][0]"#, "list(string)"),
+            (
+                "slice(tolist([{a = 1}]), 0, 0)[*]",
+                "list(object({a: number}))",
+            ),
+            ("slice(tolist([{a = 1}]), 0, 0)[*].a", "list(number)"),
+            ("tolist([{a = 1}])[*].a", "list(number)"),
+            (
+                r#"slice(tolist([tomap({a = "x"})]), 0, 0)[*].a"#,
+                "list(string)",
+            ),
+            (r#"slice(tolist([["x", 1]]), 0, 0)[*][1]"#, "list(number)"),
+            (r#"slice(tolist([["x", 1]]), 0, 0)[*][2]"#, "error"),
+            (
+                "slice(tolist([{a = {b = 1}}]), 0, 0)[*].a.b",
+                "list(number)",
+            ),
+            ("slice(tolist([{a = {b = 1}}]), 0, 0)[*].a.c", "error"),
+            ("slice(tolist([toset([1])]), 0, 0)[*][0]", "error"),
+            ("slice(tolist([{a = 1}]), 0, 0)[*][null]", "error"),
+            ("compact([])[*][0]", "error"),
+            ("range(0)[*].a", "error"),
+            // Nested splats.
+            (
+                "slice(tolist([{a = [1]}]), 0, 0)[*].a[*]",
+                "list(tuple([number]))",
+            ),
+            (
+                "slice(tolist([{a = [{b = 1}]}]), 0, 0)[*].a.*.b",
+                "list(tuple([number]))",
+            ),
+            (
+                "slice(tolist([{a = tolist([{b = 1}])}]), 0, 0)[*].a[*].b",
+                "list(list(number))",
+            ),
+            (
+                "slice(tolist([{a = {b = 1}}]), 0, 0)[*].a[*].b",
+                "list(dynamic)",
+            ),
+            // hcl v2.24 (Terragrunt's) types an unknown object's index by its attribute;
+            // Terraform 1.11's hcl v2.23 answers dynamic (`list(dynamic)`, and no error
+            // for a missing one).
+            ("slice(tolist([{a = 1}]), 0, 0)[*][\"a\"]", "list(number)"),
+            ("slice(tolist([{a = 1}]), 0, 0)[*][\"b\"]", "error"),
+            ("transpose({})[*]", "tuple([map(list(string))])"),
+            ("[for x in compact([]) : x]", "tuple([])"),
+            ("{for x in compact([]) : x => x}", "object({})"),
+        ]);
+    }
 }

@@ -942,6 +942,35 @@ mod tests {
         assert_eq!(Value::int(1).equals(&Value::unknown("x")), None);
     }
 
+    /// `==` compares the element types of empty lists, sets and maps as cty's `Equals`
+    /// compares types (checked against `terraform console`).
+    #[test]
+    fn typed_empties_equal_only_with_the_same_type() {
+        use crate::functions::testing::ok;
+        let compact = ok("compact", vec![Value::tuple(vec![])]);
+        let sort = ok("sort", vec![Value::tuple(vec![])]);
+        let untyped = Value::list(vec![]);
+        let range = ok("range", vec![Value::int(0)]);
+        assert_eq!(compact.equals(&sort), Some(true));
+        assert_eq!(compact.equals(&untyped), Some(false));
+        assert_eq!(compact.equals(&range), Some(false));
+        assert_eq!(untyped.equals(&Value::list(vec![])), Some(true));
+        assert_eq!(compact.equals(&Value::tuple(vec![])), Some(false));
+        let transpose = ok("transpose", vec![Value::object(BTreeMap::new())]);
+        let tomap = Value::map(BTreeMap::new());
+        assert_eq!(transpose.equals(&transpose.clone()), Some(true));
+        assert_eq!(transpose.equals(&tomap), Some(false));
+        assert_eq!(tomap.equals(&Value::map(BTreeMap::new())), Some(true));
+        // Nested, too.
+        let nested = |v: &Value| Value::tuple(vec![v.clone()]);
+        assert_eq!(nested(&compact).equals(&nested(&untyped)), Some(false));
+        // `same` (for tests and de-duplication) ignores the element type.
+        assert!(compact.same(&untyped));
+        // Printing is unchanged.
+        assert_eq!(compact.to_string(), "tolist([])");
+        assert_eq!(transpose.to_string(), "tomap({})");
+    }
+
     #[test]
     fn sets_are_sorted_and_deduplicated() {
         let s = Value::set(vec!["b".into(), "a".into(), "b".into()]);

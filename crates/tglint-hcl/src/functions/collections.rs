@@ -2076,4 +2076,260 @@ mod tests {
         }
         assert!(calls > 10_000);
     }
+
+    // The types of typed empty results, each as `terraform console` (Terraform 1.11)
+    // answers `type(...)`; `error` where it refuses the expression.
+
+    #[test]
+    fn typed_empty_map_functions() {
+        types(&[
+            ("transpose({})", "map(list(string))"),
+            ("transpose({a = []})", "map(list(string))"),
+            ("transpose({a = range(0)})", "map(list(string))"),
+            ("transpose(tomap({a = range(0)}))", "map(list(string))"),
+            (r#"transpose(tomap({a = regexall("(a)", "b")}))"#, "error"),
+            ("keys(tomap({}))", "list(string)"),
+            ("keys(transpose({}))", "list(string)"),
+            ("keys({})", "tuple([])"),
+            ("values(tomap({}))", "list(dynamic)"),
+            ("values(transpose({}))", "list(list(string))"),
+            ("values({})", "tuple([])"),
+            (
+                r#"values(zipmap([], regexall("(a)", "b")))"#,
+                "list(tuple([string]))",
+            ),
+            ("zipmap([], [])", "object({})"),
+            ("zipmap([], tolist([]))", "map(dynamic)"),
+            ("zipmap([], compact([]))", "map(string)"),
+            ("zipmap(compact([]), range(0))", "map(number)"),
+            (
+                r#"zipmap([], regexall("(a)", "b"))"#,
+                "map(tuple([string]))",
+            ),
+            (
+                r#"zipmap(["a"], tolist([compact([])]))"#,
+                "map(list(string))",
+            ),
+            (r#"zipmap(regexall("(a)", "b"), [])"#, "error"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_list_functions() {
+        types(&[
+            ("compact([])", "list(string)"),
+            ("compact(tolist([]))", "list(string)"),
+            ("compact(range(0))", "list(string)"),
+            (r#"compact(["", null])"#, "list(string)"),
+            (r#"compact(regexall("(a)", "b"))"#, "error"),
+            ("sort([])", "list(string)"),
+            ("sort(range(0))", "list(string)"),
+            (r#"sort(regexall("(a)", "b"))"#, "error"),
+            ("distinct([])", "list(dynamic)"),
+            ("distinct(compact([]))", "list(string)"),
+            ("distinct(range(0))", "list(number)"),
+            (r#"distinct(regexall("(a)", "b"))"#, "list(tuple([string]))"),
+            ("distinct([tolist([]), compact([])])", "list(list(string))"),
+            ("reverse([])", "tuple([])"),
+            ("reverse(tolist([]))", "list(dynamic)"),
+            ("reverse(compact([]))", "list(string)"),
+            ("reverse(toset(compact([])))", "list(string)"),
+            ("slice([], 0, 0)", "tuple([])"),
+            (r#"slice(["a"], 0, 0)"#, "tuple([])"),
+            ("slice(compact([]), 0, 0)", "list(string)"),
+            // The element type of a non-empty list carries over to an empty slice.
+            (r#"slice(tolist(["a"]), 0, 0)"#, "list(string)"),
+            (
+                r#"slice(regexall("(a)", "b"), 0, 0)"#,
+                "list(tuple([string]))",
+            ),
+            ("range(0)", "list(number)"),
+            ("range(0, 0)", "list(number)"),
+            ("flatten([])", "tuple([])"),
+            ("flatten([compact([])])", "tuple([])"),
+            ("flatten(tolist([]))", "tuple([])"),
+            ("alltrue(compact([]))", "bool"),
+            ("alltrue(range(0))", "error"),
+            ("anytrue(range(0))", "error"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_chunklist_and_setproduct() {
+        types(&[
+            ("chunklist([], 2)", "list(list(dynamic))"),
+            ("chunklist(compact([]), 2)", "list(list(string))"),
+            ("chunklist(range(0), 0)", "list(list(number))"),
+            (
+                r#"chunklist(regexall("(a)", "b"), 1)"#,
+                "list(list(tuple([string])))",
+            ),
+            ("setproduct([], [])", "list(tuple([dynamic, dynamic]))"),
+            (
+                "setproduct([], toset([]))",
+                "set(tuple([dynamic, dynamic]))",
+            ),
+            (
+                r#"setproduct(toset([]), ["a"])"#,
+                "set(tuple([dynamic, string]))",
+            ),
+            (
+                r#"setproduct(compact([]), ["a"])"#,
+                "list(tuple([string, string]))",
+            ),
+            ("setproduct([1], [])", "list(tuple([number, dynamic]))"),
+            (
+                "setproduct(tolist([]), compact([]))",
+                "list(tuple([dynamic, string]))",
+            ),
+            (
+                "setproduct(range(0), toset(compact([])))",
+                "set(tuple([number, string]))",
+            ),
+            (
+                r#"setproduct(regexall("(a)", "b"), ["x"])"#,
+                "list(tuple([tuple([string]), string]))",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_concat_and_coalesce() {
+        types(&[
+            ("concat([])", "tuple([])"),
+            ("concat(tolist([]))", "list(dynamic)"),
+            ("concat(compact([]))", "list(string)"),
+            ("concat(compact([]), [])", "tuple([])"),
+            ("concat(compact([]), [1])", "tuple([number])"),
+            ("concat(compact([]), tolist([]))", "list(string)"),
+            ("concat(tolist([]), compact([]))", "list(string)"),
+            // The lists unify to list(string), so 1 becomes "1".
+            ("concat(compact([]), tolist([1]))", "list(string)"),
+            ("concat(compact([]), range(0))", "list(string)"),
+            ("concat(tolist([]), tolist([1]))", "list(number)"),
+            ("concat(range(0), tolist([true]))", "tuple([bool])"),
+            (
+                r#"concat(regexall("(a)", "b"), tolist([1]))"#,
+                "tuple([number])",
+            ),
+            ("concat(toset(compact([])))", "error"),
+            ("coalesce(compact([]), [1])", "list(string)"),
+            ("coalesce(compact([]), tolist([1]))", "list(string)"),
+            ("coalesce(tomap({}), {a = 1})", "map(number)"),
+            ("coalesce(transpose({}), tomap({a = 1}))", "error"),
+            ("coalesce(transpose({}), {a = 1})", "error"),
+            ("coalescelist(compact([]), [])", "error"),
+            ("coalescelist(compact([]), [1])", "tuple([number])"),
+            ("coalescelist(compact([]), tolist([1]))", "list(number)"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_set_operations() {
+        types(&[
+            ("setunion(toset([]))", "set(dynamic)"),
+            ("setunion([], [])", "set(dynamic)"),
+            ("setunion(toset(compact([])))", "set(string)"),
+            ("setunion(toset(compact([])), toset([]))", "set(string)"),
+            // An empty set of strings takes part in choosing the element type...
+            ("setunion(toset(compact([])), toset([1]))", "set(string)"),
+            (
+                "setunion(toset(compact([])), toset(range(0)))",
+                "set(string)",
+            ),
+            // ...an empty set of no element type does not.
+            ("setunion(toset([]), toset([1]))", "set(number)"),
+            ("setunion(toset(range(0)), toset([true]))", "error"),
+            (
+                r#"setunion(toset(regexall("(a)", "b")), toset(["x"]))"#,
+                "error",
+            ),
+            (
+                "setunion(toset([tolist([])]), toset([compact([])]))",
+                "set(list(string))",
+            ),
+            (
+                "setintersection(toset(compact([])), toset([1]))",
+                "set(string)",
+            ),
+            (
+                r#"setintersection(toset(["a"]), toset(["b"]))"#,
+                "set(string)",
+            ),
+            (
+                r#"setintersection(toset(range(0)), toset(["a", "1"]))"#,
+                "set(string)",
+            ),
+            (r#"setsubtract(toset(["a"]), toset(["a"]))"#, "set(string)"),
+            ("setsubtract(toset([1]), toset([1]))", "set(number)"),
+            ("setsubtract([], [])", "set(dynamic)"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_matchkeys() {
+        types(&[
+            ("matchkeys([], [], [])", "list(dynamic)"),
+            ("matchkeys(compact([]), [], [])", "list(string)"),
+            ("matchkeys(range(0), [], [])", "list(number)"),
+            (r#"matchkeys(["a"], ["x"], ["y"])"#, "list(string)"),
+            (r#"matchkeys([1], ["x"], ["y"])"#, "list(number)"),
+            (r#"matchkeys(["a"], [1], ["y"])"#, "list(string)"),
+            (r#"matchkeys(["a"], ["x"], [])"#, "list(string)"),
+            ("matchkeys(compact([]), compact([]), [1])", "list(string)"),
+            (
+                r#"matchkeys(regexall("(a)", "b"), [], [])"#,
+                "list(tuple([string]))",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_merge() {
+        types(&[
+            ("merge()", "object({})"),
+            ("merge({})", "object({})"),
+            ("merge(tomap({}))", "map(dynamic)"),
+            ("merge(tomap({}), tomap({}))", "map(dynamic)"),
+            ("merge(transpose({}))", "map(list(string))"),
+            ("merge(transpose({}), transpose({}))", "map(list(string))"),
+            // Maps of different types make an object.
+            ("merge(transpose({}), tomap({}))", "object({})"),
+            ("merge(tomap({}), tomap({a = 1}))", "object({a: number})"),
+            (
+                r#"merge(tomap({a = ["x"]}), transpose({}))"#,
+                "object({a: tuple([string])})",
+            ),
+            (
+                "merge(tomap({a = compact([])}), tomap({b = tolist([])}))",
+                "object({a: list(string), b: list(dynamic)})",
+            ),
+            ("merge(transpose({}), {})", "object({})"),
+            ("merge(transpose({}), null)", "object({})"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_lookup_default() {
+        types(&[
+            // The default must convert to the map's element type, list(string).
+            (r#"lookup(transpose({}), "a", "x")"#, "error"),
+            (r#"lookup(transpose({}), "a", ["x"])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [1])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", tolist([]))"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [[]])"#, "error"),
+            (r#"lookup(tomap({}), "a", ["x"])"#, "tuple([string])"),
+            (r#"lookup(tomap({}), "b", [])"#, "tuple([])"),
+            (
+                r#"lookup(tomap({a = tolist([])}), "b", [1])"#,
+                "list(number)",
+            ),
+            (
+                r#"lookup(tomap({a = compact([])}), "b", [true])"#,
+                "list(string)",
+            ),
+            (r#"lookup(zipmap([], compact([])), "b", [])"#, "error"),
+        ]);
+    }
 }

@@ -1110,4 +1110,97 @@ mod tests {
             "all list elements must have the same type"
         );
     }
+
+    /// Checked against `terraform console`'s `type()`: an empty result has the wanted
+    /// element type, or the given one's when any will do.
+    #[test]
+    fn typed_empty_conversions() {
+        types(&[
+            ("tolist([])", "list(dynamic)"),
+            ("toset([])", "set(dynamic)"),
+            ("tomap({})", "map(dynamic)"),
+            ("tolist(compact([]))", "list(string)"),
+            ("toset(compact([]))", "set(string)"),
+            ("tolist(toset(compact([])))", "list(string)"),
+            ("tolist(toset([]))", "list(dynamic)"),
+            ("toset(range(0))", "set(number)"),
+            ("tomap(tomap({}))", "map(dynamic)"),
+            ("tomap(transpose({}))", "map(list(string))"),
+            (r#"tolist(regexall("(a)", "b"))"#, "list(tuple([string]))"),
+            (
+                r#"tomap(zipmap([], regexall("(a)", "b")))"#,
+                "map(tuple([string]))",
+            ),
+            (
+                "tolist(setproduct([], []))",
+                "list(tuple([dynamic, dynamic]))",
+            ),
+            ("tolist(transpose({}))", "error"),
+            ("tomap(compact([]))", "error"),
+            ("toset(transpose({}))", "error"),
+            ("tostring(compact([]))", "error"),
+            // Elements unify with the typed empties among them.
+            ("tolist([compact([]), [1]])", "list(list(string))"),
+            ("tolist([tolist([]), [1]])", "list(list(number))"),
+            ("tolist([range(0), compact([])])", "list(list(string))"),
+            (r#"tolist([[1], tolist(["a"])])"#, "list(list(string))"),
+            (
+                r#"tolist([[[]], tolist([["a"]])])"#,
+                "list(list(list(string)))",
+            ),
+            ("toset([tolist([]), compact([])])", "set(list(string))"),
+            ("tomap({a = compact([]), b = [1]})", "map(list(string))"),
+            ("tomap({a = tolist([]), b = [1]})", "map(list(number))"),
+            ("tomap({a = transpose({})})", "map(map(list(string)))"),
+            (r#"tolist([tomap({}), {a = "x"}])"#, "list(map(string))"),
+            (
+                r#"tolist([transpose({}), {a = ["x"]}])"#,
+                "list(map(list(string)))",
+            ),
+            (r#"tolist([transpose({}), {a = "x"}])"#, "error"),
+            (
+                r#"tolist([tomap({a = tolist([])}), {b = ["x"]}])"#,
+                "list(map(list(string)))",
+            ),
+        ]);
+    }
+
+    /// Checked against `terraform console`'s `type()`: hcl unifies the results of a
+    /// conditional (cty's `UnifyUnsafe`), typed empty ones included.
+    #[test]
+    fn typed_empty_conditional_results() {
+        types(&[
+            (r#"true ? transpose({}) : {a = "x"}"#, "error"),
+            (r#"true ? transpose({}) : {a = ["x"]}"#, "map(list(string))"),
+            ("true ? transpose({}) : tomap({a = 1})", "error"),
+            ("false ? transpose({}) : tomap({a = 1})", "error"),
+            ("true ? compact([]) : [1]", "list(string)"),
+            ("true ? compact([]) : [true]", "list(string)"),
+            ("true ? compact([]) : tolist([])", "list(string)"),
+            ("true ? tolist([]) : compact([])", "list(string)"),
+            ("true ? compact([]) : range(0)", "list(string)"),
+            (r#"true ? regexall("(a)", "b") : [1]"#, "error"),
+            (r#"true ? toset([]) : toset(["a"])"#, "set(string)"),
+            ("true ? toset(compact([])) : toset([1])", "set(string)"),
+            // cty's unifyObjectsAsMaps and unifyCollectionTypes.
+            (r#"true ? tomap({}) : {a = "x"}"#, "map(string)"),
+            (r#"true ? {a = 1} : tomap({b = "x"})"#, "map(string)"),
+            (
+                r#"true ? tomap({a = [1]}) : {b = ["x", "y"]}"#,
+                "map(list(string))",
+            ),
+            (
+                r#"true ? tomap({a = tolist([])}) : tomap({b = ["x"]})"#,
+                "map(list(string))",
+            ),
+            (
+                r#"true ? tolist([[1]]) : [["x", "y"]]"#,
+                "list(list(string))",
+            ),
+            (
+                r#"true ? [tolist([])] : tolist([["x"]])"#,
+                "list(list(string))",
+            ),
+        ]);
+    }
 }

@@ -1244,4 +1244,10 @@ mod tests {
         assert!(!fok("templatefile", vec![s("hello.tmpl"), Value::unknown("v")]).is_known());
         assert!(!fok("templatefile", vec![s("~/t.tmpl"), vars()]).is_known());
     }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_fileset() {
+        types(&[(r#"fileset(".", "nothing*")"#, "set(string)")]);
+    }
 }

@@ -909,4 +909,15 @@ mod tests {
             "inconsistent",
         );
     }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_formatlist() {
+        types(&[
+            (r#"formatlist("%s", [])"#, "list(string)"),
+            (r#"formatlist("%s", compact([]))"#, "list(string)"),
+            (r#"formatlist("%s-%s", [], [])"#, "list(string)"),
+            (r#"formatlist("%s", regexall("(a)", "b"))"#, "list(string)"),
+        ]);
+    }
 }

@@ -946,4 +946,10 @@ mod tests {
             assert_eq!(got, back, "negative host numbers count from the end");
         }
     }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_cidrsubnets() {
+        types(&[(r#"cidrsubnets("10.0.0.0/16")"#, "list(string)")]);
+    }
 }

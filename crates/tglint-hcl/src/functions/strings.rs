@@ -1198,4 +1198,25 @@ mod tests {
         );
         assert!(!ok("replace", vec![s("a"), Value::unknown("u"), s("b")]).is_known());
     }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_regexall_split_join() {
+        types(&[
+            (r#"regexall("a", "b")"#, "list(string)"),
+            (r#"regexall("(a)", "b")"#, "list(tuple([string]))"),
+            (
+                r#"regexall("(a)(b)", "c")"#,
+                "list(tuple([string, string]))",
+            ),
+            (r#"regexall("(?P<x>a)", "b")"#, "list(object({x: string}))"),
+            (r#"regexall("(a)(?P<n>b)", "c")"#, "error"),
+            (r#"regexall("", "")"#, "list(string)"),
+            (r#"split(",", "")"#, "list(string)"),
+            (r#"join(",", tolist([]))"#, "string"),
+            (r#"join(",", range(0))"#, "string"),
+            // An empty list of tuples is still no list of strings.
+            (r#"join(",", regexall("(a)", "b"))"#, "error"),
+        ]);
+    }
 }

@@ -246,4 +246,19 @@ mod tests {
     }
 
     use crate::value::Value;
+
+    /// Checked against `terraform console`'s `type()`: no rows, still a list of objects
+    /// of the header's columns.
+    #[test]
+    fn typed_empty_csvdecode() {
+        types(&[
+            (r#"csvdecode("a")"#, "list(object({a: string}))"),
+            (
+                r#"csvdecode("a,b")"#,
+                "list(object({a: string, b: string}))",
+            ),
+            (r#"csvdecode("a,b")[*].a"#, "list(string)"),
+            (r#"csvdecode("a,b")[*].c"#, "error"),
+        ]);
+    }
 }
