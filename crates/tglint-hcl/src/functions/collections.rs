@@ -171,7 +171,8 @@ fn into_items(v: Value) -> Vec<Value> {
     }
 }
 
-/// The element type of a list or set (dynamic for anything else).
+/// The element type of a list or set (dynamic for anything else). It unifies the
+/// elements' types: ask only for a result that is empty.
 fn seq_elem(v: &Value) -> Ty {
     match &v.data {
         Data::Seq(SeqKind::List | SeqKind::Set, items) => items_elem_ty(items),
@@ -267,9 +268,8 @@ fn chunklist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !list.is_known() {
         return Ok(list);
     }
-    let ety = seq_elem(&list);
     if items(&list).is_empty() {
-        return Ok(Value::list_of(&Ty::list(ety), Vec::new()));
+        return Ok(Value::list_of(&Ty::list(seq_elem(&list)), Vec::new()));
     }
     let size = whole(&size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
     if size < 0 {
@@ -406,7 +406,11 @@ fn distinct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !list.is_wholly_known() {
         return Ok(list.unknown_like());
     }
-    let ety = seq_elem(&list);
+    let ety = if items(&list).is_empty() {
+        seq_elem(&list)
+    } else {
+        Ty::Dynamic
+    };
     let mut seen = HashSet::new();
     let out = into_items(list)
         .into_iter()
@@ -581,9 +585,9 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let keys = convert(keys, &common).map_err(FnError::call)?;
     let search = convert(search, &common).map_err(FnError::call)?;
     // The result is a list of the values' element type, even when empty.
-    let ety = seq_elem(&values);
+    let empty = || Value::list_of(&seq_elem(&values), Vec::new());
     if items(&search).is_empty() {
-        return Ok(Value::list_of(&ety, Vec::new()));
+        return Ok(empty());
     }
     if !values.is_wholly_known() || !keys.is_wholly_known() {
         return Ok(unknown_of(&[&values, &keys]));
@@ -596,7 +600,7 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
         for s in items(&search) {
             match k.equals(s) {
                 // Terraform answers an empty list when a comparison is unknown.
-                None => return Ok(Value::list_of(&ety, Vec::new())),
+                None => return Ok(empty()),
                 Some(true) => {
                     out.push(v.clone());
                     break;
@@ -605,7 +609,11 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
             }
         }
     }
-    Ok(Value::list_of(&ety, out))
+    Ok(if out.is_empty() {
+        empty()
+    } else {
+        Value::list(out)
+    })
 }
 
 fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -625,18 +633,20 @@ fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // the result an object as in cty. Types are compared exactly (`tomap({})`'s
     // `map(dynamic)` is not `transpose({})`'s `map(list(string))`) unless a value has
     // unknowns, whose types tglint does not know.
-    let first = args.first().map(ty_of);
-    let known = args.iter().all(Value::is_wholly_known);
     let all_maps = !args.is_empty()
         && args
             .iter()
-            .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)))
-        && args.iter().all(|a| {
+            .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)));
+    let first = all_maps.then(|| args.first().map(ty_of)).flatten();
+    let all_maps = all_maps && {
+        let known = args.iter().all(Value::is_wholly_known);
+        args.iter().all(|a| {
             first.as_ref().is_some_and(|f| {
                 let t = ty_of(a);
                 if known { *f == t } else { same_type(f, &t) }
             })
-        });
+        })
+    };
     let mut out = BTreeMap::new();
     for a in args {
         if let Data::Map(_, m) = a.data {
@@ -732,7 +742,11 @@ fn reverse(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [list] = fixed(args)?;
     match list.data {
         Data::Seq(kind, elems) => {
-            let ety = items_elem_ty(&elems);
+            let ety = if elems.is_empty() {
+                items_elem_ty(&elems)
+            } else {
+                Ty::Dynamic
+            };
             let mut elems = Arc::unwrap_or_clone(elems).into_vec();
             elems.reverse();
             Ok(match kind {
@@ -936,7 +950,11 @@ fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // Both indices lie within 0..=len here.
     let skip = usize::try_from(start).unwrap_or(0);
     let take = usize::try_from(end - start).unwrap_or(0);
-    let ety = seq_elem(&list);
+    let ety = if take == 0 {
+        seq_elem(&list)
+    } else {
+        Ty::Dynamic
+    };
     let out = into_items(list).into_iter().skip(skip).take(take).collect();
     Ok(Value::seq_of(kind, &ety, out))
 }
@@ -1032,10 +1050,10 @@ fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
 fn values(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [m] = fixed(args)?;
     match m.data {
-        Data::Map(MapKind::Map, m) => Ok(Value::list_of(
-            &entries_elem_ty(&m),
-            m.values().cloned().collect(),
-        )),
+        Data::Map(MapKind::Map, m) if m.is_empty() => {
+            Ok(Value::list_of(&entries_elem_ty(&m), Vec::new()))
+        }
+        Data::Map(MapKind::Map, m) => Ok(Value::list(m.values().cloned().collect())),
         Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.values().cloned().collect())),
         _ => Err(FnError::call(
             "values() requires a map as the first argument",
@@ -1070,7 +1088,11 @@ fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         )));
     }
     // A list of values makes a map of their element type, even when empty.
-    let ety = seq_elem(&vals);
+    let ety = if items(&vals).is_empty() {
+        seq_elem(&vals)
+    } else {
+        Ty::Dynamic
+    };
     let out: BTreeMap<String, Value> = into_items(keys)
         .into_iter()
         .zip(into_items(vals))

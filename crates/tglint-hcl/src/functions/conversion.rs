@@ -442,10 +442,11 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             let to_set = matches!(want, Ty::Set(_));
             // cty gives an empty result the wanted element type, or the given one's when
             // any element type will do (`tolist(compact([]))` is a list of string).
-            let elem = match &**ety {
+            let elem = items.is_empty().then(|| match &**ety {
                 Ty::Dynamic => items.empty_elem().cloned().unwrap_or(Ty::Dynamic),
                 e => e.clone(),
-            };
+            });
+            let elem = elem.unwrap_or(Ty::Dynamic);
             let items = std::sync::Arc::unwrap_or_clone(items).into_vec();
             let items = if kind == SeqKind::Tuple && **ety == Ty::Dynamic {
                 // A null (of no type) beside a collection or structure: cty unifies them
@@ -486,10 +487,11 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             Ok(Value::tuple(items).with_origin(origin))
         }
         (Data::Map(kind, m), Ty::Map(ety)) => {
-            let elem = match &**ety {
+            let elem = m.is_empty().then(|| match &**ety {
                 Ty::Dynamic => m.empty_elem().cloned().unwrap_or(Ty::Dynamic),
                 e => e.clone(),
-            };
+            });
+            let elem = elem.unwrap_or(Ty::Dynamic);
             let m = std::sync::Arc::unwrap_or_clone(m).into_map();
             let m = if kind == MapKind::Object && **ety == Ty::Dynamic {
                 let (keys, vals): (Vec<String>, Vec<Value>) = m.into_iter().unzip();
