@@ -13,6 +13,7 @@ use crate::functions::conversion;
 use crate::functions::{self, CallCtx, CallError, Functions};
 use crate::number::NotANumber;
 use crate::span::{FileId, LineIndex, Origin, Span};
+use crate::types::Ty;
 use crate::value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value, quote};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{
@@ -976,6 +977,14 @@ impl Evaluator<'_, '_> {
             Data::Unknown(_) => Ok(cur),
             Data::Null => Ok(Value::tuple(Vec::new()).with_origin(origin)),
             Data::Seq(kind, items) => {
+                // An empty list or set gives an empty list of the type the traversal has on
+                // an element (hcl applies it to an unknown of the element type), so
+                // `compact([])[*]` is a list of string and `compact([])[*].a` an error.
+                if items.is_empty() && kind != SeqKind::Tuple {
+                    let ety = conversion::items_elem_ty(&items);
+                    let ety = self.splat_ty(ety, ops, spans, span)?;
+                    return Ok(Value::list_of(&ety, Vec::new()).with_origin(origin));
+                }
                 let mut out = Vec::with_capacity(items.len());
                 for it in Arc::unwrap_or_clone(items) {
                     out.push(self.apply_ops(it, ops, spans, span)?);
@@ -992,6 +1001,162 @@ impl Evaluator<'_, '_> {
                 let v = self.apply_ops(cur, ops, spans, span)?;
                 Ok(Value::tuple(vec![v]).with_origin(origin))
             }
+        }
+    }
+
+    /// The type of the traversal `ops` applied to an unknown value of type `ty`, with the
+    /// errors hcl v2.24 gives for the steps its type rules out (`GetAttr` and `Index` on
+    /// unknown values). Anything dynamic stays dynamic.
+    fn splat_ty(
+        &mut self,
+        mut ty: Ty,
+        ops: &[&TraversalOperator],
+        spans: &[Span],
+        whole: Span,
+    ) -> Result<Ty, EvalError> {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            let span = spans.get(i).copied().unwrap_or(whole);
+            if ty == Ty::Dynamic {
+                return Ok(Ty::Dynamic);
+            }
+            i += 1;
+            ty = match op {
+                TraversalOperator::GetAttr(id) => {
+                    let name = id.value().as_str();
+                    match ty {
+                        Ty::Object(mut attrs) => {
+                            attrs.remove(&*crate::value::nfc_str(name)).ok_or_else(|| {
+                                self.err(
+                                    span,
+                                    "Unsupported attribute",
+                                    format!(
+                                        "This object does not have an attribute named {}.",
+                                        quote(name)
+                                    ),
+                                )
+                            })?
+                        }
+                        Ty::Map(e) => *e,
+                        Ty::List(_) | Ty::Set(_) | Ty::Tuple(_) => {
+                            return Err(self.err(
+                                span,
+                                "Unsupported attribute",
+                                format!(
+                                    "This value does not have any attributes; {} has no attribute named {}.",
+                                    ty_phrase(&ty),
+                                    quote(name)
+                                ),
+                            ));
+                        }
+                        t => {
+                            return Err(self.err(
+                                span,
+                                "Unsupported attribute",
+                                format!(
+                                    "Can't access attributes on a primitive-typed value ({}).",
+                                    conversion::friendly(&t)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                TraversalOperator::LegacyIndex(_) | TraversalOperator::Index(_) => {
+                    let key = match op {
+                        TraversalOperator::Index(e) => self.expr(e)?,
+                        TraversalOperator::LegacyIndex(n) => {
+                            Value::int(i64::try_from(*n.value()).unwrap_or(i64::MAX))
+                        }
+                        _ => Value::null(),
+                    };
+                    if !key.is_known() {
+                        return Ok(Ty::Dynamic);
+                    }
+                    self.index_ty(ty, &key, span)?
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    // As `apply_ops` splits a nested splat's steps from the rest.
+                    let full = matches!(op, TraversalOperator::FullSplat(_));
+                    let mut j = i;
+                    while j < ops.len() && (full || matches!(ops[j], TraversalOperator::GetAttr(_)))
+                    {
+                        j += 1;
+                    }
+                    let sub = &ops[i..j];
+                    let sub_spans = spans.get(i..j).unwrap_or(&[]);
+                    i = j;
+                    match ty {
+                        Ty::List(e) | Ty::Set(e) => {
+                            Ty::list(self.splat_ty(*e, sub, sub_spans, span)?)
+                        }
+                        Ty::Tuple(es) => Ty::Tuple(
+                            es.into_iter()
+                                .map(|e| self.splat_ty(e, sub, sub_spans, span))
+                                .collect::<Result<_, _>>()?,
+                        ),
+                        // Anything else splats as a one-element tuple, or none if it is
+                        // null, which an unknown may be: hcl answers dynamic (after the
+                        // steps' own errors).
+                        t => {
+                            self.splat_ty(t, sub, sub_spans, span)?;
+                            Ty::Dynamic
+                        }
+                    }
+                }
+            };
+        }
+        Ok(ty)
+    }
+
+    /// The type of indexing an unknown value of type `ty` with the known `key` (hcl's
+    /// `Index`; see [`Evaluator::splat_ty`]).
+    fn index_ty(&self, ty: Ty, key: &Value, span: Span) -> Result<Ty, EvalError> {
+        let invalid = |detail: &str| self.err(span, "Invalid index", detail.to_string());
+        if key.is_null() {
+            return Err(invalid("Can't use a null value as an indexing key."));
+        }
+        let number = || {
+            key.to_number_conv().map_err(|_| {
+                invalid("The given key does not identify an element in this collection value: a number is required.")
+            })
+        };
+        let string = || {
+            key.to_str_conv().map_err(|_| {
+                invalid("The given key does not identify an element in this collection value: string required.")
+            })
+        };
+        let missing = "The given key does not identify an element in this collection value.";
+        match ty {
+            Ty::List(e) => {
+                number()?;
+                Ok(*e)
+            }
+            Ty::Map(e) => {
+                string()?;
+                Ok(*e)
+            }
+            Ty::Tuple(mut es) => {
+                let n = number()?;
+                let at = n
+                    .as_i64()
+                    .filter(|_| n.is_whole())
+                    .and_then(|i| usize::try_from(i).ok())
+                    .filter(|i| *i < es.len())
+                    .ok_or_else(|| invalid(missing))?;
+                Ok(es.swap_remove(at))
+            }
+            Ty::Object(mut attrs) => {
+                let k = string()?;
+                attrs.remove(&k).ok_or_else(|| invalid(missing))
+            }
+            Ty::Set(_) => Err(invalid(
+                "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.",
+            )),
+            Ty::Dynamic => Ok(Ty::Dynamic),
+            t => Err(invalid(&format!(
+                "This value does not have any indices; {} cannot be indexed.",
+                ty_phrase(&t)
+            ))),
         }
     }
 
@@ -1568,6 +1733,21 @@ fn cur_type_phrase(d: &Data) -> &'static str {
     }
 }
 
+/// [`cur_type_phrase`] for a type.
+fn ty_phrase(t: &Ty) -> &'static str {
+    match t {
+        Ty::List(_) => "a list",
+        Ty::Tuple(_) => "a tuple",
+        Ty::Set(_) => "a set",
+        Ty::Map(_) => "a map",
+        Ty::Object(_) => "an object",
+        Ty::Number => "a number",
+        Ty::Bool => "a bool",
+        Ty::String => "a string",
+        Ty::Dynamic => "an unknown value",
+    }
+}
+
 fn operand_msg(m: &str) -> String {
     format!("Unsuitable value for unary operand: {m}.")
 }
@@ -1590,4 +1770,76 @@ fn bool_msg(m: &str) -> String {
 
 fn trim_dot(s: &str) -> &str {
     s.strip_suffix('.').unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::functions::testing::types;
+
+    /// Checked against `terraform console`'s `type()`: hcl types a splat over an empty
+    /// list or set by its traversal on an unknown element.
+    #[test]
+    fn splat_over_typed_empty_lists() {
+        types(&[
+            ("compact([])[*]", "list(string)"),
+            ("range(0)[*]", "list(number)"),
+            ("toset(compact([]))[*]", "list(string)"),
+            ("tolist([])[*]", "list(dynamic)"),
+            ("tolist([])[*].a", "list(dynamic)"),
+            ("compact([])[*].a", "error"),
+            (r#"compact(["a"])[*].x"#, "error"),
+            (
+                r#"regexall("(?P<x>a)", "b")[*]"#,
+                "list(object({x: string}))",
+            ),
+            (r#"regexall("(?P<x>a)", "b")[*].x"#, "list(string)"),
+            (r#"regexall("(a)", "b")[*][0]"#, "list(string)"),
+            (
+                "slice(tolist([{a = 1}]), 0, 0)[*]",
+                "list(object({a: number}))",
+            ),
+            ("slice(tolist([{a = 1}]), 0, 0)[*].a", "list(number)"),
+            ("tolist([{a = 1}])[*].a", "list(number)"),
+            (
+                r#"slice(tolist([tomap({a = "x"})]), 0, 0)[*].a"#,
+                "list(string)",
+            ),
+            (r#"slice(tolist([["x", 1]]), 0, 0)[*][1]"#, "list(number)"),
+            (r#"slice(tolist([["x", 1]]), 0, 0)[*][2]"#, "error"),
+            (
+                "slice(tolist([{a = {b = 1}}]), 0, 0)[*].a.b",
+                "list(number)",
+            ),
+            ("slice(tolist([{a = {b = 1}}]), 0, 0)[*].a.c", "error"),
+            ("slice(tolist([toset([1])]), 0, 0)[*][0]", "error"),
+            ("slice(tolist([{a = 1}]), 0, 0)[*][null]", "error"),
+            ("compact([])[*][0]", "error"),
+            ("range(0)[*].a", "error"),
+            // Nested splats.
+            (
+                "slice(tolist([{a = [1]}]), 0, 0)[*].a[*]",
+                "list(tuple([number]))",
+            ),
+            (
+                "slice(tolist([{a = [{b = 1}]}]), 0, 0)[*].a.*.b",
+                "list(tuple([number]))",
+            ),
+            (
+                "slice(tolist([{a = tolist([{b = 1}])}]), 0, 0)[*].a[*].b",
+                "list(list(number))",
+            ),
+            (
+                "slice(tolist([{a = {b = 1}}]), 0, 0)[*].a[*].b",
+                "list(dynamic)",
+            ),
+            // hcl v2.24 (Terragrunt's) types an unknown object's index by its attribute;
+            // Terraform 1.11's hcl v2.23 answers dynamic (`list(dynamic)`, and no error
+            // for a missing one).
+            ("slice(tolist([{a = 1}]), 0, 0)[*][\"a\"]", "list(number)"),
+            ("slice(tolist([{a = 1}]), 0, 0)[*][\"b\"]", "error"),
+            ("transpose({})[*]", "tuple([map(list(string))])"),
+            ("[for x in compact([]) : x]", "tuple([])"),
+            ("{for x in compact([]) : x => x}", "object({})"),
+        ]);
+    }
 }

@@ -16,6 +16,7 @@ pub mod parse;
 pub mod span;
 pub mod syntax;
 pub mod template;
+mod types;
 pub mod value;
 
 pub use budget::{Budget, Exceeded, Limits, Resource};
@@ -27,4 +28,4 @@ pub use hcl_edit;
 pub use hcl_json::parse_json_body;
 pub use parse::{MAX_NESTING, ParseError, parse_body, parse_expr};
 pub use span::{FileId, LineIndex, Origin, Span};
-pub use value::{Data, MapKind, Number, Partial, SeqKind, Unknown, Value};
+pub use value::{Data, Entries, Items, MapKind, Number, Partial, SeqKind, Unknown, Value};

@@ -5,9 +5,11 @@
 //! in key order (cty iterates keys in lexical order too).
 
 use crate::span::Origin;
+use crate::types::Ty;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 pub use crate::number::Number;
@@ -111,9 +113,177 @@ pub enum Data {
     Bool(bool),
     Number(Number),
     String(String),
-    Seq(SeqKind, Arc<Vec<Value>>),
-    Map(MapKind, Arc<BTreeMap<String, Value>>),
+    Seq(SeqKind, Arc<Items>),
+    Map(MapKind, Arc<Entries>),
     Unknown(Unknown),
+}
+
+/// The elements of a list, tuple or set, and the element type cty gives an *empty* list
+/// or set (`compact([])` is a `list(string)`, `tolist([])` a `list(dynamic)`). It derefs
+/// to the `Vec` of elements. The element type is read only while there are no elements:
+/// a non-empty collection's type comes from its elements, so adding one makes it moot.
+/// It costs one word per collection, none per value.
+#[derive(Clone, Default)]
+pub struct Items {
+    items: Vec<Value>,
+    /// `None` for dynamic (or not known), and for tuples.
+    elem: Option<Box<Ty>>,
+}
+
+/// The entries of a map or object, and the element type cty gives an *empty* map
+/// (`transpose({})` is a `map(list(string))`); see [`Items`].
+#[derive(Clone, Default)]
+pub struct Entries {
+    map: BTreeMap<String, Value>,
+    elem: Option<Box<Ty>>,
+}
+
+/// `Some(elem)` when it says more than dynamic and the collection is empty.
+fn stored_elem(empty: bool, elem: &Ty) -> Option<Box<Ty>> {
+    (empty && *elem != Ty::Dynamic).then(|| Box::new(elem.clone()))
+}
+
+impl Items {
+    pub fn new(items: Vec<Value>) -> Items {
+        Items { items, elem: None }
+    }
+    /// Elements of a list or set of element type `elem` (kept only when there are none).
+    pub(crate) fn typed(items: Vec<Value>, elem: &Ty) -> Items {
+        let elem = stored_elem(items.is_empty(), elem);
+        Items { items, elem }
+    }
+    /// The element type of an empty list or set, when cty gives it one that is not
+    /// dynamic; `None` for a non-empty collection (its elements decide).
+    pub(crate) fn empty_elem(&self) -> Option<&Ty> {
+        if self.items.is_empty() {
+            self.elem.as_deref()
+        } else {
+            None
+        }
+    }
+    pub fn into_vec(self) -> Vec<Value> {
+        self.items
+    }
+}
+
+impl Entries {
+    pub fn new(map: BTreeMap<String, Value>) -> Entries {
+        Entries { map, elem: None }
+    }
+    /// Entries of a map of element type `elem` (kept only when there are none).
+    pub(crate) fn typed(map: BTreeMap<String, Value>, elem: &Ty) -> Entries {
+        let elem = stored_elem(map.is_empty(), elem);
+        Entries { map, elem }
+    }
+    /// The element type of an empty map; see [`Items::empty_elem`].
+    pub(crate) fn empty_elem(&self) -> Option<&Ty> {
+        if self.map.is_empty() {
+            self.elem.as_deref()
+        } else {
+            None
+        }
+    }
+    pub fn into_map(self) -> BTreeMap<String, Value> {
+        self.map
+    }
+}
+
+impl Deref for Items {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
+}
+impl DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.items
+    }
+}
+impl Deref for Entries {
+    type Target = BTreeMap<String, Value>;
+    fn deref(&self) -> &BTreeMap<String, Value> {
+        &self.map
+    }
+}
+impl DerefMut for Entries {
+    fn deref_mut(&mut self) -> &mut BTreeMap<String, Value> {
+        &mut self.map
+    }
+}
+impl From<Vec<Value>> for Items {
+    fn from(items: Vec<Value>) -> Items {
+        Items::new(items)
+    }
+}
+impl From<Items> for Vec<Value> {
+    fn from(items: Items) -> Vec<Value> {
+        items.items
+    }
+}
+impl From<BTreeMap<String, Value>> for Entries {
+    fn from(map: BTreeMap<String, Value>) -> Entries {
+        Entries::new(map)
+    }
+}
+impl From<Entries> for BTreeMap<String, Value> {
+    fn from(entries: Entries) -> BTreeMap<String, Value> {
+        entries.map
+    }
+}
+impl FromIterator<Value> for Items {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Items {
+        Items::new(iter.into_iter().collect())
+    }
+}
+impl FromIterator<(String, Value)> for Entries {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Entries {
+        Entries::new(iter.into_iter().collect())
+    }
+}
+impl IntoIterator for Items {
+    type Item = Value;
+    type IntoIter = std::vec::IntoIter<Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a Value;
+    type IntoIter = std::slice::Iter<'a, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+impl IntoIterator for Entries {
+    type Item = (String, Value);
+    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.into_iter()
+    }
+}
+impl<'a> IntoIterator for &'a Entries {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.iter()
+    }
+}
+impl fmt::Debug for Items {
+    /// As the `Vec`, with the element type after it when one is kept.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.empty_elem() {
+            None => self.items.fmt(f),
+            Some(e) => write!(f, "[] of {e}"),
+        }
+    }
+}
+impl fmt::Debug for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.empty_elem() {
+            None => self.map.fmt(f),
+            Some(e) => write!(f, "{{}} of {e}"),
+        }
+    }
 }
 
 /// A value and where it came from.
@@ -153,29 +323,68 @@ impl Value {
     pub fn string(s: impl Into<String>) -> Value {
         Value::new(Data::String(nfc(s.into())))
     }
+    /// A list (of no element type when it is empty: `tolist([])`).
     pub fn list(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::List, Arc::new(items)))
+        Value::new(Data::Seq(SeqKind::List, Arc::new(Items::new(items))))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::Tuple, Arc::new(items)))
+        Value::new(Data::Seq(SeqKind::Tuple, Arc::new(Items::new(items))))
     }
     /// A set: duplicates removed, elements in cty's canonical order.
     pub fn set(items: Vec<Value>) -> Value {
-        Value::new(Data::Seq(SeqKind::Set, Arc::new(normalize_set(items))))
+        Value::new(Data::Seq(
+            SeqKind::Set,
+            Arc::new(Items::new(normalize_set(items))),
+        ))
     }
     pub fn seq(kind: SeqKind, items: Vec<Value>) -> Value {
         match kind {
             SeqKind::Set => Value::set(items),
-            k => Value::new(Data::Seq(k, Arc::new(items))),
+            k => Value::new(Data::Seq(k, Arc::new(Items::new(items)))),
+        }
+    }
+    /// A list whose cty element type is `elem`, which it keeps when it is empty
+    /// (`compact([])` is a `list(string)`).
+    pub(crate) fn list_of(elem: &Ty, items: Vec<Value>) -> Value {
+        Value::new(Data::Seq(
+            SeqKind::List,
+            Arc::new(Items::typed(items, elem)),
+        ))
+    }
+    /// A list of strings: cty's `list(string)`, which it stays when empty (what
+    /// Terragrunt's functions returning a string slice give).
+    pub fn string_list(items: Vec<Value>) -> Value {
+        Value::list_of(&Ty::String, items)
+    }
+    /// A set of element type `elem`, kept when it is empty (see [`Value::list_of`]).
+    pub(crate) fn set_of(elem: &Ty, items: Vec<Value>) -> Value {
+        let items = normalize_set(items);
+        Value::new(Data::Seq(SeqKind::Set, Arc::new(Items::typed(items, elem))))
+    }
+    /// A list or set (of `kind`) of element type `elem`; a tuple has none.
+    pub(crate) fn seq_of(kind: SeqKind, elem: &Ty, items: Vec<Value>) -> Value {
+        match kind {
+            SeqKind::List => Value::list_of(elem, items),
+            SeqKind::Set => Value::set_of(elem, items),
+            SeqKind::Tuple => Value::tuple(items),
         }
     }
     /// A map; its keys are put in NFC, as cty's `MapVal` does.
     pub fn map(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Map, Arc::new(nfc_keys(m))))
+        Value::new(Data::Map(MapKind::Map, Arc::new(Entries::new(nfc_keys(m)))))
+    }
+    /// A map of element type `elem`, kept when it is empty (`transpose({})` is a
+    /// `map(list(string))`).
+    pub(crate) fn map_of(elem: &Ty, m: BTreeMap<String, Value>) -> Value {
+        let m = Entries::typed(nfc_keys(m), elem);
+        Value::new(Data::Map(MapKind::Map, Arc::new(m)))
     }
     /// An object; its attribute names are put in NFC, as cty's `ObjectVal` does.
     pub fn object(m: BTreeMap<String, Value>) -> Value {
-        Value::new(Data::Map(MapKind::Object, Arc::new(nfc_keys(m))))
+        Value::new(Data::Map(
+            MapKind::Object,
+            Arc::new(Entries::new(nfc_keys(m))),
+        ))
     }
     pub fn unknown(reason: impl Into<Arc<str>>) -> Value {
         Value::new(Data::Unknown(Unknown {
@@ -331,7 +540,7 @@ impl Value {
     /// The entries of a map or object, for changing them (copied first if shared).
     pub fn map_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
         match &mut self.data {
-            Data::Map(_, m) => Some(Arc::make_mut(m)),
+            Data::Map(_, m) => Some(&mut **Arc::make_mut(m)),
             _ => None,
         }
     }
@@ -339,7 +548,7 @@ impl Value {
     /// The elements of a list, tuple or set, for changing them (copied first if shared).
     pub fn seq_mut(&mut self) -> Option<&mut Vec<Value>> {
         match &mut self.data {
-            Data::Seq(_, items) => Some(Arc::make_mut(items)),
+            Data::Seq(_, items) => Some(&mut **Arc::make_mut(items)),
             _ => None,
         }
     }
@@ -347,7 +556,7 @@ impl Value {
     /// Entries of a map or object.
     pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
         match &self.data {
-            Data::Map(_, m) => Some(m.as_ref()),
+            Data::Map(_, m) => Some(&**m),
             _ => None,
         }
     }
@@ -398,7 +607,9 @@ impl Value {
             (Data::Number(a), Data::Number(b)) => Some(a == b),
             (Data::String(a), Data::String(b)) => Some(a == b),
             (Data::Seq(ka, a), Data::Seq(kb, b)) => {
-                if ka != kb || a.len() != b.len() {
+                // Empty lists and sets are equal only with the same element type, as cty's
+                // `Equals` compares types first (`compact([]) == tolist([])` is false).
+                if ka != kb || a.len() != b.len() || a.empty_elem() != b.empty_elem() {
                     return Some(false);
                 }
                 let mut unknown = false;
@@ -412,7 +623,11 @@ impl Value {
                 if unknown { None } else { Some(true) }
             }
             (Data::Map(ka, a), Data::Map(kb, b)) => {
-                if ka != kb || a.len() != b.len() || !a.keys().eq(b.keys()) {
+                if ka != kb
+                    || a.len() != b.len()
+                    || a.empty_elem() != b.empty_elem()
+                    || !a.keys().eq(b.keys())
+                {
                     return Some(false);
                 }
                 let mut unknown = false;
@@ -430,7 +645,8 @@ impl Value {
     }
 
     /// Structural equality ignoring origins, where unknown equals only an unknown with the
-    /// same reason. For tests and de-duplication, not for the `==` operator.
+    /// same reason, and ignoring the element type of empty collections. For tests and
+    /// de-duplication, not for the `==` operator.
     pub fn same(&self, other: &Value) -> bool {
         match (&self.data, &other.data) {
             (Data::Unknown(a), Data::Unknown(b)) => a == b,
@@ -456,8 +672,8 @@ impl Value {
 struct Rewrite {
     /// Address of an original collection → (the original, kept alive so its address is
     /// not reused during the walk; its rewritten copy).
-    seqs: HashMap<usize, SharedPair<Vec<Value>>>,
-    maps: HashMap<usize, SharedPair<BTreeMap<String, Value>>>,
+    seqs: HashMap<usize, SharedPair<Items>>,
+    maps: HashMap<usize, SharedPair<Entries>>,
 }
 
 type SharedPair<T> = (Arc<T>, Arc<T>);
@@ -724,6 +940,35 @@ mod tests {
         assert_eq!(Value::int(1).equals(&Value::float(1.0)), Some(true));
         assert_eq!(Value::int(1).equals(&"1".into()), Some(false));
         assert_eq!(Value::int(1).equals(&Value::unknown("x")), None);
+    }
+
+    /// `==` compares the element types of empty lists, sets and maps as cty's `Equals`
+    /// compares types (checked against `terraform console`).
+    #[test]
+    fn typed_empties_equal_only_with_the_same_type() {
+        use crate::functions::testing::ok;
+        let compact = ok("compact", vec![Value::tuple(vec![])]);
+        let sort = ok("sort", vec![Value::tuple(vec![])]);
+        let untyped = Value::list(vec![]);
+        let range = ok("range", vec![Value::int(0)]);
+        assert_eq!(compact.equals(&sort), Some(true));
+        assert_eq!(compact.equals(&untyped), Some(false));
+        assert_eq!(compact.equals(&range), Some(false));
+        assert_eq!(untyped.equals(&Value::list(vec![])), Some(true));
+        assert_eq!(compact.equals(&Value::tuple(vec![])), Some(false));
+        let transpose = ok("transpose", vec![Value::object(BTreeMap::new())]);
+        let tomap = Value::map(BTreeMap::new());
+        assert_eq!(transpose.equals(&transpose.clone()), Some(true));
+        assert_eq!(transpose.equals(&tomap), Some(false));
+        assert_eq!(tomap.equals(&Value::map(BTreeMap::new())), Some(true));
+        // Nested, too.
+        let nested = |v: &Value| Value::tuple(vec![v.clone()]);
+        assert_eq!(nested(&compact).equals(&nested(&untyped)), Some(false));
+        // `same` (for tests and de-duplication) ignores the element type.
+        assert!(compact.same(&untyped));
+        // Printing is unchanged.
+        assert_eq!(compact.to_string(), "tolist([])");
+        assert_eq!(transpose.to_string(), "tomap({})");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! `list(any)`, `map(list(string))`, ...) get HCL's implicit conversion first, with cty's
 //! messages ("element 0: bool required"); see [`super::conversion`].
 
-use super::conversion::{Ty, convert, elem_ty, friendly, make_set, ty_of, unify};
+use super::conversion::{
+    Ty, convert, entries_elem_ty, friendly, items_elem_ty, make_set, ty_of, unify,
+};
 use super::{Functions, Param};
 use crate::budget::Resource;
 use crate::error::{FnError, FnResult};
@@ -164,8 +166,17 @@ fn whole(n: &Number) -> Result<i64, &'static str> {
 /// The elements of a list, tuple or set, moved out.
 fn into_items(v: Value) -> Vec<Value> {
     match v.data {
-        Data::Seq(_, items) => Arc::unwrap_or_clone(items),
+        Data::Seq(_, items) => Arc::unwrap_or_clone(items).into_vec(),
         _ => Vec::new(),
+    }
+}
+
+/// The element type of a list or set (dynamic for anything else). It unifies the
+/// elements' types: ask only for a result that is empty.
+fn seq_elem(v: &Value) -> Ty {
+    match &v.data {
+        Data::Seq(SeqKind::List | SeqKind::Set, items) => items_elem_ty(items),
+        _ => Ty::Dynamic,
     }
 }
 
@@ -192,8 +203,8 @@ fn eq_key(v: &Value) -> String {
     v.to_string()
 }
 
-/// Whether two types are the same, a dynamic type (which tglint gives to empty
-/// collections and nulls, where cty would know better) matching anything.
+/// Whether two types are the same, a dynamic type matching anything: for values with
+/// unknowns, which tglint gives no type where cty would know better.
 fn same_type(a: &Ty, b: &Ty) -> bool {
     match (a, b) {
         (Ty::Dynamic, _) | (_, Ty::Dynamic) => true,
@@ -258,7 +269,7 @@ fn chunklist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         return Ok(list);
     }
     if items(&list).is_empty() {
-        return Ok(Value::list(Vec::new()));
+        return Ok(Value::list_of(&Ty::list(seq_elem(&list)), Vec::new()));
     }
     let size = whole(&size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
     if size < 0 {
@@ -330,7 +341,7 @@ fn compact(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         .into_iter()
         .filter(|v| !v.is_null() && v.as_str() != Some(""))
         .collect();
-    Ok(Value::list(out))
+    Ok(Value::list_of(&Ty::String, out))
 }
 
 fn concat(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -347,7 +358,10 @@ fn concat(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             for (i, a) in args.into_iter().enumerate() {
                 out.extend(into_items(conv_arg(i, a, &common)?));
             }
-            return Ok(Value::list(out));
+            return Ok(Value::list_of(
+                common.element().unwrap_or(&Ty::Dynamic),
+                out,
+            ));
         }
     }
     for (i, a) in args.iter().enumerate() {
@@ -392,12 +406,17 @@ fn distinct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !list.is_wholly_known() {
         return Ok(list.unknown_like());
     }
+    let ety = if items(&list).is_empty() {
+        seq_elem(&list)
+    } else {
+        Ty::Dynamic
+    };
     let mut seen = HashSet::new();
     let out = into_items(list)
         .into_iter()
         .filter(|v| seen.insert(eq_key(v)))
         .collect();
-    Ok(Value::list(out))
+    Ok(Value::list_of(&ety, out))
 }
 
 fn element(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -477,7 +496,7 @@ fn keys(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         Data::Map(kind, m) => {
             let keys = m.keys().cloned().map(Value::string).collect();
             Ok(match kind {
-                MapKind::Map => Value::list(keys),
+                MapKind::Map => Value::list_of(&Ty::String, keys),
                 MapKind::Object => Value::tuple(keys),
             })
         }
@@ -524,7 +543,7 @@ fn lookup(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // For a map, the default must convert to the element type; for an object it is
     // returned as it is.
     let default = match (kind, default) {
-        (MapKind::Map, Some(d)) => Some(convert(d, &elem_ty(m.values())).map_err(|_| {
+        (MapKind::Map, Some(d)) => Some(convert(d, &entries_elem_ty(m)).map_err(|_| {
             FnError::arg(
                 2,
                 "the default value must have the same type as the map elements",
@@ -565,8 +584,10 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
     }
     let keys = convert(keys, &common).map_err(FnError::call)?;
     let search = convert(search, &common).map_err(FnError::call)?;
+    // The result is a list of the values' element type, even when empty.
+    let empty = || Value::list_of(&seq_elem(&values), Vec::new());
     if items(&search).is_empty() {
-        return Ok(Value::list(Vec::new()));
+        return Ok(empty());
     }
     if !values.is_wholly_known() || !keys.is_wholly_known() {
         return Ok(unknown_of(&[&values, &keys]));
@@ -579,7 +600,7 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
         for s in items(&search) {
             match k.equals(s) {
                 // Terraform answers an empty list when a comparison is unknown.
-                None => return Ok(Value::list(Vec::new())),
+                None => return Ok(empty()),
                 Some(true) => {
                     out.push(v.clone());
                     break;
@@ -588,7 +609,11 @@ fn matchkeys(cx: &Cx<'_>, args: Vec<Value>) -> FnResult {
             }
         }
     }
-    Ok(Value::list(out))
+    Ok(if out.is_empty() {
+        empty()
+    } else {
+        Value::list(out)
+    })
 }
 
 fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -603,26 +628,35 @@ fn merge(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if !args.is_empty() && args.iter().all(Value::is_null) {
         return Ok(Value::null());
     }
-    // The result is a map only when every argument is a map of the same type; a null
-    // argument has no type here, which makes the result an object as in cty.
-    let first = args.first().map(ty_of);
+    // The result is a map only when every argument is a map of the same type (the first
+    // argument's, kept by an empty result); a null argument has no type here, which makes
+    // the result an object as in cty. Types are compared exactly (`tomap({})`'s
+    // `map(dynamic)` is not `transpose({})`'s `map(list(string))`) unless a value has
+    // unknowns, whose types tglint does not know.
     let all_maps = !args.is_empty()
         && args
             .iter()
-            .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)))
-        && args
-            .iter()
-            .all(|a| first.as_ref().is_some_and(|f| same_type(f, &ty_of(a))));
+            .all(|a| matches!(a.data, Data::Map(MapKind::Map, _)));
+    let first = all_maps.then(|| args.first().map(ty_of)).flatten();
+    let all_maps = all_maps && {
+        let known = args.iter().all(Value::is_wholly_known);
+        args.iter().all(|a| {
+            first.as_ref().is_some_and(|f| {
+                let t = ty_of(a);
+                if known { *f == t } else { same_type(f, &t) }
+            })
+        })
+    };
     let mut out = BTreeMap::new();
     for a in args {
         if let Data::Map(_, m) = a.data {
             out.extend(Arc::unwrap_or_clone(m));
         }
     }
-    Ok(if all_maps {
-        Value::map(out)
-    } else {
-        Value::object(out)
+    Ok(match first.as_ref().and_then(Ty::element) {
+        Some(ety) if all_maps => Value::map_of(ety, out),
+        _ if all_maps => Value::map(out),
+        _ => Value::object(out),
     })
 }
 
@@ -701,18 +735,23 @@ fn range(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             .add(&step)
             .map_err(|_| FnError::call("can't compute sum of opposing infinities"))?;
     }
-    Ok(Value::list(vals))
+    Ok(Value::list_of(&Ty::Number, vals))
 }
 
 fn reverse(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [list] = fixed(args)?;
     match list.data {
         Data::Seq(kind, elems) => {
-            let mut elems = Arc::unwrap_or_clone(elems);
+            let ety = if elems.is_empty() {
+                items_elem_ty(&elems)
+            } else {
+                Ty::Dynamic
+            };
+            let mut elems = Arc::unwrap_or_clone(elems).into_vec();
             elems.reverse();
             Ok(match kind {
                 SeqKind::Tuple => Value::tuple(elems),
-                SeqKind::List | SeqKind::Set => Value::list(elems),
+                SeqKind::List | SeqKind::Set => Value::list_of(&ety, elems),
             })
         }
         _ => Err(FnError::arg(
@@ -739,11 +778,14 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
         .enumerate()
         .map(|(i, a)| conv_arg(i, a, &any_set))
         .collect::<Result<Vec<_>, _>>()?;
-    // Empty sets convert to anything and take no part in choosing the element type.
+    // Empty sets of no element type convert to anything and take no part in choosing the
+    // element type (cty's `setOperationReturnType`); `toset(compact([]))` does.
     let etys: Vec<Ty> = sets
         .iter()
-        .filter(|s| !(s.is_known() && items(s).is_empty()))
-        .map(|s| elem_ty(items(s).iter()))
+        .map(seq_elem)
+        .zip(&sets)
+        .filter(|(ety, s)| !(s.is_known() && items(s).is_empty() && *ety == Ty::Dynamic))
+        .map(|(ety, _)| ety)
         .collect();
     let ety = if etys.is_empty() {
         Ty::Dynamic
@@ -751,7 +793,7 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
         unify(&etys)
             .ok_or_else(|| FnError::call("given sets must all have compatible element types"))?
     };
-    let want = Ty::set(ety);
+    let want = Ty::set(ety.clone());
     let mut converted = Vec::with_capacity(sets.len());
     for (i, s) in sets.into_iter().enumerate() {
         let s = conv_arg(i, s, &want)?;
@@ -774,7 +816,7 @@ fn set_operation(args: Vec<Value>, op: SetOp) -> FnResult {
             }
         }
     }
-    Ok(Value::set(acc))
+    Ok(Value::set_of(&ety, acc))
 }
 
 fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -785,9 +827,9 @@ fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let mut etys = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         match &a.data {
-            Data::Seq(SeqKind::Set, elems) => etys.push(elem_ty(elems.iter())),
+            Data::Seq(SeqKind::Set, elems) => etys.push(items_elem_ty(elems)),
             Data::Seq(SeqKind::List, elems) => {
-                etys.push(elem_ty(elems.iter()));
+                etys.push(items_elem_ty(elems));
                 lists += 1;
             }
             Data::Seq(SeqKind::Tuple, elems) => {
@@ -814,10 +856,12 @@ fn setproduct(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         }
     }
     if args.iter().any(|a| items(a).is_empty()) {
+        // A collection of tuples of the arguments' element types, even when empty.
+        let ety = Ty::Tuple(etys);
         return Ok(if as_list {
-            Value::list(Vec::new())
+            Value::list_of(&ety, Vec::new())
         } else {
-            Value::set(Vec::new())
+            Value::set_of(&ety, Vec::new())
         });
     }
     let total = args
@@ -906,8 +950,13 @@ fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     // Both indices lie within 0..=len here.
     let skip = usize::try_from(start).unwrap_or(0);
     let take = usize::try_from(end - start).unwrap_or(0);
+    let ety = if take == 0 {
+        seq_elem(&list)
+    } else {
+        Ty::Dynamic
+    };
     let out = into_items(list).into_iter().skip(skip).take(take).collect();
-    Ok(Value::seq(kind, out))
+    Ok(Value::seq_of(kind, &ety, out))
 }
 
 fn sort(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -923,7 +972,7 @@ fn sort(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         )));
     }
     elems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-    Ok(Value::list(elems))
+    Ok(Value::list_of(&Ty::String, elems))
 }
 
 fn sum(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
@@ -991,16 +1040,19 @@ fn transpose(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             keys.sort();
             (
                 k,
-                Value::list(keys.into_iter().map(Value::string).collect()),
+                Value::list_of(&Ty::String, keys.into_iter().map(Value::string).collect()),
             )
         })
         .collect();
-    Ok(Value::map(out))
+    Ok(Value::map_of(&Ty::list(Ty::String), out))
 }
 
 fn values(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     let [m] = fixed(args)?;
     match m.data {
+        Data::Map(MapKind::Map, m) if m.is_empty() => {
+            Ok(Value::list_of(&entries_elem_ty(&m), Vec::new()))
+        }
         Data::Map(MapKind::Map, m) => Ok(Value::list(m.values().cloned().collect())),
         Data::Map(MapKind::Object, m) => Ok(Value::tuple(m.values().cloned().collect())),
         _ => Err(FnError::call(
@@ -1035,6 +1087,12 @@ fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             "keys list has null value at index {i}"
         )));
     }
+    // A list of values makes a map of their element type, even when empty.
+    let ety = if items(&vals).is_empty() {
+        seq_elem(&vals)
+    } else {
+        Ty::Dynamic
+    };
     let out: BTreeMap<String, Value> = into_items(keys)
         .into_iter()
         .zip(into_items(vals))
@@ -1043,7 +1101,7 @@ fn zipmap(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     Ok(if as_object {
         Value::object(out)
     } else {
-        Value::map(out)
+        Value::map_of(&ety, out)
     })
 }
 
@@ -2039,5 +2097,261 @@ mod tests {
             }
         }
         assert!(calls > 10_000);
+    }
+
+    // The types of typed empty results, each as `terraform console` (Terraform 1.11)
+    // answers `type(...)`; `error` where it refuses the expression.
+
+    #[test]
+    fn typed_empty_map_functions() {
+        types(&[
+            ("transpose({})", "map(list(string))"),
+            ("transpose({a = []})", "map(list(string))"),
+            ("transpose({a = range(0)})", "map(list(string))"),
+            ("transpose(tomap({a = range(0)}))", "map(list(string))"),
+            (r#"transpose(tomap({a = regexall("(a)", "b")}))"#, "error"),
+            ("keys(tomap({}))", "list(string)"),
+            ("keys(transpose({}))", "list(string)"),
+            ("keys({})", "tuple([])"),
+            ("values(tomap({}))", "list(dynamic)"),
+            ("values(transpose({}))", "list(list(string))"),
+            ("values({})", "tuple([])"),
+            (
+                r#"values(zipmap([], regexall("(a)", "b")))"#,
+                "list(tuple([string]))",
+            ),
+            ("zipmap([], [])", "object({})"),
+            ("zipmap([], tolist([]))", "map(dynamic)"),
+            ("zipmap([], compact([]))", "map(string)"),
+            ("zipmap(compact([]), range(0))", "map(number)"),
+            (
+                r#"zipmap([], regexall("(a)", "b"))"#,
+                "map(tuple([string]))",
+            ),
+            (
+                r#"zipmap(["a"], tolist([compact([])]))"#,
+                "map(list(string))",
+            ),
+            (r#"zipmap(regexall("(a)", "b"), [])"#, "error"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_list_functions() {
+        types(&[
+            ("compact([])", "list(string)"),
+            ("compact(tolist([]))", "list(string)"),
+            ("compact(range(0))", "list(string)"),
+            (r#"compact(["", null])"#, "list(string)"),
+            (r#"compact(regexall("(a)", "b"))"#, "error"),
+            ("sort([])", "list(string)"),
+            ("sort(range(0))", "list(string)"),
+            (r#"sort(regexall("(a)", "b"))"#, "error"),
+            ("distinct([])", "list(dynamic)"),
+            ("distinct(compact([]))", "list(string)"),
+            ("distinct(range(0))", "list(number)"),
+            (r#"distinct(regexall("(a)", "b"))"#, "list(tuple([string]))"),
+            ("distinct([tolist([]), compact([])])", "list(list(string))"),
+            ("reverse([])", "tuple([])"),
+            ("reverse(tolist([]))", "list(dynamic)"),
+            ("reverse(compact([]))", "list(string)"),
+            ("reverse(toset(compact([])))", "list(string)"),
+            ("slice([], 0, 0)", "tuple([])"),
+            (r#"slice(["a"], 0, 0)"#, "tuple([])"),
+            ("slice(compact([]), 0, 0)", "list(string)"),
+            // The element type of a non-empty list carries over to an empty slice.
+            (r#"slice(tolist(["a"]), 0, 0)"#, "list(string)"),
+            (
+                r#"slice(regexall("(a)", "b"), 0, 0)"#,
+                "list(tuple([string]))",
+            ),
+            ("range(0)", "list(number)"),
+            ("range(0, 0)", "list(number)"),
+            ("flatten([])", "tuple([])"),
+            ("flatten([compact([])])", "tuple([])"),
+            ("flatten(tolist([]))", "tuple([])"),
+            ("alltrue(compact([]))", "bool"),
+            ("alltrue(range(0))", "error"),
+            ("anytrue(range(0))", "error"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_chunklist_and_setproduct() {
+        types(&[
+            ("chunklist([], 2)", "list(list(dynamic))"),
+            ("chunklist(compact([]), 2)", "list(list(string))"),
+            ("chunklist(range(0), 0)", "list(list(number))"),
+            (
+                r#"chunklist(regexall("(a)", "b"), 1)"#,
+                "list(list(tuple([string])))",
+            ),
+            ("setproduct([], [])", "list(tuple([dynamic, dynamic]))"),
+            (
+                "setproduct([], toset([]))",
+                "set(tuple([dynamic, dynamic]))",
+            ),
+            (
+                r#"setproduct(toset([]), ["a"])"#,
+                "set(tuple([dynamic, string]))",
+            ),
+            (
+                r#"setproduct(compact([]), ["a"])"#,
+                "list(tuple([string, string]))",
+            ),
+            ("setproduct([1], [])", "list(tuple([number, dynamic]))"),
+            (
+                "setproduct(tolist([]), compact([]))",
+                "list(tuple([dynamic, string]))",
+            ),
+            (
+                "setproduct(range(0), toset(compact([])))",
+                "set(tuple([number, string]))",
+            ),
+            (
+                r#"setproduct(regexall("(a)", "b"), ["x"])"#,
+                "list(tuple([tuple([string]), string]))",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_concat_and_coalesce() {
+        types(&[
+            ("concat([])", "tuple([])"),
+            ("concat(tolist([]))", "list(dynamic)"),
+            ("concat(compact([]))", "list(string)"),
+            ("concat(compact([]), [])", "tuple([])"),
+            ("concat(compact([]), [1])", "tuple([number])"),
+            ("concat(compact([]), tolist([]))", "list(string)"),
+            ("concat(tolist([]), compact([]))", "list(string)"),
+            // The lists unify to list(string), so 1 becomes "1".
+            ("concat(compact([]), tolist([1]))", "list(string)"),
+            ("concat(compact([]), range(0))", "list(string)"),
+            ("concat(tolist([]), tolist([1]))", "list(number)"),
+            ("concat(range(0), tolist([true]))", "tuple([bool])"),
+            (
+                r#"concat(regexall("(a)", "b"), tolist([1]))"#,
+                "tuple([number])",
+            ),
+            ("concat(toset(compact([])))", "error"),
+            ("coalesce(compact([]), [1])", "list(string)"),
+            ("coalesce(compact([]), tolist([1]))", "list(string)"),
+            ("coalesce(tomap({}), {a = 1})", "map(number)"),
+            ("coalesce(transpose({}), tomap({a = 1}))", "error"),
+            ("coalesce(transpose({}), {a = 1})", "error"),
+            ("coalescelist(compact([]), [])", "error"),
+            ("coalescelist(compact([]), [1])", "tuple([number])"),
+            ("coalescelist(compact([]), tolist([1]))", "list(number)"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_set_operations() {
+        types(&[
+            ("setunion(toset([]))", "set(dynamic)"),
+            ("setunion([], [])", "set(dynamic)"),
+            ("setunion(toset(compact([])))", "set(string)"),
+            ("setunion(toset(compact([])), toset([]))", "set(string)"),
+            // An empty set of strings takes part in choosing the element type...
+            ("setunion(toset(compact([])), toset([1]))", "set(string)"),
+            (
+                "setunion(toset(compact([])), toset(range(0)))",
+                "set(string)",
+            ),
+            // ...an empty set of no element type does not.
+            ("setunion(toset([]), toset([1]))", "set(number)"),
+            ("setunion(toset(range(0)), toset([true]))", "error"),
+            (
+                r#"setunion(toset(regexall("(a)", "b")), toset(["x"]))"#,
+                "error",
+            ),
+            (
+                "setunion(toset([tolist([])]), toset([compact([])]))",
+                "set(list(string))",
+            ),
+            (
+                "setintersection(toset(compact([])), toset([1]))",
+                "set(string)",
+            ),
+            (
+                r#"setintersection(toset(["a"]), toset(["b"]))"#,
+                "set(string)",
+            ),
+            (
+                r#"setintersection(toset(range(0)), toset(["a", "1"]))"#,
+                "set(string)",
+            ),
+            (r#"setsubtract(toset(["a"]), toset(["a"]))"#, "set(string)"),
+            ("setsubtract(toset([1]), toset([1]))", "set(number)"),
+            ("setsubtract([], [])", "set(dynamic)"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_matchkeys() {
+        types(&[
+            ("matchkeys([], [], [])", "list(dynamic)"),
+            ("matchkeys(compact([]), [], [])", "list(string)"),
+            ("matchkeys(range(0), [], [])", "list(number)"),
+            (r#"matchkeys(["a"], ["x"], ["y"])"#, "list(string)"),
+            (r#"matchkeys([1], ["x"], ["y"])"#, "list(number)"),
+            (r#"matchkeys(["a"], [1], ["y"])"#, "list(string)"),
+            (r#"matchkeys(["a"], ["x"], [])"#, "list(string)"),
+            ("matchkeys(compact([]), compact([]), [1])", "list(string)"),
+            (
+                r#"matchkeys(regexall("(a)", "b"), [], [])"#,
+                "list(tuple([string]))",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_merge() {
+        types(&[
+            ("merge()", "object({})"),
+            ("merge({})", "object({})"),
+            ("merge(tomap({}))", "map(dynamic)"),
+            ("merge(tomap({}), tomap({}))", "map(dynamic)"),
+            ("merge(transpose({}))", "map(list(string))"),
+            ("merge(transpose({}), transpose({}))", "map(list(string))"),
+            // Maps of different types make an object.
+            ("merge(transpose({}), tomap({}))", "object({})"),
+            ("merge(tomap({}), tomap({a = 1}))", "object({a: number})"),
+            (
+                r#"merge(tomap({a = ["x"]}), transpose({}))"#,
+                "object({a: tuple([string])})",
+            ),
+            (
+                "merge(tomap({a = compact([])}), tomap({b = tolist([])}))",
+                "object({a: list(string), b: list(dynamic)})",
+            ),
+            ("merge(transpose({}), {})", "object({})"),
+            ("merge(transpose({}), null)", "object({})"),
+        ]);
+    }
+
+    #[test]
+    fn typed_empty_lookup_default() {
+        types(&[
+            // The default must convert to the map's element type, list(string).
+            (r#"lookup(transpose({}), "a", "x")"#, "error"),
+            (r#"lookup(transpose({}), "a", ["x"])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [1])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [])"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", tolist([]))"#, "list(string)"),
+            (r#"lookup(transpose({}), "a", [[]])"#, "error"),
+            (r#"lookup(tomap({}), "a", ["x"])"#, "tuple([string])"),
+            (r#"lookup(tomap({}), "b", [])"#, "tuple([])"),
+            (
+                r#"lookup(tomap({a = tolist([])}), "b", [1])"#,
+                "list(number)",
+            ),
+            (
+                r#"lookup(tomap({a = compact([])}), "b", [true])"#,
+                "list(string)",
+            ),
+            (r#"lookup(zipmap([], compact([])), "b", [])"#, "error"),
+        ]);
     }
 }

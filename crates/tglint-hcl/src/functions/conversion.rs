@@ -4,9 +4,11 @@
 //! wording for a value that does not fit a type.
 //!
 //! tglint's values carry no static type, so a value's cty type is rebuilt from the value
-//! itself ([`ty_of`]). `null` and unknown values carry no type here; they count as cty's
-//! dynamic pseudo-type, which converts to anything and has the lowest preference when
-//! types are unified (so `["a", null]` unifies to string, as in Terraform).
+//! itself ([`ty_of`]); only an empty list, set or map keeps the element type cty gives it
+//! ([`crate::value::Items`]), which conversions carry over as cty's do. `null` and unknown
+//! values carry no type here; they count as cty's dynamic pseudo-type, which converts to
+//! anything and has the lowest preference when types are unified (so `["a", null]`
+//! unifies to string, as in Terraform).
 //!
 //! Only cty's *unsafe* conversions are modelled (string to number and string to bool are
 //! allowed and may fail on the value): that is what `convert.Convert`, `UnifyUnsafe` and
@@ -15,41 +17,13 @@
 use super::{Functions, Param};
 use crate::error::{FnError, FnResult};
 use crate::go;
-use crate::value::{Data, MapKind, Number, SeqKind, Value};
+use crate::value::{Data, Entries, Items, MapKind, Number, SeqKind, Value};
 use std::collections::{BTreeMap, HashSet};
 
-/// A cty type, as far as tglint needs one.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Ty {
-    /// cty's `DynamicPseudoType`: the type of `null` and unknown values here.
-    Dynamic,
-    String,
-    Number,
-    Bool,
-    List(Box<Ty>),
-    Set(Box<Ty>),
-    Map(Box<Ty>),
-    Tuple(Vec<Ty>),
-    Object(BTreeMap<String, Ty>),
-}
+pub(crate) use crate::types::Ty;
 
-impl Ty {
-    pub(crate) fn list(ety: Ty) -> Ty {
-        Ty::List(Box::new(ety))
-    }
-    pub(crate) fn set(ety: Ty) -> Ty {
-        Ty::Set(Box::new(ety))
-    }
-    pub(crate) fn map(ety: Ty) -> Ty {
-        Ty::Map(Box::new(ety))
-    }
-    fn is_primitive(&self) -> bool {
-        matches!(self, Ty::String | Ty::Number | Ty::Bool)
-    }
-}
-
-/// The cty type of a value. A list, set or map gets the unified type of its elements
-/// (dynamic when it is empty).
+/// The cty type of a value. A list, set or map gets the unified type of its elements, or
+/// when it is empty the element type it was made with (dynamic if none).
 pub(crate) fn ty_of(v: &Value) -> Ty {
     match &v.data {
         Data::Null | Data::Unknown(_) => Ty::Dynamic,
@@ -57,12 +31,29 @@ pub(crate) fn ty_of(v: &Value) -> Ty {
         Data::Number(_) => Ty::Number,
         Data::String(_) => Ty::String,
         Data::Seq(SeqKind::Tuple, items) => Ty::Tuple(items.iter().map(ty_of).collect()),
-        Data::Seq(SeqKind::List, items) => Ty::list(elem_ty(items.iter())),
-        Data::Seq(SeqKind::Set, items) => Ty::set(elem_ty(items.iter())),
-        Data::Map(MapKind::Map, m) => Ty::map(elem_ty(m.values())),
+        Data::Seq(SeqKind::List, items) => Ty::list(items_elem_ty(items)),
+        Data::Seq(SeqKind::Set, items) => Ty::set(items_elem_ty(items)),
+        Data::Map(MapKind::Map, m) => Ty::map(entries_elem_ty(m)),
         Data::Map(MapKind::Object, m) => {
             Ty::Object(m.iter().map(|(k, v)| (k.clone(), ty_of(v))).collect())
         }
+    }
+}
+
+/// The element type of a list or set: the one it keeps when it is empty, else its
+/// elements' unified type ([`elem_ty`]). Dynamic for an empty tuple.
+pub(crate) fn items_elem_ty(items: &Items) -> Ty {
+    match items.empty_elem() {
+        Some(t) => t.clone(),
+        None => elem_ty(items.iter()),
+    }
+}
+
+/// The element type of a map (see [`items_elem_ty`]). Dynamic for an empty object.
+pub(crate) fn entries_elem_ty(m: &Entries) -> Ty {
+    match m.empty_elem() {
+        Some(t) => t.clone(),
+        None => elem_ty(m.values()),
     }
 }
 
@@ -85,6 +76,12 @@ fn distinct(tys: impl Iterator<Item = Ty>) -> Vec<Ty> {
 }
 
 /// cty's `convert.UnifyUnsafe`: the type all of `tys` can convert to, if there is one.
+///
+/// Collections of one kind unify their element types (`map(dynamic)` and `map(string)`
+/// to `map(string)`), objects beside maps are first tried as maps and tuples beside lists
+/// as lists, then cty's preference order decides. Where cty answers dynamic because one
+/// of the types is (`unifyAllAsDynamic`), tglint leaves dynamic out instead: its dynamic
+/// is mostly a null or an unknown, which converts to whatever the others unify to.
 pub(crate) fn unify(tys: &[Ty]) -> Option<Ty> {
     let tys = distinct(tys.iter().cloned());
     match tys.as_slice() {
@@ -92,7 +89,11 @@ pub(crate) fn unify(tys: &[Ty]) -> Option<Ty> {
         [one] => return Some(one.clone()),
         _ => {}
     }
-    let dynamic = tys.iter().filter(|t| **t == Ty::Dynamic).count();
+    let count = |f: fn(&Ty) -> bool| tys.iter().filter(|t| f(t)).count();
+    let dynamic = count(|t| *t == Ty::Dynamic);
+    let maps = count(|t| matches!(t, Ty::Map(_)));
+    let lists = count(|t| matches!(t, Ty::List(_)));
+    let sets = count(|t| matches!(t, Ty::Set(_)));
     let objects: Vec<&BTreeMap<String, Ty>> = tys
         .iter()
         .filter_map(|t| match t {
@@ -107,14 +108,27 @@ pub(crate) fn unify(tys: &[Ty]) -> Option<Ty> {
             _ => None,
         })
         .collect();
-    if !objects.is_empty() && !tuples.is_empty() {
-        return None;
-    }
-    if !objects.is_empty() && objects.len() + dynamic == tys.len() {
+    let n = tys.len();
+    if maps > 0 && maps + dynamic == n {
+        return unify_collections(&tys, Ty::map);
+    } else if maps > 0 && maps + objects.len() + dynamic == n {
+        if let Some(ty) = unify_as(&tys, &objects, Ty::is_map, unify_objects_to_map) {
+            return Some(ty);
+        }
+    } else if lists > 0 && lists + dynamic == n {
+        return unify_collections(&tys, Ty::list);
+    } else if lists > 0 && lists + tuples.len() + dynamic == n {
+        if let Some(ty) = unify_as(&tys, &tuples, Ty::is_list, unify_tuples_to_list) {
+            return Some(ty);
+        }
+    } else if sets > 0 && sets + dynamic == n {
+        return unify_collections(&tys, Ty::set);
+    } else if !objects.is_empty() && objects.len() + dynamic == n {
         return unify_objects(&objects);
-    }
-    if !tuples.is_empty() && tuples.len() + dynamic == tys.len() {
+    } else if !tuples.is_empty() && tuples.len() + dynamic == n {
         return unify_tuples(&tuples);
+    } else if !objects.is_empty() && !tuples.is_empty() {
+        return None;
     }
     for want in sort_types(&tys) {
         let target = &tys[want];
@@ -123,6 +137,34 @@ pub(crate) fn unify(tys: &[Ty]) -> Option<Ty> {
         }
     }
     None
+}
+
+/// cty's `unifyCollectionTypes`: collections of one kind (and dynamic) unify to that kind
+/// of their unified element type.
+fn unify_collections(tys: &[Ty], make: fn(Ty) -> Ty) -> Option<Ty> {
+    let etys: Vec<Ty> = tys.iter().filter_map(|t| t.element().cloned()).collect();
+    let ty = make(unify(&etys)?);
+    tys.iter().all(|t| can_convert(t, &ty)).then_some(ty)
+}
+
+/// cty's `unifyObjectsAsMaps` and `unifyTuplesAsList`: the structures (`parts`) unified
+/// to one collection type (by `to_collection`), which stands in for them when `tys` are
+/// unified again; that must give a collection (`is_collection`).
+fn unify_as<T>(
+    tys: &[Ty],
+    parts: &[&T],
+    is_collection: fn(&Ty) -> bool,
+    to_collection: impl Fn(&[&T]) -> Option<Ty>,
+) -> Option<Ty> {
+    let collection = to_collection(parts)?;
+    let replaced: Vec<Ty> = tys
+        .iter()
+        .map(|t| match t {
+            Ty::Object(_) | Ty::Tuple(_) => collection.clone(),
+            t => t.clone(),
+        })
+        .collect();
+    unify(&replaced).filter(is_collection)
 }
 
 fn unify_objects(objects: &[&BTreeMap<String, Ty>]) -> Option<Ty> {
@@ -398,7 +440,14 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
         },
         (Data::Seq(kind, items), Ty::List(ety) | Ty::Set(ety)) => {
             let to_set = matches!(want, Ty::Set(_));
-            let items = std::sync::Arc::unwrap_or_clone(items);
+            // cty gives an empty result the wanted element type, or the given one's when
+            // any element type will do (`tolist(compact([]))` is a list of string).
+            let elem = items.is_empty().then(|| match &**ety {
+                Ty::Dynamic => items.empty_elem().cloned().unwrap_or(Ty::Dynamic),
+                e => e.clone(),
+            });
+            let elem = elem.unwrap_or(Ty::Dynamic);
+            let items = std::sync::Arc::unwrap_or_clone(items).into_vec();
             let items = if kind == SeqKind::Tuple && **ety == Ty::Dynamic {
                 // A null (of no type) beside a collection or structure: cty unifies them
                 // all as dynamic, which is no single element type (`tolist([null, [1]])`
@@ -415,13 +464,22 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
                 conv_all(items, ety)?
             };
             Ok(if to_set {
-                make_set(items).with_origin(if kind == SeqKind::Set { origin } else { None })
+                make_set_of(&elem, items).with_origin(if kind == SeqKind::Set {
+                    origin
+                } else {
+                    None
+                })
             } else {
-                Value::list(items).with_origin(if kind == SeqKind::List { origin } else { None })
+                Value::list_of(&elem, items).with_origin(if kind == SeqKind::List {
+                    origin
+                } else {
+                    None
+                })
             })
         }
         (Data::Seq(SeqKind::Tuple, items), Ty::Tuple(etys)) if items.len() == etys.len() => {
             let items = std::sync::Arc::unwrap_or_clone(items)
+                .into_vec()
                 .into_iter()
                 .zip(etys)
                 .map(|(v, t)| conv(v, t))
@@ -429,7 +487,12 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
             Ok(Value::tuple(items).with_origin(origin))
         }
         (Data::Map(kind, m), Ty::Map(ety)) => {
-            let m = std::sync::Arc::unwrap_or_clone(m);
+            let elem = m.is_empty().then(|| match &**ety {
+                Ty::Dynamic => m.empty_elem().cloned().unwrap_or(Ty::Dynamic),
+                e => e.clone(),
+            });
+            let elem = elem.unwrap_or(Ty::Dynamic);
+            let m = std::sync::Arc::unwrap_or_clone(m).into_map();
             let m = if kind == MapKind::Object && **ety == Ty::Dynamic {
                 let (keys, vals): (Vec<String>, Vec<Value>) = m.into_iter().unzip();
                 keys.into_iter().zip(unify_elements(vals)?).collect()
@@ -438,10 +501,16 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
                     .map(|(k, v)| Ok((k, conv(v, ety)?)))
                     .collect::<Result<BTreeMap<_, _>, String>>()?
             };
-            Ok(Value::map(m).with_origin(if kind == MapKind::Map { origin } else { None }))
+            Ok(
+                Value::map_of(&elem, m).with_origin(if kind == MapKind::Map {
+                    origin
+                } else {
+                    None
+                }),
+            )
         }
         (Data::Map(kind, m), Ty::Object(atys)) => {
-            let mut m = std::sync::Arc::unwrap_or_clone(m);
+            let mut m = std::sync::Arc::unwrap_or_clone(m).into_map();
             let mut out = BTreeMap::new();
             for (name, aty) in atys {
                 match m.remove(name) {
@@ -475,12 +544,17 @@ fn conv_all(items: Vec<Value>, ety: &Ty) -> Result<Vec<Value>, String> {
 /// every unknown element apart; so a set of more than one element with an unknown in it
 /// is returned wholly unknown rather than with a count that may be wrong.
 pub(crate) fn make_set(items: Vec<Value>) -> Value {
+    make_set_of(&Ty::Dynamic, items)
+}
+
+/// [`make_set`] for a set of element type `elem` (which an empty one keeps).
+pub(crate) fn make_set_of(elem: &Ty, items: Vec<Value>) -> Value {
     if items.len() > 1
         && let Some(u) = items.iter().find(|v| !v.is_wholly_known())
     {
         return u.unknown_like();
     }
-    Value::set(items)
+    Value::set_of(elem, items)
 }
 
 /// Parses a number as cty does (`cty.ParseNumberVal`): [`Number::parse`].
@@ -1037,5 +1111,98 @@ mod tests {
             convert(tup(vec![tup(vec![]), s("a")]), &Ty::list(Ty::Dynamic)).unwrap_err(),
             "all list elements must have the same type"
         );
+    }
+
+    /// Checked against `terraform console`'s `type()`: an empty result has the wanted
+    /// element type, or the given one's when any will do.
+    #[test]
+    fn typed_empty_conversions() {
+        types(&[
+            ("tolist([])", "list(dynamic)"),
+            ("toset([])", "set(dynamic)"),
+            ("tomap({})", "map(dynamic)"),
+            ("tolist(compact([]))", "list(string)"),
+            ("toset(compact([]))", "set(string)"),
+            ("tolist(toset(compact([])))", "list(string)"),
+            ("tolist(toset([]))", "list(dynamic)"),
+            ("toset(range(0))", "set(number)"),
+            ("tomap(tomap({}))", "map(dynamic)"),
+            ("tomap(transpose({}))", "map(list(string))"),
+            (r#"tolist(regexall("(a)", "b"))"#, "list(tuple([string]))"),
+            (
+                r#"tomap(zipmap([], regexall("(a)", "b")))"#,
+                "map(tuple([string]))",
+            ),
+            (
+                "tolist(setproduct([], []))",
+                "list(tuple([dynamic, dynamic]))",
+            ),
+            ("tolist(transpose({}))", "error"),
+            ("tomap(compact([]))", "error"),
+            ("toset(transpose({}))", "error"),
+            ("tostring(compact([]))", "error"),
+            // Elements unify with the typed empties among them.
+            ("tolist([compact([]), [1]])", "list(list(string))"),
+            ("tolist([tolist([]), [1]])", "list(list(number))"),
+            ("tolist([range(0), compact([])])", "list(list(string))"),
+            (r#"tolist([[1], tolist(["a"])])"#, "list(list(string))"),
+            (
+                r#"tolist([[[]], tolist([["a"]])])"#,
+                "list(list(list(string)))",
+            ),
+            ("toset([tolist([]), compact([])])", "set(list(string))"),
+            ("tomap({a = compact([]), b = [1]})", "map(list(string))"),
+            ("tomap({a = tolist([]), b = [1]})", "map(list(number))"),
+            ("tomap({a = transpose({})})", "map(map(list(string)))"),
+            (r#"tolist([tomap({}), {a = "x"}])"#, "list(map(string))"),
+            (
+                r#"tolist([transpose({}), {a = ["x"]}])"#,
+                "list(map(list(string)))",
+            ),
+            (r#"tolist([transpose({}), {a = "x"}])"#, "error"),
+            (
+                r#"tolist([tomap({a = tolist([])}), {b = ["x"]}])"#,
+                "list(map(list(string)))",
+            ),
+        ]);
+    }
+
+    /// Checked against `terraform console`'s `type()`: hcl unifies the results of a
+    /// conditional (cty's `UnifyUnsafe`), typed empty ones included.
+    #[test]
+    fn typed_empty_conditional_results() {
+        types(&[
+            (r#"true ? transpose({}) : {a = "x"}"#, "error"),
+            (r#"true ? transpose({}) : {a = ["x"]}"#, "map(list(string))"),
+            ("true ? transpose({}) : tomap({a = 1})", "error"),
+            ("false ? transpose({}) : tomap({a = 1})", "error"),
+            ("true ? compact([]) : [1]", "list(string)"),
+            ("true ? compact([]) : [true]", "list(string)"),
+            ("true ? compact([]) : tolist([])", "list(string)"),
+            ("true ? tolist([]) : compact([])", "list(string)"),
+            ("true ? compact([]) : range(0)", "list(string)"),
+            (r#"true ? regexall("(a)", "b") : [1]"#, "error"),
+            (r#"true ? toset([]) : toset(["a"])"#, "set(string)"),
+            ("true ? toset(compact([])) : toset([1])", "set(string)"),
+            // cty's unifyObjectsAsMaps and unifyCollectionTypes.
+            (r#"true ? tomap({}) : {a = "x"}"#, "map(string)"),
+            (r#"true ? {a = 1} : tomap({b = "x"})"#, "map(string)"),
+            (
+                r#"true ? tomap({a = [1]}) : {b = ["x", "y"]}"#,
+                "map(list(string))",
+            ),
+            (
+                r#"true ? tomap({a = tolist([])}) : tomap({b = ["x"]})"#,
+                "map(list(string))",
+            ),
+            (
+                r#"true ? tolist([[1]]) : [["x", "y"]]"#,
+                "list(list(string))",
+            ),
+            (
+                r#"true ? [tolist([])] : tolist([["x"]])"#,
+                "list(list(string))",
+            ),
+        ]);
     }
 }

@@ -319,7 +319,7 @@ fn templatefile(cx: &CallCtx<'_>, args: &[Value]) -> FnResult {
     };
     let text = std::str::from_utf8(&bytes).map_err(|_| not_utf8(&raw))?;
     let vars: Vars = match args.get(1).map(|v| &v.data) {
-        Some(Data::Map(_, m)) => m.as_ref().clone(),
+        Some(Data::Map(_, m)) => std::collections::BTreeMap::clone(m),
         _ => return Err(FnError::arg(1, "invalid vars value: must be a map")),
     };
     if let Some(bad) = vars.keys().find(|k| !is_identifier(k)) {
@@ -404,7 +404,7 @@ fn fileset(cx: &CallCtx<'_>, args: &[Value]) -> FnResult {
             out.push(Value::string(rel(&base, &path)));
         }
     }
-    Ok(Value::set(out))
+    Ok(Value::set_of(&super::conversion::Ty::String, out))
 }
 
 struct Globber<'c, 'a> {
@@ -1243,5 +1243,11 @@ mod tests {
         );
         assert!(!fok("templatefile", vec![s("hello.tmpl"), Value::unknown("v")]).is_known());
         assert!(!fok("templatefile", vec![s("~/t.tmpl"), vars()]).is_known());
+    }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_fileset() {
+        types(&[(r#"fileset(".", "nothing*")"#, "set(string)")]);
     }
 }

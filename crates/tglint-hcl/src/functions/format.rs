@@ -119,7 +119,7 @@ fn formatlist(args: &[Value]) -> Result<Value, FnError> {
         }
         out.push(Value::string(s));
     }
-    Ok(Value::list(out))
+    Ok(Value::list_of(&super::conversion::Ty::String, out))
 }
 
 /// A formatting failure: about one value argument (index counting the format string as
@@ -908,5 +908,16 @@ mod tests {
             ],
             "inconsistent",
         );
+    }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_formatlist() {
+        types(&[
+            (r#"formatlist("%s", [])"#, "list(string)"),
+            (r#"formatlist("%s", compact([]))"#, "list(string)"),
+            (r#"formatlist("%s-%s", [], [])"#, "list(string)"),
+            (r#"formatlist("%s", regexall("(a)", "b"))"#, "list(string)"),
+        ]);
     }
 }

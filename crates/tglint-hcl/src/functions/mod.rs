@@ -469,6 +469,38 @@ pub(crate) mod testing {
     pub fn shows(v: &Value, text: &str) {
         assert_eq!(v.to_string(), text);
     }
+
+    /// The cty type of the value of `expr` (evaluated with Terraform's functions and no
+    /// files), as `terraform console`'s `type()` prints it on one line, or `error: …`.
+    pub fn type_of(expr: &str) -> String {
+        let e = crate::parse_expr(FileId(0), expr).expect("the expression parses");
+        let fns = [terraform()];
+        let vars = crate::Vars::new();
+        let cx = crate::EvalCtx::detached(&fns, &vars);
+        match crate::eval(&e, &cx) {
+            Ok(v) => conversion::ty_of(&v).to_string(),
+            Err(e) => format!("error: {}: {}", e.summary, e.detail),
+        }
+    }
+
+    /// Asserts the type of each expression, `(expression, type)`, as `terraform console`
+    /// (Terraform 1.11) answers `type(expression)`; an expected type `error` stands for
+    /// any error.
+    pub fn types(cases: &[(&str, &str)]) {
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter_map(|(expr, want)| {
+                let got = type_of(expr);
+                let agrees = if *want == "error" {
+                    got.starts_with("error: ")
+                } else {
+                    got == *want
+                };
+                (!agrees).then(|| format!("{expr}: want {want}, got {got}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "types differ:\n{}", wrong.join("\n"));
+    }
 }
 
 #[cfg(test)]

@@ -389,7 +389,7 @@ fn cidr_subnets(args: &[Value]) -> Result<Value, FnError> {
     let net = cidr_arg(&prefix).map_err(|m| FnError::arg(0, m))?;
     let rest = args.get(1..).unwrap_or(&[]);
     if rest.is_empty() {
-        return Ok(Value::list(vec![]));
+        return Ok(Value::list_of(&super::conversion::Ty::String, vec![]));
     }
     let proto = if net.bits == 32 { "IPv4" } else { "IPv6" };
     let mut current: Option<Net> = None;
@@ -945,5 +945,11 @@ mod tests {
             };
             assert_eq!(got, back, "negative host numbers count from the end");
         }
+    }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_cidrsubnets() {
+        types(&[(r#"cidrsubnets("10.0.0.0/16")"#, "list(string)")]);
     }
 }

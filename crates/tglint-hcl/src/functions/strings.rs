@@ -7,6 +7,7 @@
 //! in regular expressions, `$1`/`${name}` expansion in `replace`, and "character" meaning
 //! an extended grapheme cluster for `strrev` and `substr`.
 
+use super::conversion::Ty;
 use super::str_arg;
 use super::{Functions, Param, unknown_in};
 use crate::error::FnError;
@@ -120,7 +121,7 @@ pub(crate) fn register(f: &mut Functions) {
             } else {
                 s.split(sep.as_str()).map(Value::string).collect()
             };
-            Ok(Value::list(parts))
+            Ok(Value::list_of(&Ty::String, parts))
         },
     );
     f.add(
@@ -186,7 +187,8 @@ pub(crate) fn register(f: &mut Functions) {
                 .captures_iter(&s)
                 .map(|caps| capture_value(&re, shape, &caps))
                 .collect();
-            Ok(Value::list(all))
+            // A list of what `regex` would answer, even when nothing matches.
+            Ok(Value::list_of(&capture_type(&re, shape), all))
         },
     );
 }
@@ -327,6 +329,12 @@ fn join(args: &[Value]) -> Result<Value, FnError> {
         let Data::Seq(kind, items) = &list.data else {
             return Err(FnError::arg(idx, "list of string required"));
         };
+        // An empty list still has an element type, which must convert to string.
+        if items.is_empty()
+            && let Err(m) = super::conversion::convert(list.clone(), &Ty::list(Ty::String))
+        {
+            return Err(FnError::arg(idx, m));
+        }
         let mut strs = Vec::with_capacity(items.len());
         for (ei, item) in items.iter().enumerate() {
             match &item.data {
@@ -641,6 +649,21 @@ fn pattern_arg(args: &[Value]) -> Result<(Regex, Shape), FnError> {
         }
     };
     Ok((re, shape))
+}
+
+/// The cty type of what `regex` answers for a pattern: a string, a tuple of strings (one
+/// per group) or an object of strings (one per named group).
+fn capture_type(re: &Regex, shape: Shape) -> Ty {
+    match shape {
+        Shape::Whole => Ty::String,
+        Shape::Unnamed => Ty::Tuple(vec![Ty::String; re.captures_len() - 1]),
+        Shape::Named => Ty::Object(
+            re.capture_names()
+                .flatten()
+                .map(|name| (go_group_name(name).to_string(), Ty::String))
+                .collect(),
+        ),
+    }
 }
 
 fn capture_value(re: &Regex, shape: Shape, caps: &Captures<'_>) -> Value {
@@ -1174,5 +1197,26 @@ mod tests {
             "larger than",
         );
         assert!(!ok("replace", vec![s("a"), Value::unknown("u"), s("b")]).is_known());
+    }
+
+    /// Checked against `terraform console`'s `type()`.
+    #[test]
+    fn typed_empty_regexall_split_join() {
+        types(&[
+            (r#"regexall("a", "b")"#, "list(string)"),
+            (r#"regexall("(a)", "b")"#, "list(tuple([string]))"),
+            (
+                r#"regexall("(a)(b)", "c")"#,
+                "list(tuple([string, string]))",
+            ),
+            (r#"regexall("(?P<x>a)", "b")"#, "list(object({x: string}))"),
+            (r#"regexall("(a)(?P<n>b)", "c")"#, "error"),
+            (r#"regexall("", "")"#, "list(string)"),
+            (r#"split(",", "")"#, "list(string)"),
+            (r#"join(",", tolist([]))"#, "string"),
+            (r#"join(",", range(0))"#, "string"),
+            // An empty list of tuples is still no list of strings.
+            (r#"join(",", regexall("(a)", "b"))"#, "error"),
+        ]);
     }
 }

@@ -50,7 +50,7 @@ const DEFAULT_RETRYABLE_ERRORS: &[&str] = &[
 ];
 
 fn string_list(items: &[&str]) -> Value {
-    Value::list(items.iter().map(|s| Value::string(*s)).collect())
+    Value::string_list(items.iter().map(|s| Value::string(*s)).collect())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ pub(super) fn get_terraform_command(cx: &CallCtx<'_>, _: Vec<Value>) -> FnResult
 pub(super) fn get_terraform_cli_args(cx: &CallCtx<'_>, _: Vec<Value>) -> FnResult {
     let ctx = tg(cx)?;
     Ok(match &ctx.shared.opts.terraform_command {
-        Some(c) => Value::list(vec![Value::string(c.clone())]),
+        Some(c) => Value::string_list(vec![Value::string(c.clone())]),
         None => Value::unknown(
             "get_terraform_cli_args: the arguments depend on how Terragrunt is run (see --terraform-command)",
         ),

@@ -290,7 +290,7 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     if all_literal {
         let p = PathBuf::from(&pattern);
         ctx.read(cx.span, &p, Via::Probe);
-        return Ok(Value::list(match cache.kind(&p) {
+        return Ok(Value::string_list(match cache.kind(&p) {
             Ok(Some(Kind::File)) => vec![Value::string(pattern)],
             Ok(_) => Vec::new(),
             Err(_) => return Ok(outside_root(ctx, cx, &p)),
@@ -359,7 +359,9 @@ pub(super) fn mark_glob_as_read(cx: &CallCtx<'_>, args: Vec<Value>) -> FnResult 
     for f in &found {
         ctx.read(cx.span, Path::new(f), Via::Probe);
     }
-    Ok(Value::list(found.into_iter().map(Value::string).collect()))
+    Ok(Value::string_list(
+        found.into_iter().map(Value::string).collect(),
+    ))
 }
 
 #[cfg(test)]

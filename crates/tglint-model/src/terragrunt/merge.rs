@@ -30,7 +30,7 @@ pub fn deep_value(parent: &Value, child: &Value) -> Value {
             } else {
                 SeqKind::Tuple
             };
-            Value::seq(kind, items).with_origin(child.origin)
+            Value::seq(kind, items.into_vec()).with_origin(child.origin)
         }
         _ => child.clone(),
     }

@@ -156,7 +156,14 @@ pub(super) fn decode(src: &str) -> Result<Value, String> {
             .collect();
         rows.push(Value::object(obj));
     }
-    Ok(Value::list(rows))
+    // A list of objects with a string attribute per column, even with no rows.
+    let row = crate::types::Ty::Object(
+        headers
+            .into_iter()
+            .map(|h| (crate::value::nfc(h), crate::types::Ty::String))
+            .collect(),
+    );
+    Ok(Value::list_of(&row, rows))
 }
 
 #[cfg(test)]
@@ -239,4 +246,19 @@ mod tests {
     }
 
     use crate::value::Value;
+
+    /// Checked against `terraform console`'s `type()`: no rows, still a list of objects
+    /// of the header's columns.
+    #[test]
+    fn typed_empty_csvdecode() {
+        types(&[
+            (r#"csvdecode("a")"#, "list(object({a: string}))"),
+            (
+                r#"csvdecode("a,b")"#,
+                "list(object({a: string, b: string}))",
+            ),
+            (r#"csvdecode("a,b")[*].a"#, "list(string)"),
+            (r#"csvdecode("a,b")[*].c"#, "error"),
+        ]);
+    }
 }
