@@ -32,10 +32,11 @@ pub type Vars = BTreeMap<String, Value>;
 fn number_literal(literal: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
     match literal.as_repr() {
         // hcl-edit folds a minus into the literal: `-`, optional blanks, then the digits.
-        Some(r) => {
+        Some(r) if r.contains(char::is_whitespace) => {
             let text: String = r.chars().filter(|c| !c.is_whitespace()).collect();
             Number::literal(&text)
         }
+        Some(r) => Number::literal(r),
         None => {
             let n = literal.value();
             match n.as_i64() {

@@ -663,6 +663,21 @@ impl Number {
     /// `jsondecode` and `yamldecode` read one; `inf`/`Inf` with an optional sign is
     /// infinity, `p` a binary exponent. `None` where cty reports "a number is required".
     pub fn parse(s: &str) -> Option<Number> {
+        // Most numbers in a tree are small integers: those need no big arithmetic. (`-0`
+        // is -0, a Big; an explicit `+` is left to the general path.)
+        let b = s.as_bytes();
+        let digits = b.strip_prefix(b"-").unwrap_or(b);
+        if !digits.is_empty()
+            && digits.len() <= 18
+            && digits.iter().all(u8::is_ascii_digit)
+            && let Ok(v) = s.parse::<i64>()
+            && !(v == 0 && b[0] == b'-')
+        {
+            return Some(Number(Repr::Small {
+                prec: PARSE_PREC,
+                v,
+            }));
+        }
         parse_big(s, PARSE_PREC).map(Number::big)
     }
 

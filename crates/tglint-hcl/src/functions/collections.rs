@@ -9,6 +9,7 @@
 use super::conversion::{
     Ty, convert, entries_elem_ty, friendly, items_elem_ty, make_set, ty_of, unify,
 };
+use super::numeric::whole_i64;
 use super::{Functions, Param};
 use crate::budget::Resource;
 use crate::error::{FnError, FnResult};
@@ -22,10 +23,6 @@ const RANGE_LIMIT: usize = 1024;
 /// tglint's limit on the number of tuples `setproduct` builds; beyond it the result is
 /// unknown rather than gigabytes of values (Terraform has no such limit).
 const PRODUCT_LIMIT: usize = 100_000;
-
-/// gocty's message for a number that is not a whole `int`.
-const WHOLE: &str =
-    "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
 
 pub(crate) fn register(f: &mut Functions) {
     let p = Param::new;
@@ -158,11 +155,6 @@ fn num_arg(i: usize, v: Value) -> Result<Number, FnError> {
         .ok_or_else(|| FnError::arg(i, "argument must not be null"))
 }
 
-/// gocty's conversion of a number to an `int`.
-fn whole(n: &Number) -> Result<i64, &'static str> {
-    n.as_i64().ok_or(WHOLE)
-}
-
 /// The elements of a list, tuple or set, moved out.
 fn into_items(v: Value) -> Vec<Value> {
     match v.data {
@@ -271,7 +263,7 @@ fn chunklist(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
     if items(&list).is_empty() {
         return Ok(Value::list_of(&Ty::list(seq_elem(&list)), Vec::new()));
     }
-    let size = whole(&size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
+    let size = whole_i64(&size).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
     if size < 0 {
         return Err(FnError::call("the size argument must be positive"));
     }
@@ -433,7 +425,7 @@ fn element(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             friendly(&ty_of(&list))
         )));
     }
-    let index = whole(&index).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
+    let index = whole_i64(&index).map_err(|m| FnError::call(format!("invalid index: {m}")))?;
     let elems = into_items(list);
     if elems.is_empty() {
         return Err(FnError::call(
@@ -921,7 +913,8 @@ fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
         _ => return Err(FnError::arg(0, "must be a list or tuple value")),
     };
     let len = i64::try_from(items(&list).len()).unwrap_or(i64::MAX);
-    let start = whole(&start).map_err(|m| FnError::arg(1, format!("invalid start index: {m}")))?;
+    let start =
+        whole_i64(&start).map_err(|m| FnError::arg(1, format!("invalid start index: {m}")))?;
     if start < 0 {
         return Err(FnError::arg(1, "start index must not be less than zero"));
     }
@@ -931,7 +924,7 @@ fn slice(_: &Cx<'_>, args: Vec<Value>) -> FnResult {
             "start index must not be greater than the length of the list",
         ));
     }
-    let end = whole(&end).map_err(|m| FnError::arg(2, format!("invalid end index: {m}")))?;
+    let end = whole_i64(&end).map_err(|m| FnError::arg(2, format!("invalid end index: {m}")))?;
     if end < 0 {
         return Err(FnError::arg(2, "end index must not be less than zero"));
     }

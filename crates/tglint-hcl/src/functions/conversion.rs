@@ -424,7 +424,7 @@ fn conv(v: Value, want: &Ty) -> Result<Value, String> {
         | (d @ Data::Bool(_), Ty::Bool) => same(d),
         (Data::Number(n), Ty::String) => Ok(Value::string(n.to_string()).with_origin(origin)),
         (Data::Bool(b), Ty::String) => Ok(Value::string(b.to_string()).with_origin(origin)),
-        (Data::String(s), Ty::Number) => match parse_number(&s) {
+        (Data::String(s), Ty::Number) => match Number::parse(&s) {
             Some(n) => Ok(Value::number(n).with_origin(origin)),
             None => Err("a number is required".into()),
         },
@@ -555,11 +555,6 @@ pub(crate) fn make_set_of(elem: &Ty, items: Vec<Value>) -> Value {
         return u.unknown_like();
     }
     Value::set_of(elem, items)
-}
-
-/// Parses a number as cty does (`cty.ParseNumberVal`): [`Number::parse`].
-pub(crate) fn parse_number(s: &str) -> Option<Number> {
-    Number::parse(s)
 }
 
 /// cty's `FriendlyName`: "string", "list of number", "tuple", "object", "dynamic".

@@ -17,10 +17,7 @@ pub(super) const WHOLE_INT_MSG: &str =
 
 /// Converts a number as `gocty.FromCtyValue(v, &int)` does: whole and within `i64`.
 pub(super) fn whole_i64(n: &Number) -> Result<i64, &'static str> {
-    match n.as_i64() {
-        Some(i) if n.is_whole() => Ok(i),
-        _ => Err(WHOLE_INT_MSG),
-    }
+    n.as_i64().ok_or(WHOLE_INT_MSG)
 }
 
 /// Converts a number as `gocty.FromCtyValue(v, &*big.Int)` does: any whole number.

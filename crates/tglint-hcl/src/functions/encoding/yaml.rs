@@ -60,11 +60,6 @@ fn resolve_map(src: &str) -> Option<Value> {
     })
 }
 
-/// cty's `ParseNumberVal` ([`Number::parse`]).
-fn parse_number_val(s: &str) -> Option<Number> {
-    Number::parse(s)
-}
-
 fn count_digits(b: &[u8], i: &mut usize) -> usize {
     let start = *i;
     while b.get(*i).is_some_and(u8::is_ascii_digit) {
@@ -292,7 +287,7 @@ fn resolve_scalar(tag: &str, src: &str, quoted: bool) -> Result<Scalar, String> 
         }
         match hint {
             '.' => {
-                if let Some(n) = parse_number_val(src) {
+                if let Some(n) = Number::parse(src) {
                     return Ok(Scalar::Val(Value::number(n)));
                 }
             }
@@ -329,7 +324,7 @@ fn resolve_scalar(tag: &str, src: &str, quoted: bool) -> Result<Scalar, String> 
         },
         INT_TAG | FLOAT_TAG => {
             let plain = src.replace('_', "");
-            parse_number_val(&plain)
+            Number::parse(&plain)
                 .or_else(|| parse_go_int(&plain))
                 .map(|n| Scalar::Val(Value::number(n)))
                 .ok_or_else(cannot)
