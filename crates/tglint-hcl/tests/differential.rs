@@ -767,9 +767,15 @@ fn terraform_all(exprs: &[&str]) -> Vec<Outcome> {
             .collect();
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| {
-                let dir = &dir;
+            .enumerate()
+            .map(|(t, chunk)| {
+                // A directory per process: `terraform console` locks the (empty) state in
+                // its working directory, and two consoles in one directory fail with
+                // "Error acquiring the state lock".
+                let dir = dir.join(format!("t{t}"));
+                std::fs::create_dir_all(&dir).unwrap();
                 s.spawn(move || {
+                    let dir = &dir;
                     chunk
                         .into_iter()
                         .map(|(i, b)| {
