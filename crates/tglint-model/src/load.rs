@@ -104,6 +104,22 @@ pub fn load_units_in(
     unit_files: &[PathBuf],
     found: Discovered,
 ) -> Tree {
+    load_units_with(cache, opts, unit_files, found, &|_: &mut Unit| {})
+}
+
+/// `load_units_in`, handing each unit to `visit` as soon as it is resolved (on the
+/// thread that resolved it, in no particular order), before the next is: a streamed
+/// check runs the per-unit rules there and cuts the unit down ([`Unit::project`]), so a
+/// run never holds the evaluated configuration of every unit at once. The dependency
+/// cycles are found after every unit was visited; their diagnostics are added to the
+/// units then.
+pub fn load_units_with(
+    cache: Arc<SourceCache>,
+    opts: Options,
+    unit_files: &[PathBuf],
+    found: Discovered,
+    visit: &(dyn Fn(&mut Unit) + Sync),
+) -> Tree {
     let root = cache.root().to_path_buf();
     let shared = Arc::new(Shared::new(cache.clone(), opts));
     // Every .hcl file but the units' own is parsed first, in parallel, so a broken file
@@ -145,19 +161,27 @@ pub fn load_units_in(
                 let mut u = resolve_unit(&shared, p, values.clone());
                 u.values = values;
                 u.diagnostics.extend(sink);
+                visit(&mut u);
                 u
             } else {
-                unrepresentable_unit(&shared, p)
+                let mut u = unrepresentable_unit(&shared, p);
+                visit(&mut u);
+                u
             }
         })
         .collect();
     let generated: Vec<Unit> = stacks
         .units
         .par_iter()
-        .map(|su| stack_unit(&shared, su))
+        .map(|su| {
+            let mut u = stack_unit(&shared, su);
+            visit(&mut u);
+            u
+        })
         .collect();
     units.extend(generated);
-    units.sort_by(|a, b| a.dir.cmp(&b.dir));
+    // Unstable: no buffer of half the units (directories are unique).
+    units.sort_unstable_by(|a, b| a.dir.cmp(&b.dir));
     report_cycles(&mut units);
     let resolve = started.elapsed();
 
@@ -304,10 +328,11 @@ fn stack_unit(shared: &Arc<Shared>, su: &stack::StackUnit) -> Unit {
     };
     // The stack files that declared it are among what it read.
     for f in &su.stack_files {
+        let sf = shared.cache.file(f);
         unit.reads.push(crate::terragrunt::Read {
             from: su.origin.span,
-            target: f.clone(),
-            target_file: shared.cache.file(f).id,
+            target: sf.path.clone(),
+            target_file: sf.id,
             via: crate::terragrunt::Via::Include,
         });
     }
@@ -315,7 +340,7 @@ fn stack_unit(shared: &Arc<Shared>, su: &stack::StackUnit) -> Unit {
         let physical = shared.cache.physical(&path);
         unit.reads.push(crate::terragrunt::Read {
             from: su.origin.span,
-            target: physical,
+            target: Arc::from(physical.as_path()),
             target_file: unit.file.unwrap_or(su.origin.file),
             via: crate::terragrunt::Via::Include,
         });

@@ -8,7 +8,7 @@ use crate::fs::{Fs, FsError, Kind, clean, relative, resolve_below};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use tglint_hcl::hcl_edit::structure::Body;
 use tglint_hcl::{EntryKind, FileAccess, FileError, FileId, LineIndex, ParseError, parse_body};
@@ -91,14 +91,16 @@ type Text = (Arc<str>, Arc<LineIndex>);
 /// One file of the tree.
 pub struct SourceFile {
     pub id: FileId,
-    /// Absolute and cleaned.
-    pub path: PathBuf,
+    /// Absolute and cleaned; shared with the reads that name the file.
+    pub path: Arc<Path>,
     /// Relative to the root, with `/` separators.
     pub rel: String,
     bytes: OnceLock<Result<Arc<[u8]>, ReadError>>,
     text: OnceLock<Result<Text, ReadError>>,
     body: OnceLock<Result<Arc<Body>, ParseError>>,
     parses: AtomicUsize,
+    /// Whether the text left out a byte-order mark the bytes begin with.
+    bom: AtomicBool,
 }
 
 impl SourceFile {
@@ -409,12 +411,13 @@ impl SourceCache {
         };
         let f = Arc::new(SourceFile {
             id,
-            path: path.clone(),
+            path: Arc::from(path.as_path()),
             rel,
             bytes,
             text,
             body: OnceLock::new(),
             parses: AtomicUsize::new(0),
+            bom: AtomicBool::new(false),
         });
         files.push(f.clone());
         by_path.insert(path, id);
@@ -430,39 +433,76 @@ impl SourceCache {
         lock(&self.files).clone()
     }
 
+    /// The file's bytes, read once. A file read as text first keeps only its text: its
+    /// bytes are made from it when asked for (a byte-order mark the text left out
+    /// restored), so the run holds each file once.
     pub fn bytes(&self, f: &SourceFile) -> Result<Arc<[u8]>, ReadError> {
         f.bytes
-            .get_or_init(|| {
-                // The check names the link that leads out; the file system checks the
-                // opened handle again, so a link swapped in between is caught too.
-                if let Some(why) = self.refusal(&f.path) {
-                    return Err(ReadError::Refused(why));
+            .get_or_init(|| match f.text.get() {
+                Some(Ok((text, _))) if f.bom.load(Ordering::Relaxed) => {
+                    let mut b = "\u{feff}".as_bytes().to_vec();
+                    b.extend_from_slice(text.as_bytes());
+                    Ok(Arc::from(b))
                 }
-                let within = (!self.allow_outside).then_some(self.real_root.as_path());
-                self.fs
-                    .read(&f.path, within)
-                    .map(Arc::from)
-                    .map_err(|e| match e {
-                        FsError::NotFound => ReadError::NotFound,
-                        FsError::Outside => ReadError::Refused(Refusal::Link(None)),
-                        FsError::TooLarge => ReadError::Refused(Refusal::TooLarge),
-                        FsError::Other(m) => ReadError::Io(m),
-                    })
+                Some(Ok((text, _))) => Ok(Arc::from(text.as_bytes())),
+                _ => self.read_fs(f).map(Arc::from),
             })
             .clone()
+    }
+
+    fn read_fs(&self, f: &SourceFile) -> Result<Vec<u8>, ReadError> {
+        // The check names the link that leads out; the file system checks the opened
+        // handle again, so a link swapped in between is caught too.
+        if let Some(why) = self.refusal(&f.path) {
+            return Err(ReadError::Refused(why));
+        }
+        let within = (!self.allow_outside).then_some(self.real_root.as_path());
+        self.fs.read(&f.path, within).map_err(|e| match e {
+            FsError::NotFound => ReadError::NotFound,
+            FsError::Outside => ReadError::Refused(Refusal::Link(None)),
+            FsError::TooLarge => ReadError::Refused(Refusal::TooLarge),
+            FsError::Other(m) => ReadError::Io(m),
+        })
     }
 
     pub fn text(&self, f: &SourceFile) -> Result<Text, ReadError> {
         f.text
             .get_or_init(|| {
-                let bytes = self.bytes(f)?;
-                if bytes.contains(&0) {
-                    return Err(ReadError::Binary);
-                }
-                let s = std::str::from_utf8(&bytes).map_err(|e| ReadError::NotUtf8 {
-                    offset: e.valid_up_to(),
-                })?;
-                let s: Arc<str> = Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s));
+                let owned;
+                let bytes: &[u8] = match f.bytes.get() {
+                    Some(b) => b.as_ref().map_err(Clone::clone)?,
+                    None => match self.read_fs(f) {
+                        Ok(b) => {
+                            owned = b;
+                            &owned
+                        }
+                        Err(e) => {
+                            // The bytes' outcome too: the file is read once.
+                            let _ = f.bytes.set(Err(e.clone()));
+                            return Err(e);
+                        }
+                    },
+                };
+                let checked = if bytes.contains(&0) {
+                    Err(ReadError::Binary)
+                } else {
+                    std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+                        offset: e.valid_up_to(),
+                    })
+                };
+                let s = match checked {
+                    Ok(s) => s,
+                    Err(e) => {
+                        // Not text: the bytes are kept for whoever reads them as bytes.
+                        if f.bytes.get().is_none() {
+                            let _ = f.bytes.set(Ok(Arc::from(bytes)));
+                        }
+                        return Err(e);
+                    }
+                };
+                let stripped = s.strip_prefix('\u{feff}');
+                f.bom.store(stripped.is_some(), Ordering::Relaxed);
+                let s: Arc<str> = Arc::from(stripped.unwrap_or(s));
                 let lines = Arc::new(LineIndex::new(&s));
                 Ok((s, lines))
             })

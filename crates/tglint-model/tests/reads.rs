@@ -83,7 +83,7 @@ fn terragrunt_functions_record_what_they_read() {
     let via = |p: &str| {
         u.reads
             .iter()
-            .find(|r| r.target == Path::new(p))
+            .find(|r| &*r.target == Path::new(p))
             .map(|r| r.via)
     };
     assert_eq!(via("/r/live/common.hcl"), Some(Via::ReadTerragruntConfig));

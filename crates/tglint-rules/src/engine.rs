@@ -9,10 +9,11 @@ use crate::suppress::{self, Suppression};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tglint_model::diag::{Diagnostic, Label, Reserved, Severity, ids};
 use tglint_model::hcl::FileId;
 use tglint_model::load::Tree;
-use tglint_model::unit::Unit;
+use tglint_model::unit::{Keep, Unit};
 
 /// How a run reports.
 #[derive(Clone, Debug)]
@@ -134,55 +135,69 @@ impl Outcome {
 pub fn classify_units(units: &mut [Unit], policy: &Policy) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    // A unit whose own file did not parse has nothing to classify (its parse error says
-    // what is wrong).
-    for u in units.iter_mut().filter(|u| !u.failed) {
-        let mut errs = Vec::new();
-        let env = classify::environment(policy, u, &mut errs);
-        let region = classify::region(policy, u, &mut errs);
-        errors.extend(
-            errs.into_iter()
-                .map(|e| Diagnostic::at(ids::POLICY_ERROR, e.message, e.span)),
-        );
-        u.region = match region {
-            classify::Found::Name(c) => Some(c),
-            _ => None,
-        };
-        let why = match env {
-            classify::Found::Name(c) if c.kind.is_some() => {
-                u.environment = Some(c);
-                continue;
-            }
-            classify::Found::Name(c) => {
-                let msg = format!(
-                    "environment `{}` (from {}) matches no environment kind of the policy",
-                    c.name, c.because
-                );
-                u.environment = Some(c);
-                msg
-            }
-            classify::Found::Unknown(why) => why,
-            classify::Found::Nothing => {
-                "no environment name was found (no inputs.environment or locals.environment, and the path has no environments/<name>/ segment)".to_string()
-            }
-        };
-        let at = Label::file_start(u.file.unwrap_or_default());
-        findings.push(Finding::new(
-            Diagnostic::new(
-                ids::UNCLASSIFIED,
-                format!("cannot tell the environment of {}: {why}; the rules that depend on it are skipped", u.dir),
-                at,
-            )
-            .with_help("set locals.environment, give the policy an `environment` block whose `match` covers the name, or a `classify` expression"),
-            Kind::Violation,
-            Some(u.dir.clone()),
-        ));
+    for u in units.iter_mut() {
+        classify_unit(u, policy, &mut findings, &mut errors);
     }
     (findings, errors)
 }
 
+/// [`classify_units`] for one unit.
+fn classify_unit(
+    u: &mut Unit,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    // A unit whose own file did not parse has nothing to classify (its parse error says
+    // what is wrong).
+    if u.failed {
+        return;
+    }
+    let mut errs = Vec::new();
+    let env = classify::environment(policy, u, &mut errs);
+    let region = classify::region(policy, u, &mut errs);
+    errors.extend(
+        errs.into_iter()
+            .map(|e| Diagnostic::at(ids::POLICY_ERROR, e.message, e.span)),
+    );
+    u.region = match region {
+        classify::Found::Name(c) => Some(c),
+        _ => None,
+    };
+    let why = match env {
+        classify::Found::Name(c) if c.kind.is_some() => {
+            u.environment = Some(c);
+            return;
+        }
+        classify::Found::Name(c) => {
+            let msg = format!(
+                "environment `{}` (from {}) matches no environment kind of the policy",
+                c.name, c.because
+            );
+            u.environment = Some(c);
+            msg
+        }
+        classify::Found::Unknown(why) => why,
+        classify::Found::Nothing => {
+            "no environment name was found (no inputs.environment or locals.environment, and the path has no environments/<name>/ segment)".to_string()
+        }
+    };
+    let at = Label::file_start(u.file.unwrap_or_default());
+    findings.push(Finding::new(
+        Diagnostic::new(
+            ids::UNCLASSIFIED,
+            format!("cannot tell the environment of {}: {why}; the rules that depend on it are skipped", u.dir),
+            at,
+        )
+        .with_help("set locals.environment, give the policy an `environment` block whose `match` covers the name, or a `classify` expression"),
+        Kind::Violation,
+        Some(u.dir.clone()),
+    ));
+}
+
 /// Runs `rules` and the policy's checks over `tree`. `extra` are diagnostics to report
-/// alongside (the policy's own errors).
+/// alongside (the policy's own errors). The units are loaded already; a streamed run
+/// ([`Pass`]) runs the per-unit part while loading instead.
 pub fn run(
     tree: &mut Tree,
     rules: &[&dyn Rule],
@@ -190,75 +205,208 @@ pub fn run(
     opts: &RunOptions,
     extra: Vec<Diagnostic>,
 ) -> Outcome {
-    let (mut findings, mut errors) = classify_units(&mut tree.units, policy);
-    errors.extend(extra);
-    // What tree rules see: every unit of the run. What is checked: in changed-files mode,
-    // only the units of the scope.
-    let all: Vec<&Unit> = tree
-        .units
-        .iter()
-        .filter(|u| !policy.excluded(&u.dir))
-        .filter(|u| selected_env(u, opts))
-        .collect();
-    let units: Vec<&Unit> = all
-        .iter()
-        .copied()
-        .filter(|u| {
-            opts.changed
-                .as_ref()
-                .is_none_or(|c| c.units.contains(&u.dir))
-        })
-        .collect();
-    let wanted = |id: &str| opts.only_rules.as_ref().is_none_or(|s| s.contains(id));
-    let active: Vec<(&dyn Rule, Level)> = rules
-        .iter()
-        .map(|r| (*r, policy.level(*r)))
-        .filter(|(r, l)| *l != Level::Off && wanted(r.meta().id))
-        .collect();
+    let pass = Pass::new(rules, policy, opts, false);
+    tree.units.par_iter_mut().for_each(|u| pass.visit(u));
+    pass.finish(tree, opts, extra)
+}
 
-    // Per-unit rules and checks, in parallel.
-    // A unit whose own file could not be read or parsed gets no rule findings: its
-    // configuration is unknown, and its loading error is what to fix.
-    let per_unit: Vec<(Vec<Finding>, Vec<Diagnostic>)> = units
-        .par_iter()
-        .filter(|u| !u.failed)
-        .map(|u| {
-            let mut out = Vec::new();
-            for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Unit) {
-                let mut cx = Ctx::new(r.meta(), policy, Some(u));
-                r.check(u, &mut cx);
-                out.extend(cx.into_findings());
+/// What the per-unit pass found on one unit.
+#[derive(Default)]
+struct UnitResult {
+    /// The `unclassified` finding, when there is one.
+    classified: Vec<Finding>,
+    /// Errors of the policy's `classify` expressions.
+    classify_errors: Vec<Diagnostic>,
+    /// The per-unit rules' and checks' findings.
+    findings: Vec<Finding>,
+    /// Errors of the policy's checks.
+    errors: Vec<Diagnostic>,
+}
+
+/// The per-unit part of a run: classification, the per-unit rules and the policy's
+/// checks, one unit at a time ([`Pass::visit`]), then the tree rules and everything that
+/// needs every unit ([`Pass::finish`]). `tglint check` visits each unit as it is resolved
+/// (`load::load_units_with`) with `project` set, so a unit is cut down to what the tree
+/// rules read ([`Rule::keep`]) before the next one is resolved, and memory does not grow
+/// with every unit's evaluated configuration (docs/performance.md).
+pub struct Pass<'a> {
+    active: Vec<(&'a dyn Rule, Level)>,
+    policy: &'a Policy,
+    only_rules: Option<BTreeSet<String>>,
+    environments: Option<BTreeSet<String>>,
+    project: bool,
+    results: Mutex<HashMap<String, UnitResult>>,
+}
+
+impl<'a> Pass<'a> {
+    /// A pass with the rules `opts` selects (`--rule`, `--env`; `finish` takes the rest of
+    /// the options, the changed-files scope among them).
+    pub fn new(
+        rules: &[&'a dyn Rule],
+        policy: &'a Policy,
+        opts: &RunOptions,
+        project: bool,
+    ) -> Pass<'a> {
+        let wanted = |id: &str| opts.only_rules.as_ref().is_none_or(|s| s.contains(id));
+        let active = rules
+            .iter()
+            .map(|r| (*r, policy.level(*r)))
+            .filter(|(r, l)| *l != Level::Off && wanted(r.meta().id))
+            .collect();
+        Pass {
+            active,
+            policy,
+            only_rules: opts.only_rules.clone(),
+            environments: opts.environments.clone(),
+            project,
+            results: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Classifies `u`, runs the per-unit rules and checks on it (unless the policy
+    /// excludes it or `--env` leaves it out), and, for a projecting pass, cuts it down to
+    /// what the tree rules read.
+    pub fn visit(&self, u: &mut Unit) {
+        let policy = self.policy;
+        let mut r = UnitResult::default();
+        classify_unit(u, policy, &mut r.classified, &mut r.classify_errors);
+        // A unit whose own file could not be read or parsed gets no rule findings: its
+        // configuration is unknown, and its loading error is what to fix.
+        if !u.failed && !policy.excluded(&u.dir) && selected_env(u, self.environments.as_ref()) {
+            for (rule, _) in self
+                .active
+                .iter()
+                .filter(|(r, _)| r.meta().scope == Scope::Unit)
+            {
+                let mut cx = Ctx::new(rule.meta(), policy, Some(u));
+                rule.check(u, &mut cx);
+                r.findings.extend(cx.into_findings());
             }
-            if opts.only_rules.is_none() {
+            if self.only_rules.is_none() {
                 let (f, e) = crate::checks::run(&policy.checks, u);
-                out.extend(f);
-                return (out, e);
+                r.findings.extend(f);
+                r.errors = e;
             }
-            (out, Vec::new())
-        })
-        .collect();
-    for (f, e) in per_unit {
-        findings.extend(f);
-        errors.extend(e);
+        }
+        if self.project {
+            let mut keep = Keep::default();
+            for (rule, _) in self
+                .active
+                .iter()
+                .filter(|(r, _)| r.meta().scope == Scope::Tree)
+            {
+                let cx = Ctx::new(rule.meta(), policy, Some(u));
+                rule.keep(u, &cx, &mut keep);
+            }
+            u.project(&keep);
+        }
+        let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = results.entry(u.dir.clone()).or_default();
+        slot.classified.extend(r.classified);
+        slot.classify_errors.extend(r.classify_errors);
+        slot.findings.extend(r.findings);
+        slot.errors.extend(r.errors);
     }
-    let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
-    // Tree rules, on the sorted units; in changed-files mode they report what involves a
-    // checked unit.
-    let mut tree_findings = Vec::new();
-    for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Tree) {
-        let mut cx = Ctx::new(r.meta(), policy, None);
-        r.check_tree(&all, &mut cx);
-        tree_findings.extend(cx.into_findings());
+
+    /// The rest of the run over `tree`, whose units were all visited: the tree rules,
+    /// loading's diagnostics, suppressions, severities, sorting and fingerprints.
+    pub fn finish(self, tree: &Tree, opts: &RunOptions, extra: Vec<Diagnostic>) -> Outcome {
+        let policy = self.policy;
+        let mut results = self.results.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        let mut taken: Vec<(&str, UnitResult)> = Vec::new();
+        for u in &tree.units {
+            if let Some(r) = results.remove(&u.dir) {
+                findings.extend(r.classified.iter().cloned());
+                errors.extend(r.classify_errors.iter().cloned());
+                taken.push((u.dir.as_str(), r));
+            }
+        }
+        errors.extend(extra);
+        // What tree rules see: every unit of the run. What is checked: in changed-files
+        // mode, only the units of the scope.
+        let all: Vec<&Unit> = tree
+            .units
+            .iter()
+            .filter(|u| !policy.excluded(&u.dir))
+            .filter(|u| selected_env(u, opts.environments.as_ref()))
+            .collect();
+        let units: Vec<&Unit> = all
+            .iter()
+            .copied()
+            .filter(|u| {
+                opts.changed
+                    .as_ref()
+                    .is_none_or(|c| c.units.contains(&u.dir))
+            })
+            .collect();
+        let checked: BTreeSet<&str> = units.iter().map(|u| u.dir.as_str()).collect();
+        // The per-unit findings of the units checked.
+        for (dir, r) in taken {
+            if checked.contains(dir) {
+                findings.extend(r.findings);
+                errors.extend(r.errors);
+            }
+        }
+        let active = &self.active;
+        // Tree rules, on the sorted units; in changed-files mode they report what involves
+        // a checked unit.
+        let mut tree_findings = Vec::new();
+        for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Tree) {
+            let mut cx = Ctx::new(r.meta(), policy, None);
+            r.check_tree(&all, &mut cx);
+            tree_findings.extend(cx.into_findings());
+        }
+        finish(
+            tree,
+            policy,
+            opts,
+            active,
+            Collected {
+                findings,
+                errors,
+                tree_findings,
+                units: &units,
+                checked: &checked,
+            },
+        )
     }
+}
+
+/// What the rules found, for [`finish`].
+struct Collected<'t> {
+    findings: Vec<Finding>,
+    errors: Vec<Diagnostic>,
+    tree_findings: Vec<Finding>,
+    units: &'t [&'t Unit],
+    checked: &'t BTreeSet<&'t str>,
+}
+
+/// Loading's diagnostics, `--rule`, severities, suppressions, sorting and fingerprints.
+fn finish(
+    tree: &Tree,
+    policy: &Policy,
+    opts: &RunOptions,
+    active: &[(&dyn Rule, Level)],
+    c: Collected<'_>,
+) -> Outcome {
+    let Collected {
+        mut findings,
+        errors,
+        mut tree_findings,
+        units,
+        checked,
+    } = c;
     let partial = opts
         .changed
         .as_ref()
-        .map(|c| Partial::new(tree, c, &checked));
+        .map(|c| Partial::new(tree, c, checked));
     if let Some(p) = &partial {
         tree_findings.retain(|f| p.involves(tree, f));
     }
     // What loading found, for the units checked and the tree.
-    for u in &units {
+    for u in units {
         for d in &u.diagnostics {
             findings.push(Finding::new(
                 d.clone(),
@@ -300,6 +448,7 @@ pub fn run(
 
     // Severities.
     let levels: BTreeMap<&str, Level> = active.iter().map(|(r, l)| (r.meta().id, *l)).collect();
+    let by_dir: HashMap<&str, &Unit> = tree.units.iter().map(|u| (u.dir.as_str(), u)).collect();
     let mut reported: Vec<(Reported, Kind)> = Vec::new();
     for f in findings {
         let id = f.diagnostic.rule.to_string();
@@ -327,7 +476,7 @@ pub fn run(
         let environment = f
             .unit
             .as_deref()
-            .and_then(|dir| tree.unit(dir))
+            .and_then(|dir| by_dir.get(dir))
             .and_then(|u| u.environment.as_ref())
             .and_then(|c| c.kind.clone());
         reported.push((
@@ -425,7 +574,7 @@ impl<'a> Partial<'a> {
                 || tree
                     .cache
                     .get(l.file)
-                    .is_some_and(|file| self.changed.files.contains(&file.path))
+                    .is_some_and(|file| self.changed.files.contains(&*file.path))
         })
     }
 
@@ -446,8 +595,8 @@ fn level_of(s: Severity) -> Level {
     }
 }
 
-fn selected_env(u: &Unit, opts: &RunOptions) -> bool {
-    let Some(envs) = &opts.environments else {
+fn selected_env(u: &Unit, environments: Option<&BTreeSet<String>>) -> bool {
+    let Some(envs) = environments else {
         return true;
     };
     u.environment.as_ref().is_some_and(|c| {

@@ -2,7 +2,7 @@
 //! its doc comment) and a check over one unit or over the whole tree.
 
 use crate::context::Ctx;
-use tglint_model::unit::Unit;
+use tglint_model::unit::{Keep, Unit};
 
 /// A small fixed grouping, for selecting rules; never part of an id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,8 +117,16 @@ pub trait Rule: Sync {
     /// Checks one unit (rules of [`Scope::Unit`]).
     fn check(&self, _unit: &Unit, _cx: &mut Ctx<'_>) {}
 
-    /// Checks the whole tree (rules of [`Scope::Tree`]); units are in path order.
+    /// Checks the whole tree (rules of [`Scope::Tree`]); units are in path order. In a
+    /// streamed run (`tglint check`) the units are projected ([`Unit::project`]) to what
+    /// the tree rules asked for in [`Rule::keep`].
     fn check_tree(&self, _units: &[&Unit], _cx: &mut Ctx<'_>) {}
+
+    /// What a tree rule reads of `unit` beyond what every unit keeps ([`Keep`]): once a
+    /// unit's per-unit rules have run, a streamed run cuts it down to what the active tree
+    /// rules ask for here. A tree rule that reads more than it asks for sees it missing;
+    /// the engine's test compares streamed and whole runs over every fixture.
+    fn keep(&self, _unit: &Unit, _cx: &Ctx<'_>, _keep: &mut Keep) {}
 }
 
 /// Declares a rule: its doc comment becomes [`Meta::docs`]; `options: T` is the type its

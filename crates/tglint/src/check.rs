@@ -234,18 +234,25 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         timings.discover = started.elapsed();
         let found = std::mem::take(&mut selection.found);
         let features = opts.features.clone();
-        let mut tree = load::load_units_in(cache, opts, &selection.units, found);
+        let mut run = run_options(&settings)?;
+        if let Some(target) = &args.explain_env {
+            let mut tree = load::load_units_in(cache, opts, &selection.units, found);
+            crate::check_features(&tree, &features)?;
+            engine::classify_units(&mut tree.units, &policy);
+            return explain_env(&tree, &root, &absolute(target)?);
+        }
+        // A streamed run: each unit is checked as soon as it is resolved, then cut down
+        // to what the tree rules read (engine::Pass).
+        let pass = engine::Pass::new(RULES, &policy, &run, true);
+        let tree = load::load_units_with(cache, opts, &selection.units, found, &|u| {
+            pass.visit(u)
+        });
         crate::check_features(&tree, &features)?;
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
         if args.timings {
             timings.rss_loaded = rss_kib();
         }
-        if let Some(target) = &args.explain_env {
-            engine::classify_units(&mut tree.units, &policy);
-            return explain_env(&tree, &root, &absolute(target)?);
-        }
-        let mut run = run_options(&settings)?;
         if selection.changed {
             let policy_file = policy_path(&*fs, &root, &args)?;
             run.changed = Some(changed::scope(
@@ -257,7 +264,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             )?);
         }
         let started = Instant::now();
-        let mut outcome = engine::run(&mut tree, RULES, &policy, &run, Vec::new());
+        let mut outcome = pass.finish(&tree, &run, Vec::new());
         baselines.apply(&tree, &mut outcome, &run, &selection, &policy)?;
         timings.rules = started.elapsed();
         if args.timings {
@@ -390,7 +397,7 @@ impl Timings {
         let total = self.discover + self.parse + self.resolve + self.rules + self.report;
         let mib = |k: Option<u64>| k.map_or("?".to_string(), |k| format!("{} MiB", k / 1024));
         format!(
-            "timings: discover {}, parse {}, resolve {}, rules {}, report {}; total {}; rss after load {}, after rules {}",
+            "timings: discover {}, parse {}, resolve (with the per-unit rules) {}, rules (tree rules and the rest) {}, report {}; total {}; rss after load {}, after rules {}",
             ms(self.discover),
             ms(self.parse),
             ms(self.resolve),

@@ -145,8 +145,8 @@ impl TgCtx {
 
     /// Records that the expression at `from` read or probed `target`.
     pub fn read(&self, from: Span, target: &Path, via: Via) {
-        let target = crate::fs::clean(target);
-        let target_file = self.shared.cache.file(&target).id;
+        let f = self.shared.cache.file(&crate::fs::clean(target));
+        let (target, target_file) = (f.path.clone(), f.id);
         self.unit
             .edges
             .lock()

@@ -73,7 +73,7 @@ impl FileEval {
         match body {
             Ok(body) => Ok(FileEval {
                 ctx: TgCtx {
-                    current_file: sf.path.clone(),
+                    current_file: sf.path.to_path_buf(),
                     ..ctx
                 },
                 file: sf.id,

@@ -1,6 +1,7 @@
 //! What a unit's resolution read: every file it opened or probed, and from where.
 
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 use tglint_hcl::{FileId, Span};
 
 /// How a file came into a unit's resolution.
@@ -46,8 +47,9 @@ impl Via {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Read {
     pub from: Span,
-    /// Absolute and cleaned, as written (not through links).
-    pub target: PathBuf,
+    /// Absolute and cleaned, as written (not through links); the source cache's path of
+    /// the file, shared.
+    pub target: Arc<Path>,
     /// The target's id in the source cache.
     pub target_file: FileId,
     pub via: Via,

@@ -359,7 +359,7 @@ fn open_autoinclude(unit: &FileEval) -> Option<FileEval> {
         .ok()
         .and_then(|m| m.get(&dir).cloned());
     let (path, extra) = match registered {
-        Some(a) => (a.file.path.clone(), a.vars),
+        Some(a) => (a.file.path.to_path_buf(), a.vars),
         None => {
             let p = dir.join(AUTOINCLUDE_FILE);
             if cache.kind(&p) != Ok(Some(Kind::File)) {

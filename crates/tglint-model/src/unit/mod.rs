@@ -183,6 +183,114 @@ pub struct Unit {
     /// an unknown that stands for every part of it, so lookups answer unknown, never
     /// missing.
     pub unknown: Option<Value>,
+    /// Whether [`Unit::project`] cut the unit down to what the tree rules read: what it
+    /// dropped then answers missing.
+    pub projected: bool,
+}
+
+/// `remote_state` cut down to what the tree rules read of it: `backend` and
+/// `config.bucket`/`config.key` (with their origins), or an unknown as it is.
+fn project_remote_state(v: &mut Value) {
+    let Some(m) = v.as_map() else {
+        return;
+    };
+    let wanted = |k: &str| matches!(k, "backend" | "config");
+    let config_extra = m
+        .get("config")
+        .and_then(Value::as_map)
+        .is_some_and(|c| c.keys().any(|k| !matches!(k.as_str(), "bucket" | "key")));
+    if !config_extra && m.keys().all(|k| wanted(k)) {
+        return;
+    }
+    if let Some(m) = v.map_mut() {
+        m.retain(|k, _| wanted(k));
+        if let Some(c) = m.get_mut("config")
+            && let Some(c) = c.map_mut()
+        {
+            c.retain(|k, _| matches!(k.as_str(), "bucket" | "key"));
+        }
+    }
+}
+
+/// Equal values with equal origins throughout (what `chain_at` compares).
+fn same_with_origins(a: &Value, b: &Value) -> bool {
+    if a.origin != b.origin {
+        return false;
+    }
+    match (a.as_map(), b.as_map(), a.as_seq(), b.as_seq()) {
+        (Some(x), Some(y), _, _) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && same_with_origins(v1, v2))
+        }
+        (_, _, Some(x), Some(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(v1, v2)| same_with_origins(v1, v2))
+        }
+        _ => a.same(b),
+    }
+}
+
+/// What a projected unit keeps of its configuration ([`Unit::project`]), besides what
+/// every unit keeps: its identity (directory, file, environment and region), includes,
+/// reads, diagnostics, `terraform`, dependencies (without their mocks),
+/// `dependencies.paths`, feature flags, `exclude`, `errors`, `engine` and `catalog`.
+/// The tree rules say what they read (`Rule::keep` of tglint-rules).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keep {
+    /// `inputs.<key>` for these keys (`inputs` stays, empty, where it was set).
+    pub inputs: BTreeSet<&'static str>,
+    /// `remote_state`.
+    pub remote_state: bool,
+    /// The `generate` blocks (with their parsed contents).
+    pub generate: bool,
+}
+
+impl Keep {
+    /// A layer's (or the unit's own) configuration: what `chain_at` needs for the kept
+    /// paths. A layer's `terraform` goes (the unit keeps the merged one).
+    fn file_config(&self, c: &mut FileConfig, layer: bool) {
+        c.locals = BTreeMap::new();
+        self.inputs(&mut c.inputs);
+        if layer {
+            c.terraform = None;
+        }
+        match &mut c.remote_state {
+            Some(v) if self.remote_state => project_remote_state(v),
+            _ => c.remote_state = None,
+        }
+        if !self.generate {
+            c.generate = BTreeMap::new();
+        }
+        c.dependency_blocks = Vec::new();
+        c.scalars = BTreeMap::new();
+    }
+
+    fn is_empty(c: &FileConfig) -> bool {
+        c.inputs.is_none()
+            && c.terraform.is_none()
+            && c.remote_state.is_none()
+            && c.generate.is_empty()
+            && c.dependencies_paths.is_none()
+            && c.features.is_empty()
+            && c.exclude.is_none()
+            && c.errors.is_none()
+            && c.engine.is_none()
+            && c.catalog.is_none()
+    }
+
+    fn inputs(&self, inputs: &mut Option<Value>) {
+        if let Some(v) = inputs
+            && v.as_map()
+                .is_some_and(|m| m.keys().any(|k| !self.inputs.contains(k.as_str())))
+            && let Some(m) = v.map_mut()
+        {
+            m.retain(|k, _| self.inputs.contains(k.as_str()));
+        }
+    }
 }
 
 impl Unit {
@@ -276,7 +384,61 @@ impl Unit {
             stack: None,
             values: None,
             unknown: None,
+            projected: false,
         }
+    }
+
+    /// Cuts the unit down to what `keep` names (and what every unit keeps, [`Keep`]):
+    /// what a streamed run keeps of a unit once its per-unit rules have run, so that the
+    /// memory of a run does not grow with the evaluated configuration of every unit.
+    /// Lookups of anything dropped answer missing; [`Unit::projected`] says so.
+    pub fn project(&mut self, keep: &Keep) {
+        self.projected = true;
+        self.locals = BTreeMap::new();
+        keep.inputs(&mut self.inputs);
+        match &mut self.remote_state {
+            Some(r) if keep.remote_state => {
+                // The layer that set it holds the same value: cut down once, shared.
+                let whole = r.value.clone();
+                project_remote_state(&mut r.value);
+                r.config = r.value.as_map().and_then(|m| m.get("config")).cloned();
+                r.generate = None;
+                for l in &mut self.layers {
+                    if let Some(v) = &mut l.config.remote_state
+                        && same_with_origins(v, &whole)
+                    {
+                        *v = r.value.clone();
+                    }
+                }
+            }
+            _ => self.remote_state = None,
+        }
+        if !keep.generate {
+            self.generate = Vec::new();
+        }
+        self.attributes = BTreeMap::new();
+        self.values = None;
+        keep.file_config(&mut self.own, false);
+        for l in &mut self.layers {
+            keep.file_config(&mut l.config, true);
+        }
+        // A layer left with nothing carries no value to the unit (`chain_at` finds none).
+        self.layers.retain(|l| !Keep::is_empty(&l.config));
+        for d in &mut self.dependencies {
+            d.mock_outputs = None;
+            if d.value
+                .as_map()
+                .is_some_and(|m| m.contains_key("mock_outputs"))
+                && let Some(m) = d.value.map_mut()
+            {
+                m.remove("mock_outputs");
+            }
+        }
+        self.layers.shrink_to_fit();
+        self.reads.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+        self.dependencies.shrink_to_fit();
+        self.includes.shrink_to_fit();
     }
 
     /// The loading diagnostics of the generated Terraform files: contents of a `.tf` or
@@ -367,7 +529,7 @@ impl Unit {
     /// `find_in_parent_folders` looked at and did not find), and the unit file itself:
     /// what a change to the tree must touch to change this unit.
     pub fn read_files(&self) -> BTreeSet<&Path> {
-        let mut out: BTreeSet<&Path> = self.reads.iter().map(|r| r.target.as_path()).collect();
+        let mut out: BTreeSet<&Path> = self.reads.iter().map(|r| &*r.target).collect();
         out.insert(&self.path);
         out
     }

@@ -6,7 +6,7 @@ use crate::rules::shared_vpc::{
     range, str_list, vpc_of, vpc_what, with_mock,
 };
 use ipnet::Ipv4Net;
-use tglint_model::unit::Unit;
+use tglint_model::unit::{Keep, Unit};
 
 declare_rule! {
     /// Requires the CIDR blocks of every VPC, primary and secondary, to be disjoint across all environments and regions.
@@ -84,6 +84,18 @@ struct Block<'u> {
 impl Rule for CidrOverlap {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
+    }
+
+    fn keep(&self, u: &Unit, cx: &Ctx<'_>, keep: &mut Keep) {
+        if vpc_of(cx.module_of(u), u).is_some() {
+            keep.inputs.extend([
+                "cidr",
+                "secondary_cidr_blocks",
+                "create_vpc",
+                "putin_khuylo",
+                "use_ipam_pool",
+            ]);
+        }
     }
 
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {

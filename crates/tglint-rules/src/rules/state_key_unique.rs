@@ -4,7 +4,7 @@ use crate::rule::Rule;
 use crate::rules::shared_state::{Field, Found, State, state_of};
 use std::collections::BTreeMap;
 use tglint_model::diag::Label;
-use tglint_model::unit::Unit;
+use tglint_model::unit::{Keep, Unit};
 
 declare_rule! {
     /// Forbids two units sharing one remote state object (the same S3 `bucket` and `key`).
@@ -67,6 +67,14 @@ struct Entry<'u> {
 impl Rule for StateKeyUnique {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
+    }
+
+    fn keep(&self, u: &Unit, _cx: &Ctx<'_>, keep: &mut Keep) {
+        keep.remote_state = true;
+        // Without remote_state, the backend is looked for in the generated files.
+        if u.remote_state.is_none() {
+            keep.generate = true;
+        }
     }
 
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
