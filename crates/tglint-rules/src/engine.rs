@@ -309,7 +309,9 @@ impl<'a> Pass<'a> {
     }
 
     /// The rest of the run over `tree`, whose units were all visited: the tree rules,
-    /// loading's diagnostics, suppressions, severities, sorting and fingerprints.
+    /// loading's diagnostics, `--rule`, severities, suppressions, sorting and
+    /// fingerprints. `opts` gives the level of unknowns, the date and the changed-files
+    /// scope; the rules and environments are those the pass was made with.
     pub fn finish(self, tree: &Tree, opts: &RunOptions, extra: Vec<Diagnostic>) -> Outcome {
         let policy = self.policy;
         let mut results = self.results.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -317,9 +319,9 @@ impl<'a> Pass<'a> {
         let mut errors = Vec::new();
         let mut taken: Vec<(&str, UnitResult)> = Vec::new();
         for u in &tree.units {
-            if let Some(r) = results.remove(&u.dir) {
-                findings.extend(r.classified.iter().cloned());
-                errors.extend(r.classify_errors.iter().cloned());
+            if let Some(mut r) = results.remove(&u.dir) {
+                findings.append(&mut r.classified);
+                errors.append(&mut r.classify_errors);
                 taken.push((u.dir.as_str(), r));
             }
         }
@@ -330,7 +332,7 @@ impl<'a> Pass<'a> {
             .units
             .iter()
             .filter(|u| !policy.excluded(&u.dir))
-            .filter(|u| selected_env(u, opts.environments.as_ref()))
+            .filter(|u| selected_env(u, self.environments.as_ref()))
             .collect();
         let units: Vec<&Unit> = all
             .iter()
@@ -358,166 +360,127 @@ impl<'a> Pass<'a> {
             r.check_tree(&all, &mut cx);
             tree_findings.extend(cx.into_findings());
         }
-        finish(
-            tree,
-            policy,
-            opts,
-            active,
-            Collected {
-                findings,
-                errors,
-                tree_findings,
-                units: &units,
-                checked: &checked,
-            },
-        )
-    }
-}
-
-/// What the rules found, for [`finish`].
-struct Collected<'t> {
-    findings: Vec<Finding>,
-    errors: Vec<Diagnostic>,
-    tree_findings: Vec<Finding>,
-    units: &'t [&'t Unit],
-    checked: &'t BTreeSet<&'t str>,
-}
-
-/// Loading's diagnostics, `--rule`, severities, suppressions, sorting and fingerprints.
-fn finish(
-    tree: &Tree,
-    policy: &Policy,
-    opts: &RunOptions,
-    active: &[(&dyn Rule, Level)],
-    c: Collected<'_>,
-) -> Outcome {
-    let Collected {
-        mut findings,
-        errors,
-        mut tree_findings,
-        units,
-        checked,
-    } = c;
-    let partial = opts
-        .changed
-        .as_ref()
-        .map(|c| Partial::new(tree, c, checked));
-    if let Some(p) = &partial {
-        tree_findings.retain(|f| p.involves(tree, f));
-    }
-    // What loading found, for the units checked and the tree.
-    for u in units {
-        for d in &u.diagnostics {
-            findings.push(Finding::new(
-                d.clone(),
-                Kind::Violation,
-                Some(u.dir.clone()),
-            ));
-        }
-    }
-    findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
-    findings.extend(tree_findings);
-    for d in &tree.diagnostics {
-        if partial
+        let partial = opts
+            .changed
             .as_ref()
-            .is_none_or(|p| p.covers(tree, d.primary.file))
-        {
+            .map(|c| Partial::new(tree, c, &checked));
+        if let Some(p) = &partial {
+            tree_findings.retain(|f| p.involves(tree, f));
+        }
+        // What loading found, for the units checked and the tree.
+        for u in &units {
+            for d in &u.diagnostics {
+                findings.push(Finding::new(
+                    d.clone(),
+                    Kind::Violation,
+                    Some(u.dir.clone()),
+                ));
+            }
+        }
+        findings.retain(|f| f.unit.as_deref().is_none_or(|u| checked.contains(u)));
+        findings.extend(tree_findings);
+        for d in &tree.diagnostics {
+            if partial
+                .as_ref()
+                .is_none_or(|p| p.covers(tree, d.primary.file))
+            {
+                findings.push(Finding::new(d.clone(), Kind::Violation, None));
+            }
+        }
+        for d in &errors {
             findings.push(Finding::new(d.clone(), Kind::Violation, None));
         }
-    }
-    for d in &errors {
-        findings.push(Finding::new(d.clone(), Kind::Violation, None));
-    }
-    // With --rule, only those rules — and what makes a run meaningless (broken files,
-    // policy errors) — are reported.
-    if let Some(only) = &opts.only_rules {
-        findings.retain(|f| {
-            let id = f.diagnostic.rule.to_string();
-            only.contains(&id)
-                || matches!(
-                    Reserved::from_id(&id),
-                    Some(
-                        Reserved::ParseError
-                            | Reserved::IncludeError
-                            | Reserved::EvalError
-                            | Reserved::PolicyError
+        // With --rule, only those rules — and what makes a run meaningless (broken files,
+        // policy errors) — are reported.
+        if let Some(only) = &self.only_rules {
+            findings.retain(|f| {
+                let id = f.diagnostic.rule.to_string();
+                only.contains(&id)
+                    || matches!(
+                        Reserved::from_id(&id),
+                        Some(
+                            Reserved::ParseError
+                                | Reserved::IncludeError
+                                | Reserved::EvalError
+                                | Reserved::PolicyError
+                        )
                     )
-                )
-        });
-    }
+            });
+        }
 
-    // Severities.
-    let levels: BTreeMap<&str, Level> = active.iter().map(|(r, l)| (r.meta().id, *l)).collect();
-    let by_dir: HashMap<&str, &Unit> = tree.units.iter().map(|u| (u.dir.as_str(), u)).collect();
-    let mut reported: Vec<(Reported, Kind)> = Vec::new();
-    for f in findings {
-        let id = f.diagnostic.rule.to_string();
-        let base = match Reserved::from_id(&id) {
-            Some(r) if r.configurable() => match policy.reserved_level(&id) {
-                Some(l) => l,
-                None => level_of(f.diagnostic.severity),
-            },
-            Some(_) => level_of(f.diagnostic.severity),
-            // A user check: its own severity, set when it was made.
-            None if !levels.contains_key(id.as_str()) => level_of(f.diagnostic.severity),
-            None => levels.get(id.as_str()).copied().unwrap_or(Level::Off),
-        };
-        let level = match f.kind {
-            Kind::Violation => base,
-            Kind::CannotVerify if base == Level::Off => Level::Off,
-            Kind::CannotVerify => opts.unknown,
-            Kind::Note(l) => l.min(base),
-        };
-        let Some(sev) = level.severity() else {
-            continue;
-        };
-        let mut d = f.diagnostic;
-        d.severity = sev;
-        let environment = f
-            .unit
-            .as_deref()
-            .and_then(|dir| by_dir.get(dir))
-            .and_then(|u| u.environment.as_ref())
-            .and_then(|c| c.kind.clone());
-        reported.push((
-            Reported {
-                diagnostic: d,
-                unit: f.unit,
-                environment,
-                subject: f.subject,
-                cannot_verify: f.kind == Kind::CannotVerify,
-                fingerprint: String::new(),
-            },
-            f.kind,
-        ));
-    }
+        // Severities.
+        let levels: BTreeMap<&str, Level> = active.iter().map(|(r, l)| (r.meta().id, *l)).collect();
+        let by_dir: HashMap<&str, &Unit> = tree.units.iter().map(|u| (u.dir.as_str(), u)).collect();
+        let mut reported: Vec<(Reported, Kind)> = Vec::new();
+        for f in findings {
+            let id = f.diagnostic.rule.to_string();
+            let base = match Reserved::from_id(&id) {
+                Some(r) if r.configurable() => match policy.reserved_level(&id) {
+                    Some(l) => l,
+                    None => level_of(f.diagnostic.severity),
+                },
+                Some(_) => level_of(f.diagnostic.severity),
+                // A user check: its own severity, set when it was made.
+                None if !levels.contains_key(id.as_str()) => level_of(f.diagnostic.severity),
+                None => levels.get(id.as_str()).copied().unwrap_or(Level::Off),
+            };
+            let level = match f.kind {
+                Kind::Violation => base,
+                Kind::CannotVerify if base == Level::Off => Level::Off,
+                Kind::CannotVerify => opts.unknown,
+                Kind::Note(l) => l.min(base),
+            };
+            let Some(sev) = level.severity() else {
+                continue;
+            };
+            let mut d = f.diagnostic;
+            d.severity = sev;
+            let environment = f
+                .unit
+                .as_deref()
+                .and_then(|dir| by_dir.get(dir))
+                .and_then(|u| u.environment.as_ref())
+                .and_then(|c| c.kind.clone());
+            reported.push((
+                Reported {
+                    diagnostic: d,
+                    unit: f.unit,
+                    environment,
+                    subject: f.subject,
+                    cannot_verify: f.kind == Kind::CannotVerify,
+                    fingerprint: String::new(),
+                },
+                f.kind,
+            ));
+        }
 
-    // Suppressions.
-    let (mut reported, suppressed) =
-        apply_suppressions(tree, reported, &opts.today, partial.as_ref());
-    sort(tree, &mut reported);
-    fingerprint(tree, &mut reported);
-    let mut rules_run: Vec<String> = active
-        .iter()
-        .map(|(r, _)| r.meta().id.to_string())
-        .collect();
-    if opts.only_rules.is_none() {
-        rules_run.extend(policy.checks.iter().map(|c| c.name.clone()));
-    }
-    Outcome {
-        reported,
-        rules_run,
-        units_checked: checked.iter().map(|d| d.to_string()).collect(),
-        baselined: 0,
-        // Files of the tree that were read (not the probes that found nothing, nor the
-        // embedded policy).
-        files: tree
-            .cache
-            .all()
+        // Suppressions.
+        let (mut reported, suppressed) =
+            apply_suppressions(tree, reported, &opts.today, partial.as_ref());
+        sort(tree, &mut reported);
+        fingerprint(tree, &mut reported);
+        let mut rules_run: Vec<String> = active
             .iter()
-            .filter(|f| f.text_if_read().is_some() && !f.path.starts_with("/<embedded>"))
-            .count(),
-        suppressed,
+            .map(|(r, _)| r.meta().id.to_string())
+            .collect();
+        if self.only_rules.is_none() {
+            rules_run.extend(policy.checks.iter().map(|c| c.name.clone()));
+        }
+        Outcome {
+            reported,
+            rules_run,
+            units_checked: checked.iter().map(|d| d.to_string()).collect(),
+            baselined: 0,
+            // Files of the tree that were read (not the probes that found nothing, nor the
+            // embedded policy).
+            files: tree
+                .cache
+                .all()
+                .iter()
+                .filter(|f| f.text_if_read().is_some() && !f.path.starts_with("/<embedded>"))
+                .count(),
+            suppressed,
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::fs::{DiskFs, Fs};
-use tglint_model::load::{self, Tree};
+use tglint_model::load::{self, Discovered, Tree};
 use tglint_model::source::SourceCache;
 use tglint_model::terragrunt::context::Options;
 use tglint_rules::RULES;
@@ -58,11 +58,16 @@ fn policy_of(cache: &SourceCache, root: &Path) -> Policy {
     p
 }
 
-fn whole(root: &Path, opts: &RunOptions) -> (Tree, Outcome) {
+/// A tree's source cache, policy and discovered files, as `tglint check` starts.
+fn start(root: &Path) -> (Arc<SourceCache>, Policy, Discovered) {
     let fs: Arc<dyn Fs> = Arc::new(DiskFs);
     let cache = Arc::new(SourceCache::new(fs.clone(), root, false));
     let policy = policy_of(&cache, root);
-    let found = load::discover(&*fs, root);
+    (cache, policy, load::discover(&*fs, root))
+}
+
+fn whole(root: &Path, opts: &RunOptions) -> (Tree, Outcome) {
+    let (cache, policy, found) = start(root);
     let units = found.units.clone();
     let mut tree = load::load_units_in(cache, Options::default(), &units, found);
     let outcome = engine::run(&mut tree, RULES, &policy, opts, Vec::new());
@@ -70,10 +75,7 @@ fn whole(root: &Path, opts: &RunOptions) -> (Tree, Outcome) {
 }
 
 fn streamed(root: &Path, opts: &RunOptions) -> (Tree, Outcome) {
-    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
-    let cache = Arc::new(SourceCache::new(fs.clone(), root, false));
-    let policy = policy_of(&cache, root);
-    let found = load::discover(&*fs, root);
+    let (cache, policy, found) = start(root);
     let units = found.units.clone();
     let pass = Pass::new(RULES, &policy, opts, true);
     let tree = load::load_units_with(cache, Options::default(), &units, found, &|u| pass.visit(u));

@@ -234,13 +234,13 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         timings.discover = started.elapsed();
         let found = std::mem::take(&mut selection.found);
         let features = opts.features.clone();
-        let mut run = run_options(&settings)?;
         if let Some(target) = &args.explain_env {
             let mut tree = load::load_units_in(cache, opts, &selection.units, found);
             crate::check_features(&tree, &features)?;
             engine::classify_units(&mut tree.units, &policy);
             return explain_env(&tree, &root, &absolute(target)?);
         }
+        let mut run = run_options(&settings)?;
         // A streamed run: each unit is checked as soon as it is resolved, then cut down
         // to what the tree rules read (engine::Pass).
         let pass = engine::Pass::new(RULES, &policy, &run, true);

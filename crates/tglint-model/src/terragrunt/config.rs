@@ -80,6 +80,25 @@ pub struct FileConfig {
     pub scalars: BTreeMap<String, Value>,
 }
 
+impl FileConfig {
+    /// Whether the file sets nothing.
+    pub fn is_empty(&self) -> bool {
+        self.locals.is_empty()
+            && self.inputs.is_none()
+            && self.terraform.is_none()
+            && self.remote_state.is_none()
+            && self.generate.is_empty()
+            && self.dependency_blocks.is_empty()
+            && self.dependencies_paths.is_none()
+            && self.features.is_empty()
+            && self.exclude.is_none()
+            && self.errors.is_none()
+            && self.engine.is_none()
+            && self.catalog.is_none()
+            && self.scalars.is_empty()
+    }
+}
+
 /// One included file's own evaluated configuration, as the unit's merge saw it.
 #[derive(Clone, Debug)]
 pub struct Layer {

@@ -269,19 +269,6 @@ impl Keep {
         c.scalars = BTreeMap::new();
     }
 
-    fn is_empty(c: &FileConfig) -> bool {
-        c.inputs.is_none()
-            && c.terraform.is_none()
-            && c.remote_state.is_none()
-            && c.generate.is_empty()
-            && c.dependencies_paths.is_none()
-            && c.features.is_empty()
-            && c.exclude.is_none()
-            && c.errors.is_none()
-            && c.engine.is_none()
-            && c.catalog.is_none()
-    }
-
     fn inputs(&self, inputs: &mut Option<Value>) {
         if let Some(v) = inputs
             && v.as_map()
@@ -423,7 +410,7 @@ impl Unit {
             keep.file_config(&mut l.config, true);
         }
         // A layer left with nothing carries no value to the unit (`chain_at` finds none).
-        self.layers.retain(|l| !Keep::is_empty(&l.config));
+        self.layers.retain(|l| !l.config.is_empty());
         for d in &mut self.dependencies {
             d.mock_outputs = None;
             if d.value
