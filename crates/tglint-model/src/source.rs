@@ -155,7 +155,11 @@ impl SourceCache {
         let root = clean(root);
         let real_root = fs.canonicalize(&root).unwrap_or_else(|| root.clone());
         SourceCache {
-            fs: Arc::new(crate::fs::CachedFs::new(fs)),
+            fs: if fs.is_cached() {
+                fs
+            } else {
+                Arc::new(crate::fs::CachedFs::new(fs))
+            },
             root,
             real_root,
             allow_outside,
@@ -362,6 +366,11 @@ impl SourceCache {
                 }
             };
             base = Arc::new(next);
+            // What does not exist is not remembered: most probes are misses, a path per
+            // unit each, and asking again costs a listing lookup (`CachedFs`).
+            if base.kind.is_none() && q == p {
+                break;
+            }
             if let Ok(mut m) = self.resolved.write() {
                 m.insert(q.to_path_buf(), base.clone());
             }

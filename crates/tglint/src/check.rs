@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tglint_model::diag::Severity;
-use tglint_model::fs::{DiskFs, Fs, Kind};
+use tglint_model::fs::{Fs, Kind};
 use tglint_model::load::{self, Discovered, WalkOptions};
 use tglint_model::source::SourceCache;
 use tglint_rules::engine::{self, RunOptions};
@@ -210,7 +210,7 @@ pub(crate) fn targets(args: &CheckArgs) -> Result<Vec<Target>, String> {
 pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
     let targets = targets(&args)?;
     let opts = options(&args.common)?;
-    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let fs: Arc<dyn Fs> = tglint_model::fs::disk();
     let paths = crate::paths_or_cwd(&args.paths)?;
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
     // A bad baseline is a usage error before anything is checked.

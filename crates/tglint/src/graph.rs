@@ -11,7 +11,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tglint_model::fs::{DiskFs, Fs, Kind};
+use tglint_model::fs::{Fs, Kind};
 use tglint_model::load;
 use tglint_model::unit::Unit;
 use tglint_rules::engine;
@@ -41,7 +41,7 @@ pub struct GraphArgs {
 /// Loads and classifies the units as `check` does, and prints their graph.
 pub fn graph_cmd(args: GraphArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
-    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let fs: Arc<dyn Fs> = tglint_model::fs::disk();
     let paths = crate::paths_or_cwd(&args.paths)?;
     let root = find_root(&*fs, args.common.root.as_deref(), &paths[0])?;
     for p in &paths {

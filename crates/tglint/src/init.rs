@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::diag::Reserved;
-use tglint_model::fs::{DiskFs, Fs};
+use tglint_model::fs::Fs;
 use tglint_model::load;
 use tglint_model::module::SourceKind;
 use tglint_model::unit::Unit;
@@ -43,7 +43,7 @@ pub struct InitArgs {
 /// Surveys the units under DIR and writes (or prints) the starter policy.
 pub fn init_cmd(args: InitArgs) -> Result<u8, String> {
     let opts = options(&args.common)?;
-    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let fs: Arc<dyn Fs> = tglint_model::fs::disk();
     let dir = absolute(args.dir.as_deref().unwrap_or(Path::new(".")))?;
     let root = find_root(&*fs, args.common.root.as_deref(), &dir)?;
     let target = root.join(".tglint.hcl");

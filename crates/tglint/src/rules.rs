@@ -8,7 +8,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tglint_model::diag::{Reserved, Severity};
-use tglint_model::fs::{DiskFs, Fs};
+use tglint_model::fs::Fs;
 use tglint_model::load::{self, Discovered};
 use tglint_model::terragrunt::context::Options;
 use tglint_rules::policy::{self, Policy};
@@ -53,7 +53,7 @@ struct ReservedRow {
 
 /// Loads the policy (no unit) and prints the rules and reserved ids with their levels.
 pub fn rules_cmd(args: RulesArgs) -> Result<u8, String> {
-    let fs: Arc<dyn Fs> = Arc::new(DiskFs);
+    let fs: Arc<dyn Fs> = tglint_model::fs::disk();
     let cwd = absolute(Path::new("."))?;
     let root = find_root(&*fs, args.root.as_deref(), &cwd)?;
     // No unit is loaded: the tree is only the source cache the policy is read through.

@@ -101,6 +101,16 @@ pub trait Fs: Send + Sync {
     fn dir_id(&self, path: &Path) -> Option<(u64, u64)>;
     /// `path` with every link resolved, when it exists (the root is canonicalised so).
     fn canonicalize(&self, path: &Path) -> Option<PathBuf>;
+    /// Whether this is a [`CachedFs`], which a source cache need not wrap again.
+    fn is_cached(&self) -> bool {
+        false
+    }
+}
+
+/// The disk, its probes remembered and its listings kept ([`CachedFs`]): what the
+/// commands run on, so that discovery's listings answer the probes of resolution.
+pub fn disk() -> std::sync::Arc<dyn Fs> {
+    std::sync::Arc::new(CachedFs::new(std::sync::Arc::new(DiskFs)))
 }
 
 /// Files larger than this are refused rather than read (a Terragrunt file is kilobytes):

@@ -49,7 +49,14 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
         name
     };
     let start = ctx.terragrunt_dir();
-    let key = (start.to_path_buf(), name.to_string());
+    // The walk starts at the parent of `start`: the units of one directory share it (the
+    // key says whether `start` lies inside the root, which decides where the walk stops).
+    let inside = start.starts_with(ctx.root());
+    let key = (
+        start.parent().unwrap_or(start).to_path_buf(),
+        name.to_string(),
+        inside,
+    );
     let cached = ctx
         .shared
         .parent_search

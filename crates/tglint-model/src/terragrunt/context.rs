@@ -42,10 +42,11 @@ pub struct Shared {
     /// Each entry also keeps what reading the target read, so that a unit finding it here
     /// still records those reads.
     pub read_cache: Mutex<BTreeMap<PathBuf, CachedRead>>,
-    /// `find_in_parent_folders` walks, by (starting directory, name): the same for every
-    /// unit in a directory, so each is walked once per run.
+    /// `find_in_parent_folders` walks, by (the directory the walk starts from: the parent
+    /// of the unit's, the name, whether the unit lies inside the root): the same for the
+    /// units of sibling directories, so each is walked once per run.
     /// With the candidates each walk looked at (recorded as reads of every unit).
-    pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String), ParentWalk>>,
+    pub parent_search: Mutex<std::collections::HashMap<(PathBuf, String, bool), ParentWalk>>,
     /// The `autoinclude` blocks of stack units, by the unit's generated directory: what
     /// generation would write there as `terragrunt.autoinclude.hcl`.
     pub stack_autoincludes: Mutex<std::collections::HashMap<PathBuf, StackAutoinclude>>,

@@ -191,25 +191,38 @@ pub struct Unit {
 /// `remote_state` cut down to what the tree rules read of it: `backend` and
 /// `config.bucket`/`config.key` (with their origins), or an unknown as it is.
 fn project_remote_state(v: &mut Value) {
-    let Some(m) = v.as_map() else {
+    retain_keys(v, |k| matches!(k, "backend" | "config"));
+    let tglint_hcl::value::Data::Map(kind, m) = &v.data else {
         return;
     };
-    let wanted = |k: &str| matches!(k, "backend" | "config");
-    let config_extra = m
-        .get("config")
-        .and_then(Value::as_map)
-        .is_some_and(|c| c.keys().any(|k| !matches!(k.as_str(), "bucket" | "key")));
-    if !config_extra && m.keys().all(|k| wanted(k)) {
+    let Some(mut config) = m.get("config").cloned() else {
+        return;
+    };
+    if !retain_keys(&mut config, |k| matches!(k, "bucket" | "key")) {
         return;
     }
-    if let Some(m) = v.map_mut() {
-        m.retain(|k, _| wanted(k));
-        if let Some(c) = m.get_mut("config")
-            && let Some(c) = c.map_mut()
-        {
-            c.retain(|k, _| matches!(k.as_str(), "bucket" | "key"));
-        }
+    let mut cut: BTreeMap<String, Value> = m.iter().map(|(k, x)| (k.clone(), x.clone())).collect();
+    cut.insert("config".to_string(), config);
+    v.data = tglint_hcl::value::Data::Map(*kind, Arc::new(tglint_hcl::value::Entries::new(cut)));
+}
+
+/// Cuts `v`, when it is a map, down to the keys `keep` accepts, and says whether it did.
+/// The cut map is a new one holding only those entries (their values shared, not copied):
+/// neither is the whole map copied first nor are the nodes the other keys took kept.
+fn retain_keys(v: &mut Value, keep: impl Fn(&str) -> bool) -> bool {
+    let tglint_hcl::value::Data::Map(kind, m) = &v.data else {
+        return false;
+    };
+    if m.keys().all(|k| keep(k)) {
+        return false;
     }
+    let kept: BTreeMap<String, Value> = m
+        .iter()
+        .filter(|(k, _)| keep(k))
+        .map(|(k, x)| (k.clone(), x.clone()))
+        .collect();
+    v.data = tglint_hcl::value::Data::Map(*kind, Arc::new(tglint_hcl::value::Entries::new(kept)));
+    true
 }
 
 /// Equal values with equal origins throughout (what `chain_at` compares).
@@ -270,12 +283,8 @@ impl Keep {
     }
 
     fn inputs(&self, inputs: &mut Option<Value>) {
-        if let Some(v) = inputs
-            && v.as_map()
-                .is_some_and(|m| m.keys().any(|k| !self.inputs.contains(k.as_str())))
-            && let Some(m) = v.map_mut()
-        {
-            m.retain(|k, _| self.inputs.contains(k.as_str()));
+        if let Some(v) = inputs {
+            retain_keys(v, |k| self.inputs.contains(k));
         }
     }
 }
@@ -412,14 +421,10 @@ impl Unit {
         // A layer left with nothing carries no value to the unit (`chain_at` finds none).
         self.layers.retain(|l| !l.config.is_empty());
         for d in &mut self.dependencies {
+            // The block as written keeps its `config_path`, which the dependency rules
+            // point at; the mocks and the rest go.
             d.mock_outputs = None;
-            if d.value
-                .as_map()
-                .is_some_and(|m| m.contains_key("mock_outputs"))
-                && let Some(m) = d.value.map_mut()
-            {
-                m.remove("mock_outputs");
-            }
+            retain_keys(&mut d.value, |k| k == "config_path");
         }
         self.layers.shrink_to_fit();
         self.reads.shrink_to_fit();
