@@ -4,7 +4,7 @@
 //! verify").
 
 use crate::policy::{Environment, ModuleSpec, Policy};
-use crate::rule::{Level, Meta};
+use crate::rule::{Fact, Level, Meta};
 use serde::de::DeserializeOwned;
 use tglint_model::diag::{Diagnostic, Label, RuleId, Severity};
 use tglint_model::module::SourceKind;
@@ -108,6 +108,8 @@ pub struct Ctx<'a> {
     options: serde_json::Value,
     unit: Option<&'a Unit>,
     out: Vec<Finding>,
+    /// The facts the rule took of each unit, by directory ([`Rule::fact`]).
+    facts: Option<&'a std::collections::HashMap<String, Fact>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -118,7 +120,19 @@ impl<'a> Ctx<'a> {
             options: policy.options(meta.id),
             unit,
             out: Vec::new(),
+            facts: None,
         }
+    }
+
+    /// The context of a tree rule, with the facts it took of the units.
+    pub fn with_facts(mut self, facts: &'a std::collections::HashMap<String, Fact>) -> Ctx<'a> {
+        self.facts = Some(facts);
+        self
+    }
+
+    /// The fact this rule took of `u` ([`Rule::fact`]), when it took one of that type.
+    pub fn fact<T: 'static>(&self, u: &Unit) -> Option<&'a T> {
+        self.facts?.get(&u.dir)?.downcast_ref()
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -245,14 +259,21 @@ impl<'a> Ctx<'a> {
         what: &str,
         reason: &str,
     ) -> &mut Finding {
+        let place = unknown_place(u, path);
+        self.cannot_verify_at(u, place, path, what, reason)
+    }
+
+    /// [`Ctx::cannot_verify`] at a place found earlier ([`unknown_place`]), when the unit
+    /// was whole: what a tree rule reports from its facts.
+    pub fn cannot_verify_at(
+        &mut self,
+        u: &Unit,
+        (primary, related): (Label, Vec<Label>),
+        path: &str,
+        what: &str,
+        reason: &str,
+    ) -> &mut Finding {
         let msg = format!("cannot verify {what} because {reason}");
-        let (primary, related) = match u.get(path).origin() {
-            Some(_) => {
-                let (p, r, _) = value_place(u, path);
-                (p, r)
-            }
-            None => missing_place(u),
-        };
         let f = self.push(Some(u), Kind::CannotVerify, msg, primary);
         f.related(related).subject(path);
         f
@@ -268,6 +289,18 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> &mut Finding {
         self.push(Some(u), Kind::Note(level), message.into(), primary)
+    }
+}
+
+/// Where [`Ctx::cannot_verify`] reports the value at `path` of `u`: where it was defined,
+/// or where it would be added.
+pub fn unknown_place(u: &Unit, path: &str) -> (Label, Vec<Label>) {
+    match u.get(path).origin() {
+        Some(_) => {
+            let (p, r, _) = value_place(u, path);
+            (p, r)
+        }
+        None => missing_place(u),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::context::{Ctx, Finding, Kind};
 use crate::policy::{Policy, classify};
-use crate::rule::{Level, Rule, Scope};
+use crate::rule::{Fact, Level, Rule, Scope};
 use crate::suppress::{self, Suppression};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -236,6 +236,8 @@ pub struct Pass<'a> {
     environments: Option<BTreeSet<String>>,
     project: bool,
     results: Mutex<HashMap<String, UnitResult>>,
+    /// The facts each active rule took of the units, by directory (in `active`'s order).
+    facts: Vec<Mutex<HashMap<String, Fact>>>,
 }
 
 impl<'a> Pass<'a> {
@@ -248,12 +250,13 @@ impl<'a> Pass<'a> {
         project: bool,
     ) -> Pass<'a> {
         let wanted = |id: &str| opts.only_rules.as_ref().is_none_or(|s| s.contains(id));
-        let active = rules
+        let active: Vec<_> = rules
             .iter()
             .map(|r| (*r, policy.level(*r)))
             .filter(|(r, l)| *l != Level::Off && wanted(r.meta().id))
             .collect();
         Pass {
+            facts: active.iter().map(|_| Mutex::default()).collect(),
             active,
             policy,
             only_rules: opts.only_rules.clone(),
@@ -288,6 +291,17 @@ impl<'a> Pass<'a> {
                 r.errors = e;
             }
         }
+        // What the tree rules remember of the unit while it is whole.
+        for (i, (rule, _)) in self.active.iter().enumerate() {
+            if rule.meta().scope != Scope::Tree {
+                continue;
+            }
+            let cx = Ctx::new(rule.meta(), policy, Some(u));
+            if let Some(f) = rule.fact(u, &cx) {
+                let mut facts = self.facts[i].lock().unwrap_or_else(|p| p.into_inner());
+                facts.insert(u.dir.clone(), f);
+            }
+        }
         if self.project {
             let mut keep = Keep::default();
             for (rule, _) in self
@@ -299,6 +313,13 @@ impl<'a> Pass<'a> {
                 rule.keep(u, &cx, &mut keep);
             }
             u.project(&keep);
+        }
+        if r.classified.is_empty()
+            && r.classify_errors.is_empty()
+            && r.findings.is_empty()
+            && r.errors.is_empty()
+        {
+            return;
         }
         let mut results = self.results.lock().unwrap_or_else(|p| p.into_inner());
         let slot = results.entry(u.dir.clone()).or_default();
@@ -352,11 +373,19 @@ impl<'a> Pass<'a> {
             }
         }
         let active = &self.active;
+        let facts: Vec<HashMap<String, Fact>> = self
+            .facts
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect();
         // Tree rules, on the sorted units; in changed-files mode they report what involves
         // a checked unit.
         let mut tree_findings = Vec::new();
-        for (r, _) in active.iter().filter(|(r, _)| r.meta().scope == Scope::Tree) {
-            let mut cx = Ctx::new(r.meta(), policy, None);
+        for (i, (r, _)) in active.iter().enumerate() {
+            if r.meta().scope != Scope::Tree {
+                continue;
+            }
+            let mut cx = Ctx::new(r.meta(), policy, None).with_facts(&facts[i]);
             r.check_tree(&all, &mut cx);
             tree_findings.extend(cx.into_findings());
         }

@@ -127,7 +127,18 @@ pub trait Rule: Sync {
     /// rules ask for here. A tree rule that reads more than it asks for sees it missing;
     /// the engine's test compares streamed and whole runs over every fixture.
     fn keep(&self, _unit: &Unit, _cx: &Ctx<'_>, _keep: &mut Keep) {}
+
+    /// What a tree rule remembers of `unit` while it is whole, read back in
+    /// [`Rule::check_tree`] with [`Ctx::fact`]: the few values (and the places to report
+    /// them at) the rule needs, instead of the configuration [`Rule::keep`] would keep.
+    /// Every run takes the facts of every unit before the tree rules run.
+    fn fact(&self, _unit: &Unit, _cx: &Ctx<'_>) -> Option<Fact> {
+        None
+    }
 }
+
+/// What a tree rule remembered of one unit ([`Rule::fact`]).
+pub type Fact = Box<dyn std::any::Any + Send + Sync>;
 
 /// Declares a rule: its doc comment becomes [`Meta::docs`]; `options: T` is the type its
 /// options decode into (none when absent), and `validate: f` a function checking more than

@@ -249,7 +249,7 @@ fn same_with_origins(a: &Value, b: &Value) -> bool {
 
 /// What a projected unit keeps of its configuration ([`Unit::project`]), besides what
 /// every unit keeps: its identity (directory, file, environment and region), includes,
-/// reads, diagnostics, `terraform`, dependencies (without their mocks),
+/// reads, diagnostics, dependencies (of the block as written, its `config_path` only),
 /// `dependencies.paths`, feature flags, `exclude`, `errors`, `engine` and `catalog`.
 /// The tree rules say what they read (`Rule::keep` of tglint-rules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -260,15 +260,26 @@ pub struct Keep {
     pub remote_state: bool,
     /// The `generate` blocks (with their parsed contents).
     pub generate: bool,
+    /// The merged `terraform` block (what [`Unit::module`] reads).
+    pub terraform: bool,
 }
 
 impl Keep {
     /// A layer's (or the unit's own) configuration: what `chain_at` needs for the kept
-    /// paths. A layer's `terraform` goes (the unit keeps the merged one).
+    /// paths. A layer's `terraform` goes (the unit keeps the merged one, if it is kept).
     fn file_config(&self, c: &mut FileConfig, layer: bool) {
         c.locals = BTreeMap::new();
         self.inputs(&mut c.inputs);
-        if layer {
+        // A file's inputs left with no kept key can be the origin of none: they go, and
+        // a layer left with nothing else goes with them.
+        if c.inputs
+            .as_ref()
+            .and_then(Value::as_map)
+            .is_some_and(|m| m.is_empty())
+        {
+            c.inputs = None;
+        }
+        if layer || !self.terraform {
             c.terraform = None;
         }
         match &mut c.remote_state {
@@ -412,6 +423,9 @@ impl Unit {
         if !keep.generate {
             self.generate = Vec::new();
         }
+        if !keep.terraform {
+            self.terraform = None;
+        }
         self.attributes = BTreeMap::new();
         self.values = None;
         keep.file_config(&mut self.own, false);
@@ -421,10 +435,10 @@ impl Unit {
         // A layer left with nothing carries no value to the unit (`chain_at` finds none).
         self.layers.retain(|l| !l.config.is_empty());
         for d in &mut self.dependencies {
-            // The block as written keeps its `config_path`, which the dependency rules
-            // point at; the mocks and the rest go.
+            // Of the block as written, the `config_path` the dependency rules point at
+            // stays, as the field (`part` looks it up there); the mocks and the rest go.
             d.mock_outputs = None;
-            retain_keys(&mut d.value, |k| k == "config_path");
+            d.value = Value::null().with_origin(d.value.origin);
         }
         self.layers.shrink_to_fit();
         self.reads.shrink_to_fit();
@@ -579,10 +593,14 @@ impl Unit {
             }
             "dependency" => {
                 let (label, more) = labelled(rest)?;
-                self.dependencies
-                    .iter()
-                    .find(|d| d.label == label)
-                    .map(|d| (&d.value, more))
+                let d = self.dependencies.iter().find(|d| d.label == label)?;
+                match more.split_first() {
+                    // A projected unit keeps the block's `config_path` only, as the field.
+                    Some((Step::Key(k), after)) if self.projected && k == "config_path" => {
+                        Some((&d.config_path, after))
+                    }
+                    _ => Some((&d.value, more)),
+                }
             }
             "feature" => {
                 let (name, more) = labelled(rest)?;

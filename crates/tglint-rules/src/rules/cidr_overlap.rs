@@ -88,6 +88,8 @@ impl Rule for CidrOverlap {
 
     fn keep(&self, u: &Unit, cx: &Ctx<'_>, keep: &mut Keep) {
         if vpc_of(cx.module_of(u), u).is_some() {
+            // The module tells the tree pass which units are VPCs.
+            keep.terraform = true;
             keep.inputs.extend([
                 "cidr",
                 "secondary_cidr_blocks",

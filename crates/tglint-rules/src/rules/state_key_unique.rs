@@ -1,10 +1,10 @@
-use crate::context::Ctx;
+use crate::context::{Ctx, unknown_place};
 use crate::declare_rule;
-use crate::rule::Rule;
-use crate::rules::shared_state::{Field, Found, State, state_of};
+use crate::rule::{Fact, Rule};
+use crate::rules::shared_state::{Field, Found, state_of};
 use std::collections::BTreeMap;
 use tglint_model::diag::Label;
-use tglint_model::unit::{Keep, Unit};
+use tglint_model::unit::Unit;
 
 declare_rule! {
     /// Forbids two units sharing one remote state object (the same S3 `bucket` and `key`).
@@ -57,11 +57,83 @@ declare_rule! {
 /// Related labels listed per finding before "and N more".
 const SHOWN: usize = 5;
 
+/// What the rule remembers of a unit whose state is in S3 ([`Rule::fact`]).
+enum StateFact {
+    /// The key is unknown: the finding saying so, reported as it is.
+    UnknownKey {
+        place: (Label, Vec<Label>),
+        path: String,
+        why: String,
+    },
+    Keyed {
+        key: String,
+        bucket: Bucket,
+        /// Where the key is set, and the chain that brought it.
+        key_place: (Label, Vec<Label>),
+    },
+}
+
+/// A unit's bucket, as far as the rule needs it.
+enum Bucket {
+    Known(String),
+    /// Missing, or set to something that is no string: no clash to report.
+    Absent,
+    /// Unknown: reported only when another unit uses the same key.
+    Unknown {
+        place: (Label, Vec<Label>),
+        path: String,
+        why: String,
+    },
+}
+
+fn fact_of(u: &Unit) -> Option<StateFact> {
+    let Found::State(state) = state_of(u) else {
+        return None;
+    };
+    match state.backend(u) {
+        Field::Known(v) if v.as_str() == Some("s3") => {}
+        _ => return None,
+    }
+    let key = match state.field(u, "key") {
+        Field::Known(v) => v.as_str()?.to_string(),
+        Field::Missing => return None,
+        other => {
+            let path = state.path(u, Some("key"));
+            return Some(StateFact::UnknownKey {
+                place: unknown_place(u, &path),
+                path,
+                why: other.unknown_why("its key").unwrap_or_default(),
+            });
+        }
+    };
+    let bucket = match state.field(u, "bucket") {
+        Field::Known(v) => match v.as_str() {
+            Some(b) => Bucket::Known(b.to_string()),
+            None => Bucket::Absent,
+        },
+        Field::Missing => Bucket::Absent,
+        other => {
+            let path = state.path(u, Some("bucket"));
+            Bucket::Unknown {
+                place: unknown_place(u, &path),
+                path,
+                why: other.unknown_why("its bucket").unwrap_or_default(),
+            }
+        }
+    };
+    Some(StateFact::Keyed {
+        key,
+        bucket,
+        key_place: state.place(u, Some("key")),
+    })
+}
+
+/// A unit with a known key.
 struct Entry<'u> {
     unit: &'u Unit,
-    state: State,
-    bucket: Field,
-    key: String,
+    bucket: &'u Bucket,
+    key: &'u str,
+    key_place: &'u (Label, Vec<Label>),
 }
 
 impl Rule for StateKeyUnique {
@@ -69,74 +141,45 @@ impl Rule for StateKeyUnique {
         &Self::META
     }
 
-    fn keep(&self, u: &Unit, _cx: &Ctx<'_>, keep: &mut Keep) {
-        keep.remote_state = true;
-        // Without remote_state, the backend is looked for in the generated files.
-        if u.remote_state.is_none() {
-            keep.generate = true;
-        }
+    fn fact(&self, u: &Unit, _cx: &Ctx<'_>) -> Option<Fact> {
+        fact_of(u).map(|f| Box::new(f) as Fact)
     }
 
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
+        const WHAT: &str = "that the unit's state key is unique";
         // Units by key (then bucket): sorting, not comparing all pairs.
-        let mut by_key: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
-        for u in units {
-            let Found::State(state) = state_of(u) else {
-                continue;
-            };
-            match state.backend(u) {
-                Field::Known(v) if v.as_str() == Some("s3") => {}
-                _ => continue,
-            }
-            let key = state.field(u, "key");
-            let key = match key {
-                Field::Known(v) => match v.as_str() {
-                    Some(k) => k.to_string(),
-                    None => continue,
-                },
-                Field::Missing => continue,
-                other => {
-                    let why = other.unknown_why("its key").unwrap_or_default();
-                    let path = state.path(u, Some("key"));
-                    cx.cannot_verify(u, &path, "that the unit's state key is unique", &why);
-                    continue;
+        let mut by_key: BTreeMap<&str, Vec<Entry<'_>>> = BTreeMap::new();
+        for &u in units {
+            match cx.fact::<StateFact>(u) {
+                None => {}
+                Some(StateFact::UnknownKey { place, path, why }) => {
+                    cx.cannot_verify_at(u, place.clone(), path, WHAT, why);
                 }
-            };
-            let bucket = state.field(u, "bucket");
-            by_key.entry(key.clone()).or_default().push(Entry {
-                unit: u,
-                state,
-                bucket,
-                key,
-            });
+                Some(StateFact::Keyed {
+                    key,
+                    bucket,
+                    key_place,
+                }) => by_key.entry(key).or_default().push(Entry {
+                    unit: u,
+                    bucket,
+                    key,
+                    key_place,
+                }),
+            }
         }
         for entries in by_key.values().filter(|e| e.len() > 1) {
-            let mut by_bucket: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
+            let mut by_bucket: BTreeMap<&str, Vec<&Entry<'_>>> = BTreeMap::new();
             for e in entries {
-                match &e.bucket {
-                    Field::Known(v) => {
-                        if let Some(b) = v.as_str() {
-                            by_bucket.entry(b.to_string()).or_default().push(e);
-                        }
-                    }
-                    Field::Missing => {}
-                    other => {
+                match e.bucket {
+                    Bucket::Known(b) => by_bucket.entry(b).or_default().push(e),
+                    Bucket::Absent => {}
+                    Bucket::Unknown { place, path, why } => {
                         let others = match entries.len() - 1 {
                             1 => "another unit uses".to_string(),
                             n => format!("{n} other units use"),
                         };
-                        let why = format!(
-                            "{}, and {others} the same key \"{}\"",
-                            other.unknown_why("its bucket").unwrap_or_default(),
-                            e.key
-                        );
-                        let path = e.state.path(e.unit, Some("bucket"));
-                        cx.cannot_verify(
-                            e.unit,
-                            &path,
-                            "that the unit's state key is unique",
-                            &why,
-                        );
+                        let why = format!("{why}, and {others} the same key \"{}\"", e.key);
+                        cx.cannot_verify_at(e.unit, place.clone(), path, WHAT, &why);
                     }
                 }
             }
@@ -144,10 +187,10 @@ impl Rule for StateKeyUnique {
                 for e in clash {
                     let others: Vec<&&Entry<'_>> =
                         clash.iter().filter(|o| o.unit.dir != e.unit.dir).collect();
-                    let (label, mut related) = e.state.place(e.unit, Some("key"));
+                    let (label, mut related) = e.key_place.clone();
                     let own_place = label.clone();
                     for o in others.iter().take(SHOWN) {
-                        let (l, _) = o.state.place(o.unit, Some("key"));
+                        let l = o.key_place.0.clone();
                         let l = if l.file == own_place.file && l.start == own_place.start {
                             Label::file_start(o.unit.file.unwrap_or_default())
                         } else {
