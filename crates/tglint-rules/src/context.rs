@@ -105,7 +105,7 @@ impl Module<'_> {
 pub struct Ctx<'a> {
     pub meta: &'static Meta,
     pub policy: &'a Policy,
-    options: serde_json::Value,
+    options: &'a serde_json::Value,
     unit: Option<&'a Unit>,
     out: Vec<Finding>,
     /// The facts the rule took of each unit, by directory ([`Rule::fact`]).
@@ -141,7 +141,7 @@ impl<'a> Ctx<'a> {
 
     /// The rule's options (validated when the policy loaded; their defaults otherwise).
     pub fn options<T: DeserializeOwned + Default>(&self) -> T {
-        crate::options::parse(&self.options).unwrap_or_default()
+        crate::options::parse(self.options).unwrap_or_default()
     }
 
     /// The environment kind of `u` as the policy describes it, when it is classified.

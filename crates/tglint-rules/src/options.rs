@@ -16,10 +16,12 @@ pub fn validate<T: DeserializeOwned>(options: &serde_json::Value) -> Result<(), 
 
 /// Decodes `options` (an object) into `T`; an empty or absent object gives `T`'s default.
 pub fn parse<T: DeserializeOwned>(options: &serde_json::Value) -> Result<T, String> {
+    let empty;
     let v = if options.is_null() {
-        serde_json::Value::Object(Default::default())
+        empty = serde_json::Value::Object(Default::default());
+        &empty
     } else {
-        options.clone()
+        options
     };
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    T::deserialize(v).map_err(|e| e.to_string())
 }
