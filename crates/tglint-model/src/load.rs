@@ -62,11 +62,7 @@ impl Tree {
         let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
         self.units
             .iter()
-            .filter(|u| {
-                u.read_files()
-                    .into_iter()
-                    .any(|f| paths.contains(f) || dirs.contains(f))
-            })
+            .filter(|u| u.reads_any(paths, &dirs))
             .map(|u| u.dir.clone())
             .collect()
     }

@@ -238,6 +238,8 @@ pub struct Pass<'a> {
     results: Mutex<HashMap<String, UnitResult>>,
     /// The facts each active rule took of the units, by directory (in `active`'s order).
     facts: Vec<Mutex<HashMap<String, Fact>>>,
+    /// The units whose per-unit rules run, when not all ([`Pass::only_checking`]).
+    scope: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
 }
 
 impl<'a> Pass<'a> {
@@ -256,6 +258,7 @@ impl<'a> Pass<'a> {
             .filter(|(r, l)| *l != Level::Off && wanted(r.meta().id))
             .collect();
         Pass {
+            scope: None,
             facts: active.iter().map(|_| Mutex::default()).collect(),
             active,
             policy,
@@ -264,6 +267,14 @@ impl<'a> Pass<'a> {
             project,
             results: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Runs the per-unit rules and checks only on the units `scope` accepts: what a
+    /// changed-files run reports of (it must accept every unit the run's scope will hold;
+    /// the others are still classified, and the tree rules still see them).
+    pub fn only_checking(mut self, scope: &'a (dyn Fn(&Unit) -> bool + Sync)) -> Pass<'a> {
+        self.scope = Some(scope);
+        self
     }
 
     /// Classifies `u`, runs the per-unit rules and checks on it (unless the policy
@@ -275,7 +286,11 @@ impl<'a> Pass<'a> {
         classify_unit(u, policy, &mut r.classified, &mut r.classify_errors);
         // A unit whose own file could not be read or parsed gets no rule findings: its
         // configuration is unknown, and its loading error is what to fix.
-        if !u.failed && !policy.excluded(&u.dir) && selected_env(u, self.environments.as_ref()) {
+        if !u.failed
+            && !policy.excluded(&u.dir)
+            && selected_env(u, self.environments.as_ref())
+            && self.scope.is_none_or(|s| s(u))
+        {
             for (rule, _) in self
                 .active
                 .iter()

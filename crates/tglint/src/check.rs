@@ -4,6 +4,7 @@ use crate::report;
 use crate::{CommonArgs, EXIT_OK, EXIT_USAGE, absolute, confined, find_root, flush, options};
 use crate::{baseline, changed};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use tglint_model::diag::Severity;
 use tglint_model::fs::{Fs, Kind};
 use tglint_model::load::{self, Discovered, WalkOptions};
 use tglint_model::source::SourceCache;
+use tglint_model::unit::Unit;
 use tglint_rules::engine::{self, RunOptions};
 use tglint_rules::{Level, RULES, policy};
 
@@ -243,7 +245,28 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let mut run = run_options(&settings)?;
         // A streamed run: each unit is checked as soon as it is resolved, then cut down
         // to what the tree rules read (engine::Pass).
-        let pass = engine::Pass::new(RULES, &policy, &run, true);
+        // In changed-files mode only the units the changed files affect are reported on:
+        // the others need no per-unit rules (changed::scope selects the same units once
+        // the tree is loaded).
+        let policy_file = match selection.changed {
+            true => policy_path(&*fs, &root, &args)?,
+            false => None,
+        };
+        let changed_files: BTreeSet<PathBuf> = selection.files.iter().cloned().collect();
+        let changed_dirs: BTreeSet<&Path> =
+            changed_files.iter().filter_map(|p| p.parent()).collect();
+        let in_scope = |u: &Unit| {
+            u.reads_any(&changed_files, &changed_dirs)
+                || selection.dirs.iter().any(|d| u.path.starts_with(d))
+        };
+        let mut pass = engine::Pass::new(RULES, &policy, &run, true);
+        if selection.changed
+            && !policy_file
+                .as_ref()
+                .is_some_and(|p| changed_files.contains(p))
+        {
+            pass = pass.only_checking(&in_scope);
+        }
         let tree = load::load_units_with(cache, opts, &selection.units, found, &|u| {
             pass.visit(u)
         });
@@ -254,7 +277,6 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             timings.rss_loaded = rss_kib();
         }
         if selection.changed {
-            let policy_file = policy_path(&*fs, &root, &args)?;
             run.changed = Some(changed::scope(
                 &tree,
                 &selection.files,

@@ -531,6 +531,14 @@ impl Unit {
         out
     }
 
+    /// Whether the unit is, or reads, one of `paths`, or lists one of `dirs`, the
+    /// directories holding them (what [`crate::load::Tree::units_reading`] selects).
+    pub fn reads_any(&self, paths: &BTreeSet<PathBuf>, dirs: &BTreeSet<&Path>) -> bool {
+        self.read_files()
+            .into_iter()
+            .any(|f| paths.contains(f) || dirs.contains(f))
+    }
+
     /// Every file the resolution read or probed (including the paths
     /// `find_in_parent_folders` looked at and did not find), and the unit file itself:
     /// what a change to the tree must touch to change this unit.
