@@ -167,8 +167,10 @@ impl<'a> Ctx<'a> {
         let src = u.module()?;
         for (name, spec) in &self.policy.modules {
             let by_address = src.kind != SourceKind::Local
-                && (src.address == spec.address
-                    || src.address.starts_with(&format!("{}//", spec.address)));
+                && src
+                    .address
+                    .strip_prefix(spec.address.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("//"));
             let by_alias = src.kind == SourceKind::Local && spec.alias_matches(&src.address);
             if by_address || by_alias {
                 return Some(Module {

@@ -535,12 +535,12 @@ impl FileEval {
             );
         }
         let Some(block) = blocks.first() else { return };
-        let mut attrs: Vec<(String, Expression, Span)> = Vec::new();
+        let mut attrs: Vec<(String, &Expression, Span)> = Vec::new();
         for s in block.body.iter() {
             match s {
                 Structure::Attribute(a) => attrs.push((
                     a.key.value().as_str().to_string(),
-                    a.value.clone(),
+                    &a.value,
                     self.span(a.span()),
                 )),
                 Structure::Block(b) => self.ctx.report(Diagnostic::at(
