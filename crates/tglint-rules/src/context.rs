@@ -140,8 +140,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The rule's options (validated when the policy loaded; their defaults otherwise).
-    pub fn options<T: DeserializeOwned + Default>(&self) -> T {
-        crate::options::parse(self.options).unwrap_or_default()
+    pub fn options<T: DeserializeOwned + Default + Send + Sync + 'static>(
+        &self,
+    ) -> std::sync::Arc<T> {
+        let options = self.options;
+        self.policy.decoded(self.meta.id, || {
+            crate::options::parse(options).unwrap_or_default()
+        })
     }
 
     /// The environment kind of `u` as the policy describes it, when it is classified.

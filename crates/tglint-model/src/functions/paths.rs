@@ -7,9 +7,8 @@ use crate::fs::relative;
 use crate::terragrunt::Include;
 use crate::terragrunt::Via;
 use crate::terragrunt::config_in_dir;
-use crate::terragrunt::context::{ParentSearch, TgCtx};
+use crate::terragrunt::context::{ParentSearch, ParentWalk, TgCtx};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use tglint_hcl::{CallCtx, FnError, FnResult, Value};
 
 /// `MaxFoldersToCheck` (Terragrunt's default).
@@ -75,8 +74,8 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
     };
     // Every candidate looked at, found or not: a file created at one of them later would
     // change this unit.
-    for p in looked_at.iter() {
-        ctx.read(cx.span, p, Via::FindInParentFolders);
+    for f in looked_at.iter() {
+        ctx.read_entry(cx.span, f, Via::FindInParentFolders);
     }
     match outcome {
         ParentSearch::Found(p) => Ok(Value::string(ps(&p))),
@@ -99,10 +98,16 @@ pub(super) fn find_in_parent_folders(cx: &CallCtx<'_>, args: Vec<Value>) -> FnRe
 
 /// The walk of `find_in_parent_folders` from the parent of `start`, with the candidates it
 /// looked at.
-fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> (ParentSearch, Arc<[PathBuf]>) {
+fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentWalk {
     let mut looked_at = Vec::new();
     let outcome = walk_parents(ctx, start, name, &mut looked_at);
-    (outcome, looked_at.into())
+    // The source cache's entries, found once here rather than per unit recording them.
+    let cache = &ctx.shared.cache;
+    let entries = looked_at
+        .iter()
+        .map(|p| cache.file(&crate::fs::clean(p)))
+        .collect();
+    (outcome, entries)
 }
 
 fn walk_parents(

@@ -53,7 +53,7 @@ pub struct Shared {
 }
 
 /// A `find_in_parent_folders` walk: where it ended, and every candidate it looked at.
-pub type ParentWalk = (ParentSearch, Arc<[PathBuf]>);
+pub type ParentWalk = (ParentSearch, Arc<[Arc<crate::source::SourceFile>]>);
 
 /// Where a `find_in_parent_folders` walk ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +147,11 @@ impl TgCtx {
     /// Records that the expression at `from` read or probed `target`.
     pub fn read(&self, from: Span, target: &Path, via: Via) {
         let f = self.shared.cache.file(&crate::fs::clean(target));
+        self.read_entry(from, &f, via);
+    }
+
+    /// [`TgCtx::read`] of a file whose source cache entry is at hand.
+    pub fn read_entry(&self, from: Span, f: &crate::source::SourceFile, via: Via) {
         let (target, target_file) = (f.path.clone(), f.id);
         self.unit
             .edges

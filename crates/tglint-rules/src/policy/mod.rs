@@ -133,9 +133,33 @@ pub const FAIL_ON: &[&str] = &["error", "warning", "info", "never"];
 /// The values `defaults.unknown` and `--unknown` take.
 pub const UNKNOWN: &[&str] = &["ignore", "info", "warning", "error"];
 
+/// Rule options decoded into each rule's own type, once per policy ([`Policy::decoded`]):
+/// a rule reads its options for every unit it checks. A clone starts empty.
+#[derive(Default)]
+pub struct Decoded(std::sync::RwLock<DecodedMap>);
+
+type DecodedMap = std::collections::HashMap<
+    (String, std::any::TypeId),
+    std::sync::Arc<dyn std::any::Any + Send + Sync>,
+>;
+
+impl Clone for Decoded {
+    fn clone(&self) -> Decoded {
+        Decoded::default()
+    }
+}
+
+impl std::fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decoded")
+    }
+}
+
 /// The loaded policy.
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
+    /// The rules' options as their types, decoded once.
+    pub decoded: Decoded,
     pub defaults: Defaults,
     pub environments: Vec<Environment>,
     pub rules: BTreeMap<String, RuleConfig>,
@@ -183,6 +207,26 @@ impl Policy {
             return Some(Level::Off);
         }
         c.severity
+    }
+
+    /// Rule `id`'s options as `T`, made by `decode` the first time they are asked for.
+    pub fn decoded<T: Send + Sync + 'static>(
+        &self,
+        id: &str,
+        decode: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let key = (id.to_string(), std::any::TypeId::of::<T>());
+        if let Ok(m) = self.decoded.0.read()
+            && let Some(v) = m.get(&key)
+            && let Ok(t) = v.clone().downcast::<T>()
+        {
+            return t;
+        }
+        let t = std::sync::Arc::new(decode());
+        if let Ok(mut m) = self.decoded.0.write() {
+            m.insert(key, t.clone());
+        }
+        t
     }
 
     pub fn options(&self, id: &str) -> &serde_json::Value {

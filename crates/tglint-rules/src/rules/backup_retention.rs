@@ -135,7 +135,7 @@ impl Rule for BackupRetention {
         if creates(cx, u, "create_db_instance") != Some(true) {
             return;
         }
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let kind = env.kind.clone();
         let min = opts.min_days.get(&kind).copied();
         let max = opts.max_days;

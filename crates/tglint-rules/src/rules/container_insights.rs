@@ -225,7 +225,7 @@ impl Rule for ContainerInsights {
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let Some(env) = env_among(cx, &opts.environments) else {
             return;
         };

@@ -122,7 +122,7 @@ impl Rule for Encryption {
             return;
         }
         let Some(m) = cx.module() else { return };
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let kind = env.kind.clone();
         match m.name {
             "rds" => {

@@ -94,7 +94,7 @@ impl Rule for EnhancedMonitoring {
         if creates(cx, u, "create_db_instance") != Some(true) {
             return;
         }
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let required = env_among(cx, &opts.environments).is_some();
         let kind = env.kind.clone();
         let path = "inputs.monitoring_interval";

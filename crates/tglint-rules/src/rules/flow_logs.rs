@@ -95,7 +95,7 @@ impl Rule for FlowLogs {
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
         let Some(kind) = cx.env_kind() else { return };
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         if !o.environments.iter().any(|e| e == kind) {
             return;
         }

@@ -175,7 +175,7 @@ impl Rule for InstanceClass {
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
         let Some(env) = cx.environment() else { return };
         let Some(m) = cx.module() else { return };
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let kind = env.kind.clone();
         match m.name {
             "rds" => {

@@ -172,7 +172,7 @@ impl Rule for ModulePinned {
             // Known, but not a string: Terragrunt's error, reported by loading.
             return;
         };
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         let policy = cx.module().map(|m| (m.name, m.spec.version.clone()));
         let pinned_by_policy = policy
             .as_ref()

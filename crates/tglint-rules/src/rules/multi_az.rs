@@ -123,7 +123,7 @@ impl Rule for MultiAz {
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
-        let opts: Options = cx.options();
+        let opts = cx.options::<Options>();
         let Some(env) = env_among(cx, &opts.environments) else {
             return;
         };

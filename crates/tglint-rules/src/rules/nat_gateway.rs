@@ -144,7 +144,7 @@ impl Rule for NatGateway {
         }
         let Some(env) = cx.environment() else { return };
         let kind = env.kind.clone();
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         let Some(&want) = o.mode.get(&kind) else {
             return;
         };

@@ -115,7 +115,7 @@ impl Rule for RemoteState {
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         let state = match state_of(u) {
             Found::State(s) => s,
             Found::Unknown { at, why } => {

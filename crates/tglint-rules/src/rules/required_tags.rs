@@ -143,7 +143,7 @@ impl Rule for RequiredTags {
     }
 
     fn check(&self, u: &Unit, cx: &mut Ctx<'_>) {
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         let files = terraform_files(u);
         let mut providers = 0;
         let mut other_providers = 0;

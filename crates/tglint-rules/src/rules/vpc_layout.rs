@@ -175,7 +175,7 @@ impl Rule for VpcLayout {
         if !creates_vpc(cx, u) {
             return;
         }
-        let o: Options = cx.options();
+        let o = cx.options::<Options>();
         let what = vpc_what(cx.env_kind());
         check_azs(cx, u, &o, &what);
         let blocks = blocks(u, vpc.major);
