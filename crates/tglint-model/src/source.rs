@@ -131,10 +131,11 @@ pub struct SourceCache {
     /// The root with every link resolved: where reads must really lead.
     real_root: PathBuf,
     allow_outside: bool,
-    by_path: Mutex<HashMap<PathBuf, FileId>>,
-    files: Mutex<Vec<Arc<SourceFile>>>,
+    /// By the path's bytes (paths here are cleaned; hashing a `Path` walks components).
+    by_path: RwLock<HashMap<OsString, FileId>>,
+    files: RwLock<Vec<Arc<SourceFile>>>,
     /// Where paths below the root really lead, by their path as written.
-    resolved: RwLock<HashMap<PathBuf, Arc<Real>>>,
+    resolved: RwLock<HashMap<OsString, Arc<Real>>>,
     /// Directories a stack would generate (`<stack>/.terragrunt-stack/<path>`), each
     /// standing for the local source directory generation would copy there: reads and
     /// probes below one go to its source (see [`SourceCache::physical`]).
@@ -163,8 +164,8 @@ impl SourceCache {
             root,
             real_root,
             allow_outside,
-            by_path: Mutex::new(HashMap::new()),
-            files: Mutex::new(Vec::new()),
+            by_path: RwLock::new(HashMap::new()),
+            files: RwLock::new(Vec::new()),
             resolved: RwLock::new(HashMap::new()),
             overlays: RwLock::new(Vec::new()),
         }
@@ -320,7 +321,12 @@ impl SourceCache {
     /// Where `p` (cleaned, below the root) really leads, resolved once per path: each
     /// directory from its parent's real place (iteratively, however deep).
     fn resolve(&self, p: &Path) -> Arc<Real> {
-        let memo = |q: &Path| self.resolved.read().ok().and_then(|m| m.get(q).cloned());
+        let memo = |q: &Path| {
+            self.resolved
+                .read()
+                .ok()
+                .and_then(|m| m.get(q.as_os_str()).cloned())
+        };
         if let Some(r) = memo(p) {
             return r;
         }
@@ -372,7 +378,7 @@ impl SourceCache {
                 break;
             }
             if let Ok(mut m) = self.resolved.write() {
-                m.insert(q.to_path_buf(), base.clone());
+                m.insert(q.as_os_str().to_os_string(), base.clone());
             }
         }
         base
@@ -398,9 +404,18 @@ impl SourceCache {
         make: impl FnOnce(&Path) -> (String, Option<&'t str>),
     ) -> Arc<SourceFile> {
         let path = clean(path);
-        let mut by_path = lock(&self.by_path);
-        let mut files = lock(&self.files);
-        if let Some(id) = by_path.get(&path)
+        // Most calls find the entry: under read locks, which threads share.
+        {
+            let by_path = read(&self.by_path);
+            if let Some(id) = by_path.get(path.as_os_str())
+                && let Some(f) = read(&self.files).get(id.0 as usize)
+            {
+                return f.clone();
+            }
+        }
+        let mut by_path = write(&self.by_path);
+        let mut files = write(&self.files);
+        if let Some(id) = by_path.get(path.as_os_str())
             && let Some(f) = files.get(id.0 as usize)
         {
             return f.clone();
@@ -429,17 +444,17 @@ impl SourceCache {
             bom: AtomicBool::new(false),
         });
         files.push(f.clone());
-        by_path.insert(path, id);
+        by_path.insert(path.into_os_string(), id);
         f
     }
 
     pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
-        lock(&self.files).get(id.0 as usize).cloned()
+        read(&self.files).get(id.0 as usize).cloned()
     }
 
     /// Every file known so far, in id order.
     pub fn all(&self) -> Vec<Arc<SourceFile>> {
-        lock(&self.files).clone()
+        read(&self.files).clone()
     }
 
     /// The file's bytes, read once. A file read as text first keeps only its text: its
@@ -571,6 +586,14 @@ pub enum BodyError {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The `FileAccess` that Terraform's file functions read through: the cache, with the root

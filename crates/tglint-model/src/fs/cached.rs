@@ -17,10 +17,12 @@ use std::sync::Arc;
 /// one path per unit each, which would otherwise each cost a `statx` and an entry.
 pub struct CachedFs {
     inner: Arc<dyn Fs>,
-    listings: std::sync::RwLock<std::collections::HashMap<PathBuf, Listing>>,
-    kinds: std::sync::RwLock<std::collections::HashMap<PathBuf, Option<Kind>>>,
-    lkinds: std::sync::RwLock<std::collections::HashMap<PathBuf, Result<Kind, io::ErrorKind>>>,
-    links: std::sync::RwLock<std::collections::HashMap<PathBuf, Option<PathBuf>>>,
+    // Keyed by the path's bytes (hashing a `Path` walks its components): a path spelt
+    // another way is another key, and only a miss.
+    listings: std::sync::RwLock<std::collections::HashMap<OsString, Listing>>,
+    kinds: std::sync::RwLock<std::collections::HashMap<OsString, Option<Kind>>>,
+    lkinds: std::sync::RwLock<std::collections::HashMap<OsString, Result<Kind, io::ErrorKind>>>,
+    links: std::sync::RwLock<std::collections::HashMap<OsString, Option<PathBuf>>>,
 }
 
 impl CachedFs {
@@ -36,18 +38,18 @@ impl CachedFs {
 }
 
 fn memo<V: Clone>(
-    map: &std::sync::RwLock<std::collections::HashMap<PathBuf, V>>,
+    map: &std::sync::RwLock<std::collections::HashMap<OsString, V>>,
     key: &Path,
     compute: impl FnOnce() -> V,
 ) -> V {
     if let Ok(m) = map.read()
-        && let Some(v) = m.get(key)
+        && let Some(v) = m.get(key.as_os_str())
     {
         return v.clone();
     }
     let v = compute();
     if let Ok(mut m) = map.write() {
-        m.insert(key.to_path_buf(), v.clone());
+        m.insert(key.as_os_str().to_os_string(), v.clone());
     }
     v
 }
@@ -120,7 +122,7 @@ impl CachedFs {
         };
         let parent = path.parent()?;
         let listings = self.listings.read().ok()?;
-        listings.get(parent)?.get(name)
+        listings.get(parent.as_os_str())?.get(name)
     }
 }
 
@@ -137,7 +139,7 @@ impl Fs for CachedFs {
         let entries = self.inner.read_dir(path, within)?;
         let listing = Listing::new(entries.clone());
         if let Ok(mut m) = self.listings.write() {
-            m.insert(path.to_path_buf(), listing);
+            m.insert(path.as_os_str().to_os_string(), listing);
         }
         Ok(entries)
     }
