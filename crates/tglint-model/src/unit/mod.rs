@@ -534,9 +534,8 @@ impl Unit {
     /// Whether the unit is, or reads, one of `paths`, or lists one of `dirs`, the
     /// directories holding them (what [`crate::load::Tree::units_reading`] selects).
     pub fn reads_any(&self, paths: &BTreeSet<PathBuf>, dirs: &BTreeSet<&Path>) -> bool {
-        self.read_files()
-            .into_iter()
-            .any(|f| paths.contains(f) || dirs.contains(f))
+        let hit = |f: &Path| paths.contains(f) || dirs.contains(f);
+        hit(&self.path) || self.reads.iter().any(|r| hit(&r.target))
     }
 
     /// Every file the resolution read or probed (including the paths
