@@ -108,7 +108,7 @@ pub struct Ctx<'a> {
     options: &'a serde_json::Value,
     unit: Option<&'a Unit>,
     out: Vec<Finding>,
-    /// The facts the rule took of each unit, by directory ([`Rule::fact`]).
+    /// The facts the rule took of each unit, by directory ([`crate::rule::Rule::fact`]).
     facts: Option<&'a std::collections::HashMap<String, Fact>>,
 }
 
@@ -130,7 +130,8 @@ impl<'a> Ctx<'a> {
         self
     }
 
-    /// The fact this rule took of `u` ([`Rule::fact`]), when it took one of that type.
+    /// The fact this rule took of `u` ([`crate::rule::Rule::fact`]), when it took one of
+    /// that type.
     pub fn fact<T: 'static>(&self, u: &Unit) -> Option<&'a T> {
         self.facts?.get(&u.dir)?.downcast_ref()
     }

@@ -119,7 +119,8 @@ pub trait Rule: Sync {
 
     /// Checks the whole tree (rules of [`Scope::Tree`]); units are in path order. In a
     /// streamed run (`tglint check`) the units are projected ([`Unit::project`]) to what
-    /// the tree rules asked for in [`Rule::keep`].
+    /// the tree rules asked for in [`Rule::keep`]; what a rule took of each whole unit in
+    /// [`Rule::fact`] is in `cx` ([`Ctx::fact`]).
     fn check_tree(&self, _units: &[&Unit], _cx: &mut Ctx<'_>) {}
 
     /// What a tree rule reads of `unit` beyond what every unit keeps ([`Keep`]): once a
