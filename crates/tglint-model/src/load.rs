@@ -51,21 +51,6 @@ impl Tree {
             .map(|f| f.rel.clone())
             .unwrap_or_default()
     }
-
-    /// The directories of the units a change to `paths` (absolute, cleaned) can change:
-    /// those whose resolution read or probed one of them ([`Unit::read_files`]: the unit
-    /// file, its includes, what `read_terragrunt_config`, the file functions,
-    /// `find_in_parent_folders` and the other path functions looked at), or listed the
-    /// directory holding one (`fileset`, `mark_glob_as_read`: a file added there changes
-    /// their result). One pass over every unit's reads.
-    pub fn units_reading(&self, paths: &BTreeSet<PathBuf>) -> BTreeSet<String> {
-        let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-        self.units
-            .iter()
-            .filter(|u| u.reads_any(paths, &dirs))
-            .map(|u| u.dir.clone())
-            .collect()
-    }
 }
 
 /// Loads every unit under `root`.

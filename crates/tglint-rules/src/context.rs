@@ -105,7 +105,6 @@ impl Module<'_> {
 pub struct Ctx<'a> {
     pub meta: &'static Meta,
     pub policy: &'a Policy,
-    options: &'a serde_json::Value,
     unit: Option<&'a Unit>,
     out: Vec<Finding>,
     /// The facts the rule took of each unit, by directory ([`crate::rule::Rule::fact`]).
@@ -117,7 +116,6 @@ impl<'a> Ctx<'a> {
         Ctx {
             meta,
             policy,
-            options: policy.options(meta.id),
             unit,
             out: Vec::new(),
             facts: None,
@@ -140,13 +138,14 @@ impl<'a> Ctx<'a> {
         self.out
     }
 
-    /// The rule's options (validated when the policy loaded; their defaults otherwise).
+    /// The rule's options (validated when the policy loaded; their defaults otherwise),
+    /// decoded once per policy.
     pub fn options<T: DeserializeOwned + Default + Send + Sync + 'static>(
         &self,
     ) -> std::sync::Arc<T> {
-        let options = self.options;
-        self.policy.decoded(self.meta.id, || {
-            crate::options::parse(options).unwrap_or_default()
+        let id = self.meta.id;
+        self.policy.decoded(id, || {
+            crate::options::parse(&self.policy.options(id)).unwrap_or_default()
         })
     }
 

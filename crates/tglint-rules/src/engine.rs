@@ -306,7 +306,9 @@ impl<'a> Pass<'a> {
                 r.errors = e;
             }
         }
-        // What the tree rules remember of the unit while it is whole.
+        // What the tree rules remember of the unit while it is whole, and what they read
+        // of it once it is cut down.
+        let mut keep = Keep::default();
         for (i, (rule, _)) in self.active.iter().enumerate() {
             if rule.meta().scope != Scope::Tree {
                 continue;
@@ -316,17 +318,9 @@ impl<'a> Pass<'a> {
                 let mut facts = self.facts[i].lock().unwrap_or_else(|p| p.into_inner());
                 facts.insert(u.dir.clone(), f);
             }
+            rule.keep(u, &cx, &mut keep);
         }
         if self.project {
-            let mut keep = Keep::default();
-            for (rule, _) in self
-                .active
-                .iter()
-                .filter(|(r, _)| r.meta().scope == Scope::Tree)
-            {
-                let cx = Ctx::new(rule.meta(), policy, Some(u));
-                rule.keep(u, &cx, &mut keep);
-            }
             u.project(&keep);
         }
         if r.classified.is_empty()

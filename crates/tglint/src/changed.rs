@@ -4,26 +4,57 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use tglint_model::load::Tree;
+use tglint_model::unit::Unit;
 use tglint_rules::engine::Changed;
 
-/// What a changed-files run checks: the units whose resolution read one of `files`
-/// (their own `terragrunt.hcl`, an included file, what `read_terragrunt_config`, the file
-/// functions, `find_in_parent_folders` and the other path functions looked at, a
-/// directory a glob listed), every unit when one of them is the policy file, and the
-/// units under `dirs`.
+/// The units the named files and directories affect: a unit whose resolution read one of
+/// `files` (its own `terragrunt.hcl`, an included file, what `read_terragrunt_config`,
+/// the file functions, `find_in_parent_folders` and the other path functions looked at,
+/// a directory a glob listed), every unit when one of them is the policy file, and the
+/// units under `dirs`. One predicate, for the pass that checks units while they load
+/// and for [`scope`] once they are loaded.
+pub struct Affected {
+    files: BTreeSet<PathBuf>,
+    /// The directories holding `files`: a unit that listed one (`fileset`,
+    /// `mark_glob_as_read`) would list a file added there too.
+    parents: BTreeSet<PathBuf>,
+    dirs: Vec<PathBuf>,
+    every_unit: bool,
+}
+
+impl Affected {
+    pub fn new(files: &[PathBuf], dirs: &[PathBuf], policy: Option<&Path>) -> Affected {
+        let files: BTreeSet<PathBuf> = files.iter().cloned().collect();
+        Affected {
+            parents: files
+                .iter()
+                .filter_map(|p| p.parent())
+                .map(Path::to_path_buf)
+                .collect(),
+            every_unit: policy.is_some_and(|p| files.contains(p)),
+            files,
+            dirs: dirs.to_vec(),
+        }
+    }
+
+    pub fn affects(&self, u: &Unit) -> bool {
+        self.every_unit
+            || u.reads_any(&self.files, &self.parents)
+            || self.dirs.iter().any(|d| u.path.starts_with(d))
+    }
+}
+
+/// What a changed-files run checks: the units `affected` names.
 ///
 /// A named file that no longer exists (deleted; `git diff` without `--diff-filter=d`
 /// lists them) affects the units that read it — their include now fails; one that no
 /// unit reads is an error, since it is more likely a typing mistake than a deletion.
 pub fn scope(
     tree: &Tree,
-    files: &[PathBuf],
-    dirs: &[PathBuf],
-    policy: Option<&Path>,
+    affected: &Affected,
     exists: impl Fn(&Path) -> bool,
 ) -> Result<Changed, String> {
-    let files: BTreeSet<PathBuf> = files.iter().cloned().collect();
-    let missing: Vec<&PathBuf> = files.iter().filter(|p| !exists(p)).collect();
+    let missing: Vec<&PathBuf> = affected.files.iter().filter(|p| !exists(p)).collect();
     if !missing.is_empty() {
         let read: HashSet<&Path> = tree.units.iter().flat_map(|u| u.read_files()).collect();
         if let Some(p) = missing.iter().find(|p| !read.contains(p.as_path())) {
@@ -33,20 +64,15 @@ pub fn scope(
             ));
         }
     }
-    let mut units = if policy.is_some_and(|p| files.contains(p)) {
-        tree.units.iter().map(|u| u.dir.clone()).collect()
-    } else {
-        tree.units_reading(&files)
-    };
-    units.extend(
-        tree.units
-            .iter()
-            .filter(|u| dirs.iter().any(|d| u.path.starts_with(d)))
-            .map(|u| u.dir.clone()),
-    );
+    let units = tree
+        .units
+        .iter()
+        .filter(|u| affected.affects(u))
+        .map(|u| u.dir.clone())
+        .collect();
     Ok(Changed {
         units,
-        files,
-        dirs: dirs.to_vec(),
+        files: affected.files.clone(),
+        dirs: affected.dirs.clone(),
     })
 }

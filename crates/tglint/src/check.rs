@@ -4,7 +4,6 @@ use crate::report;
 use crate::{CommonArgs, EXIT_OK, EXIT_USAGE, absolute, confined, find_root, flush, options};
 use crate::{baseline, changed};
 use clap::Args;
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -244,27 +243,20 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         }
         let mut run = run_options(&settings)?;
         // A streamed run: each unit is checked as soon as it is resolved, then cut down
-        // to what the tree rules read (engine::Pass).
-        // In changed-files mode only the units the changed files affect are reported on:
-        // the others need no per-unit rules (changed::scope selects the same units once
-        // the tree is loaded).
-        let policy_file = match selection.changed {
-            true => policy_path(&*fs, &root, &args)?,
+        // to what the tree rules read (engine::Pass). In changed-files mode only the units
+        // the changed files affect are reported on, so only they get the per-unit rules
+        // (changed::scope selects the same units once the tree is loaded).
+        let affected = match selection.changed {
+            true => Some(changed::Affected::new(
+                &selection.files,
+                &selection.dirs,
+                policy_path(&*fs, &root, &args)?.as_deref(),
+            )),
             false => None,
         };
-        let changed_files: BTreeSet<PathBuf> = selection.files.iter().cloned().collect();
-        let changed_dirs: BTreeSet<&Path> =
-            changed_files.iter().filter_map(|p| p.parent()).collect();
-        let in_scope = |u: &Unit| {
-            u.reads_any(&changed_files, &changed_dirs)
-                || selection.dirs.iter().any(|d| u.path.starts_with(d))
-        };
+        let in_scope = |u: &Unit| affected.as_ref().is_none_or(|a| a.affects(u));
         let mut pass = engine::Pass::new(RULES, &policy, &run, true);
-        if selection.changed
-            && !policy_file
-                .as_ref()
-                .is_some_and(|p| changed_files.contains(p))
-        {
+        if affected.is_some() {
             pass = pass.only_checking(&in_scope);
         }
         let tree = load::load_units_with(cache, opts, &selection.units, found, &|u| {
@@ -276,14 +268,8 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         if args.timings {
             timings.rss_loaded = rss_kib();
         }
-        if selection.changed {
-            run.changed = Some(changed::scope(
-                &tree,
-                &selection.files,
-                &selection.dirs,
-                policy_file.as_deref(),
-                |p| fs.kind(p).is_some(),
-            )?);
+        if let Some(affected) = &affected {
+            run.changed = Some(changed::scope(&tree, affected, |p| fs.kind(p).is_some())?);
         }
         let started = Instant::now();
         let mut outcome = pass.finish(&tree, &run, Vec::new());

@@ -35,6 +35,23 @@ impl CachedFs {
             links: Default::default(),
         }
     }
+
+    /// What the listing of `path`'s directory says is at `path` itself (links not
+    /// followed): `Some(None)` when it is known not to exist, `None` when the directory was
+    /// not listed, the listing cannot tell, or `path` does not end in a plain name (a
+    /// trailing `/` or `.` would follow a final link).
+    fn listed(&self, path: &Path) -> Option<Option<Kind>> {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        if bytes.ends_with(b"/") || bytes.ends_with(b"/.") {
+            return None;
+        }
+        let Some(std::path::Component::Normal(name)) = path.components().next_back() else {
+            return None;
+        };
+        let parent = path.parent()?;
+        let listings = self.listings.read().ok()?;
+        listings.get(parent.as_os_str())?.get(name)
+    }
 }
 
 fn memo<V: Clone>(
@@ -104,25 +121,6 @@ impl Listing {
             return None;
         }
         Some(None)
-    }
-}
-
-impl CachedFs {
-    /// What the listing of `path`'s directory says is at `path` itself (links not
-    /// followed): `Some(None)` when it is known not to exist, `None` when the directory was
-    /// not listed, the listing cannot tell, or `path` does not end in a plain name (a
-    /// trailing `/` or `.` would follow a final link).
-    fn listed(&self, path: &Path) -> Option<Option<Kind>> {
-        let bytes = path.as_os_str().as_encoded_bytes();
-        if bytes.ends_with(b"/") || bytes.ends_with(b"/.") {
-            return None;
-        }
-        let Some(std::path::Component::Normal(name)) = path.components().next_back() else {
-            return None;
-        };
-        let parent = path.parent()?;
-        let listings = self.listings.read().ok()?;
-        listings.get(parent.as_os_str())?.get(name)
     }
 }
 

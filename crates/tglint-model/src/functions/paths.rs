@@ -103,10 +103,7 @@ fn search_parents(ctx: &TgCtx, start: &Path, name: &str) -> ParentWalk {
     let outcome = walk_parents(ctx, start, name, &mut looked_at);
     // The source cache's entries, found once here rather than per unit recording them.
     let cache = &ctx.shared.cache;
-    let entries = looked_at
-        .iter()
-        .map(|p| cache.file(&crate::fs::clean(p)))
-        .collect();
+    let entries = looked_at.iter().map(|p| cache.file(p)).collect();
     (outcome, entries)
 }
 

@@ -188,24 +188,6 @@ pub struct Unit {
     pub projected: bool,
 }
 
-/// `remote_state` cut down to what the tree rules read of it: `backend` and
-/// `config.bucket`/`config.key` (with their origins), or an unknown as it is.
-fn project_remote_state(v: &mut Value) {
-    retain_keys(v, |k| matches!(k, "backend" | "config"));
-    let tglint_hcl::value::Data::Map(kind, m) = &v.data else {
-        return;
-    };
-    let Some(mut config) = m.get("config").cloned() else {
-        return;
-    };
-    if !retain_keys(&mut config, |k| matches!(k, "bucket" | "key")) {
-        return;
-    }
-    let mut cut: BTreeMap<String, Value> = m.iter().map(|(k, x)| (k.clone(), x.clone())).collect();
-    cut.insert("config".to_string(), config);
-    v.data = tglint_hcl::value::Data::Map(*kind, Arc::new(tglint_hcl::value::Entries::new(cut)));
-}
-
 /// Cuts `v`, when it is a map, down to the keys `keep` accepts, and says whether it did.
 /// The cut map is a new one holding only those entries (their values shared, not copied):
 /// neither is the whole map copied first nor are the nodes the other keys took kept.
@@ -225,41 +207,17 @@ fn retain_keys(v: &mut Value, keep: impl Fn(&str) -> bool) -> bool {
     true
 }
 
-/// Equal values with equal origins throughout (what `chain_at` compares).
-fn same_with_origins(a: &Value, b: &Value) -> bool {
-    if a.origin != b.origin {
-        return false;
-    }
-    match (a.as_map(), b.as_map(), a.as_seq(), b.as_seq()) {
-        (Some(x), Some(y), _, _) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|((k1, v1), (k2, v2))| k1 == k2 && same_with_origins(v1, v2))
-        }
-        (_, _, Some(x), Some(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|(v1, v2)| same_with_origins(v1, v2))
-        }
-        _ => a.same(b),
-    }
-}
-
 /// What a projected unit keeps of its configuration ([`Unit::project`]), besides what
 /// every unit keeps: its identity (directory, file, environment and region), includes,
 /// reads, diagnostics, dependencies (of the block as written, its `config_path` only),
 /// `dependencies.paths`, feature flags, `exclude`, `errors`, `engine` and `catalog`.
-/// The tree rules say what they read (`Rule::keep` of tglint-rules).
+/// The tree rules say what they read (`Rule::keep` of tglint-rules); what they need of
+/// the rest (`remote_state`, the generated files) they take as facts of the whole unit
+/// (`Rule::fact`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keep {
     /// `inputs.<key>` for these keys (`inputs` stays, empty, where it was set).
     pub inputs: BTreeSet<&'static str>,
-    /// `remote_state`.
-    pub remote_state: bool,
-    /// The `generate` blocks (with their parsed contents).
-    pub generate: bool,
     /// The merged `terraform` block (what [`Unit::module`] reads).
     pub terraform: bool,
 }
@@ -282,13 +240,8 @@ impl Keep {
         if layer || !self.terraform {
             c.terraform = None;
         }
-        match &mut c.remote_state {
-            Some(v) if self.remote_state => project_remote_state(v),
-            _ => c.remote_state = None,
-        }
-        if !self.generate {
-            c.generate = BTreeMap::new();
-        }
+        c.remote_state = None;
+        c.generate = BTreeMap::new();
         c.dependency_blocks = Vec::new();
         c.scalars = BTreeMap::new();
     }
@@ -403,26 +356,8 @@ impl Unit {
         self.projected = true;
         self.locals = BTreeMap::new();
         keep.inputs(&mut self.inputs);
-        match &mut self.remote_state {
-            Some(r) if keep.remote_state => {
-                // The layer that set it holds the same value: cut down once, shared.
-                let whole = r.value.clone();
-                project_remote_state(&mut r.value);
-                r.config = r.value.as_map().and_then(|m| m.get("config")).cloned();
-                r.generate = None;
-                for l in &mut self.layers {
-                    if let Some(v) = &mut l.config.remote_state
-                        && same_with_origins(v, &whole)
-                    {
-                        *v = r.value.clone();
-                    }
-                }
-            }
-            _ => self.remote_state = None,
-        }
-        if !keep.generate {
-            self.generate = Vec::new();
-        }
+        self.remote_state = None;
+        self.generate = Vec::new();
         if !keep.terraform {
             self.terraform = None;
         }
@@ -532,8 +467,8 @@ impl Unit {
     }
 
     /// Whether the unit is, or reads, one of `paths`, or lists one of `dirs`, the
-    /// directories holding them (what [`crate::load::Tree::units_reading`] selects).
-    pub fn reads_any(&self, paths: &BTreeSet<PathBuf>, dirs: &BTreeSet<&Path>) -> bool {
+    /// directories holding them: whether a change to them changes the unit.
+    pub fn reads_any(&self, paths: &BTreeSet<PathBuf>, dirs: &BTreeSet<PathBuf>) -> bool {
         let hit = |f: &Path| paths.contains(f) || dirs.contains(f);
         hit(&self.path) || self.reads.iter().any(|r| hit(&r.target))
     }

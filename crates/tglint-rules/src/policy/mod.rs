@@ -63,9 +63,6 @@ pub struct RuleConfig {
     pub severity: Option<Level>,
     /// The rule's own options, as JSON (decoded by the rule with serde).
     pub options: serde_json::Map<String, serde_json::Value>,
-    /// `options` as one JSON object, made once (at the first [`Policy::options`]), not for
-    /// each unit a rule checks.
-    pub json: std::sync::OnceLock<serde_json::Value>,
     /// Where the block is (the last file that set it).
     pub span: Option<Span>,
 }
@@ -229,14 +226,11 @@ impl Policy {
         t
     }
 
-    pub fn options(&self, id: &str) -> &serde_json::Value {
-        static NONE: serde_json::Value = serde_json::Value::Null;
-        match self.rules.get(id) {
-            Some(c) => c
-                .json
-                .get_or_init(|| serde_json::Value::Object(c.options.clone())),
-            None => &NONE,
-        }
+    pub fn options(&self, id: &str) -> serde_json::Value {
+        self.rules
+            .get(id)
+            .map(|c| serde_json::Value::Object(c.options.clone()))
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
