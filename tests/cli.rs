@@ -5,7 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn tglint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tglint"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tglint"));
+    // The run cache of changed-files runs: the test process's own, not the user's.
+    c.env(
+        "TGLINT_CACHE_DIR",
+        std::env::temp_dir().join(format!("tglint-test-cache-{}", std::process::id())),
+    );
+    c
 }
 
 fn workspace(name: &str) -> PathBuf {

@@ -624,6 +624,7 @@ fn sarif_passes_microsofts_validator() {
         if tree.is_dir() {
             let file = dir.path("corpus.sarif");
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_tglint"))
+                .env("TGLINT_CACHE_DIR", common::test_cache_dir())
                 .args([
                     "check",
                     "--fail-on",

@@ -548,6 +548,7 @@ fn inputs_nested_at_the_limit_are_checked_and_rendered_and_one_more_level_is_an_
     // `render --all` (JSON lines; serde_json, which the test harness reads them with,
     // stops at 128 levels, so the text is checked as text).
     let out = Command::new(env!("CARGO_BIN_EXE_tglint"))
+        .env("TGLINT_CACHE_DIR", common::test_cache_dir())
         .args(["render", "--all", "."])
         .current_dir(&t.dir)
         .output()

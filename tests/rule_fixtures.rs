@@ -11,6 +11,11 @@ use std::process::Command;
 
 fn run(case: &Path, rule: &str, format: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tglint"))
+        // The run cache of changed-files runs: the test process's own, not the user's.
+        .env(
+            "TGLINT_CACHE_DIR",
+            std::env::temp_dir().join(format!("tglint-test-cache-{}", std::process::id())),
+        )
         .args([
             "check",
             "--no-color",

@@ -175,6 +175,9 @@ pub fn run_in(cwd: &std::path::Path, args: &[&std::ffi::OsStr]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tglint"))
         .args(args)
         .current_dir(cwd)
+        // The run cache of changed-files runs (docs/cache.md): the test process's own,
+        // not the user's.
+        .env("TGLINT_CACHE_DIR", test_cache_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -221,6 +224,11 @@ pub fn run_in(cwd: &std::path::Path, args: &[&std::ffi::OsStr]) -> Run {
         stderr,
         lines,
     }
+}
+
+/// Where the runs of this test process keep their run cache.
+pub fn test_cache_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("tglint-test-cache-{}", std::process::id()))
 }
 
 /// `tglint render --all` on the whole tree, the tree as root, plus `extra`.

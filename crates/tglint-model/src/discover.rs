@@ -24,6 +24,10 @@ pub struct Discovered {
     pub stacks: Vec<PathBuf>,
     /// What the walk could not enter or did not follow, each reported on its path.
     pub problems: Vec<WalkProblem>,
+    /// The directories the walk listed (or tried to) and the `.gitignore` files it read,
+    /// in walk order: what must stay as it is for a walk to find the same (the run
+    /// cache keeps their stamps, docs/cache.md).
+    pub walked: Vec<PathBuf>,
 }
 
 /// A problem met while walking: a directory that cannot be listed, a link not followed.
@@ -236,6 +240,7 @@ impl Walker<'_> {
             }
             self.through_links.insert(id, p.dir.clone());
         }
+        self.out.walked.push(p.dir.clone());
         let entries = match self.fs.read_dir(&p.dir, Some(&self.real_root)) {
             Ok(e) => e,
             Err(FsError::Outside) => {
@@ -271,6 +276,7 @@ impl Walker<'_> {
             .any(|(n, k)| is_named(n, ".gitignore") && *k != Kind::Dir)
         {
             let path = p.dir.join(".gitignore");
+            self.out.walked.push(path.clone());
             match self.fs.read(&path, Some(&self.real_root)) {
                 Ok(text) => {
                     let mut b = GitignoreBuilder::new(&p.dir);

@@ -101,6 +101,24 @@ pub fn load_units_with(
     found: Discovered,
     visit: &(dyn Fn(&mut Unit) + Sync),
 ) -> Tree {
+    load_units_then(cache, opts, unit_files, found, visit, &|_: &[Unit]| {
+        Vec::new()
+    })
+}
+
+/// `load_units_with`, then the unit files `more` names once the first ones (and the
+/// stack units) are resolved and visited, and so on until it names no file not loaded:
+/// a changed-files run loads the units the changed files affect, then the ones their
+/// tree findings may involve (docs/cache.md). The dependency cycles are searched among
+/// the units loaded.
+pub fn load_units_then(
+    cache: Arc<SourceCache>,
+    opts: Options,
+    unit_files: &[PathBuf],
+    found: Discovered,
+    visit: &(dyn Fn(&mut Unit) + Sync),
+    more: &(dyn Fn(&[Unit]) -> Vec<PathBuf> + Sync),
+) -> Tree {
     let root = cache.root().to_path_buf();
     let shared = Arc::new(Shared::new(cache.clone(), opts));
     // Every .hcl file but the units' own is parsed first, in parallel, so a broken file
@@ -109,7 +127,13 @@ pub fn load_units_with(
     // dropped after (`SourceCache::body_once`): kept, the trees of 11,000 units are
     // hundreds of megabytes (docs/performance.md).
     let started = std::time::Instant::now();
-    let own: HashSet<PathBuf> = unit_files.iter().map(|p| clean(p)).collect();
+    // (Discovered units a changed-files run does not load are not parsed either: what
+    // such a run reports of their files, a unit it loads reports — docs/cache.md.)
+    let own: HashSet<PathBuf> = unit_files
+        .iter()
+        .chain(&found.units)
+        .map(|p| clean(p))
+        .collect();
     let files: Vec<_> = found
         .hcl_files
         .iter()
@@ -132,25 +156,28 @@ pub fn load_units_with(
         .map(|p| clean(p))
         .collect();
     let stacks = stack::eval_stacks(&shared, &found.stacks, &on_disk);
-    let mut units: Vec<Unit> = unit_files
-        .par_iter()
-        .map(|p| {
-            if p.to_str().is_some() {
-                let mut sink = Vec::new();
-                let dir = clean(p.parent().unwrap_or(Path::new("/")));
-                let values = stack::read_values(&shared, &dir, &mut sink);
-                let mut u = resolve_unit(&shared, p, values.clone());
-                u.values = values;
-                u.diagnostics.extend(sink);
-                visit(&mut u);
-                u
-            } else {
-                let mut u = unrepresentable_unit(&shared, p);
-                visit(&mut u);
-                u
-            }
-        })
-        .collect();
+    let resolve_all = |files: &[PathBuf]| -> Vec<Unit> {
+        files
+            .par_iter()
+            .map(|p| {
+                if p.to_str().is_some() {
+                    let mut sink = Vec::new();
+                    let dir = clean(p.parent().unwrap_or(Path::new("/")));
+                    let values = stack::read_values(&shared, &dir, &mut sink);
+                    let mut u = resolve_unit(&shared, p, values.clone());
+                    u.values = values;
+                    u.diagnostics.extend(sink);
+                    visit(&mut u);
+                    u
+                } else {
+                    let mut u = unrepresentable_unit(&shared, p);
+                    visit(&mut u);
+                    u
+                }
+            })
+            .collect()
+    };
+    let mut units = resolve_all(unit_files);
     let generated: Vec<Unit> = stacks
         .units
         .par_iter()
@@ -161,6 +188,17 @@ pub fn load_units_with(
         })
         .collect();
     units.extend(generated);
+    let mut loaded: HashSet<PathBuf> = unit_files.iter().map(|p| clean(p)).collect();
+    loop {
+        let next: Vec<PathBuf> = more(&units)
+            .into_iter()
+            .filter(|p| loaded.insert(clean(p)))
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        units.extend(resolve_all(&next));
+    }
     // Unstable: no buffer of half the units (directories are unique).
     units.sort_unstable_by(|a, b| a.dir.cmp(&b.dir));
     report_cycles(&mut units);

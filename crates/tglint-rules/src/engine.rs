@@ -7,7 +7,7 @@ use crate::policy::{Policy, classify};
 use crate::rule::{Fact, Level, Rule, Scope};
 use crate::suppress::{self, Suppression};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tglint_model::diag::{Diagnostic, Label, Reserved, Severity, ids};
@@ -57,6 +57,10 @@ pub struct Changed {
     /// The directories named (absolute, cleaned): problems of files under them are
     /// reported, as a run over the directory would.
     pub dirs: Vec<PathBuf>,
+    /// What the units of the tree that the run did not load read (from the run cache,
+    /// docs/cache.md): a suppression in one of these files may be used by such a unit,
+    /// so it is not called unused.
+    pub unloaded_reads: HashSet<PathBuf>,
 }
 
 impl Changed {
@@ -240,6 +244,9 @@ pub struct Pass<'a> {
     facts: Vec<Mutex<HashMap<String, Fact>>>,
     /// The units whose per-unit rules run, when not all ([`Pass::only_checking`]).
     scope: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
+    /// The active tree rules' keys of each unit visited ([`Rule::links`]), by directory:
+    /// `None` when a rule could not say.
+    links: Mutex<HashMap<String, Option<Vec<String>>>>,
 }
 
 impl<'a> Pass<'a> {
@@ -259,6 +266,7 @@ impl<'a> Pass<'a> {
             .collect();
         Pass {
             scope: None,
+            links: Mutex::default(),
             facts: active.iter().map(|_| Mutex::default()).collect(),
             active,
             policy,
@@ -309,6 +317,7 @@ impl<'a> Pass<'a> {
         // What the tree rules remember of the unit while it is whole, and what they read
         // of it once it is cut down.
         let mut keep = Keep::default();
+        let mut links = Some(Vec::new());
         for (i, (rule, _)) in self.active.iter().enumerate() {
             if rule.meta().scope != Scope::Tree {
                 continue;
@@ -319,7 +328,19 @@ impl<'a> Pass<'a> {
                 facts.insert(u.dir.clone(), f);
             }
             rule.keep(u, &cx, &mut keep);
+            links = match (links, rule.links(u, &cx)) {
+                (Some(mut all), Some(keys)) => {
+                    let id = rule.meta().id;
+                    all.extend(keys.into_iter().map(|k| format!("{id} {k}")));
+                    Some(all)
+                }
+                _ => None,
+            };
         }
+        self.links
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(u.dir.clone(), links);
         if self.project {
             u.project(&keep);
         }
@@ -336,6 +357,18 @@ impl<'a> Pass<'a> {
         slot.classify_errors.extend(r.classify_errors);
         slot.findings.extend(r.findings);
         slot.errors.extend(r.errors);
+    }
+
+    /// The keys of the units visited so far, by directory ([`Rule::links`], each prefixed
+    /// with the rule's id): what a changed-files run asks to know which other units to
+    /// load, and what the run cache keeps (docs/cache.md).
+    pub fn links(&self) -> HashMap<String, Option<Vec<String>>> {
+        self.links.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// [`Pass::links`], taken out of the pass.
+    pub fn take_links(&self) -> HashMap<String, Option<Vec<String>>> {
+        std::mem::take(&mut *self.links.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The rest of the run over `tree`, whose units were all visited: the tree rules,
@@ -579,6 +612,16 @@ impl<'a> Partial<'a> {
         })
     }
 
+    /// Whether a unit not checked read `file`, loaded or not.
+    fn read_by_unchecked(&self, tree: &Tree, file: FileId) -> bool {
+        self.read_by_unchecked.contains(&file)
+            || (!self.changed.unloaded_reads.is_empty()
+                && tree
+                    .cache
+                    .get(file)
+                    .is_some_and(|f| self.changed.unloaded_reads.contains(&*f.path)))
+    }
+
     /// Whether a problem of no unit, in `file`, is reported ([`Changed::covers_file`]).
     fn covers(&self, tree: &Tree, file: FileId) -> bool {
         tree.cache.get(file).is_some_and(|f| {
@@ -662,7 +705,7 @@ fn apply_suppressions(
     for (i, s) in sups.iter().enumerate() {
         if s.expired(today) {
             problems.push(suppress::expired(s));
-        } else if !used[i] && partial.is_none_or(|p| !p.read_by_unchecked.contains(&s.file)) {
+        } else if !used[i] && partial.is_none_or(|p| !p.read_by_unchecked(tree, s.file)) {
             problems.push(suppress::unused(s));
         }
     }

@@ -136,6 +136,19 @@ pub trait Rule: Sync {
     fn fact(&self, _unit: &Unit, _cx: &Ctx<'_>) -> Option<Fact> {
         None
     }
+
+    /// The keys by which a tree rule's findings about `unit` can involve other units,
+    /// for a changed-files run that loads only some units (docs/cache.md): a finding of
+    /// the rule names two units (as the unit it is about, as one it involves, or in a
+    /// label) only if they share a key, and the findings that involve a unit are the same
+    /// whichever other units are loaded, as long as every unit sharing a key with it is.
+    /// Units joined by dependencies are always loaded together (a run loads each checked
+    /// unit's whole dependency component), so a rule relating a unit only to those it
+    /// depends on or that depend on it gives no keys. `None`: the rule cannot say, and a
+    /// changed-files run loads every unit. Only tree rules are asked.
+    fn links(&self, _unit: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// What a tree rule remembered of one unit ([`Rule::fact`]).

@@ -42,6 +42,16 @@ impl Affected {
             || u.reads_any(&self.files, &self.parents)
             || self.dirs.iter().any(|d| u.path.starts_with(d))
     }
+
+    /// [`Affected::affects`] for a unit known only by its file and what the run cache
+    /// says it read.
+    pub fn affects_cached(&self, unit_file: &Path, reads: &[&Path]) -> bool {
+        let hit = |f: &Path| self.files.contains(f) || self.parents.contains(f);
+        self.every_unit
+            || hit(unit_file)
+            || reads.iter().any(|r| hit(r))
+            || self.dirs.iter().any(|d| unit_file.starts_with(d))
+    }
 }
 
 /// What a changed-files run checks: the units `affected` names.
@@ -49,14 +59,23 @@ impl Affected {
 /// A named file that no longer exists (deleted; `git diff` without `--diff-filter=d`
 /// lists them) affects the units that read it — their include now fails; one that no
 /// unit reads is an error, since it is more likely a typing mistake than a deletion.
+///
+/// `unloaded_reads`: what the units the run did not load read (the run cache's word,
+/// docs/cache.md).
 pub fn scope(
     tree: &Tree,
     affected: &Affected,
     exists: impl Fn(&Path) -> bool,
+    unloaded_reads: HashSet<PathBuf>,
 ) -> Result<Changed, String> {
     let missing: Vec<&PathBuf> = affected.files.iter().filter(|p| !exists(p)).collect();
     if !missing.is_empty() {
-        let read: HashSet<&Path> = tree.units.iter().flat_map(|u| u.read_files()).collect();
+        let read: HashSet<&Path> = tree
+            .units
+            .iter()
+            .flat_map(|u| u.read_files())
+            .chain(unloaded_reads.iter().map(PathBuf::as_path))
+            .collect();
         if let Some(p) = missing.iter().find(|p| !read.contains(p.as_path())) {
             return Err(format!(
                 "{} does not exist, and no unit reads it (pass only files that exist: `git diff --name-only --diff-filter=d …`)",
@@ -74,5 +93,6 @@ pub fn scope(
         units,
         files: affected.files.clone(),
         dirs: affected.dirs.clone(),
+        unloaded_reads,
     })
 }

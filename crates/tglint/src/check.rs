@@ -98,6 +98,17 @@ pub struct CheckArgs {
     #[arg(long)]
     no_color: bool,
 
+    /// Neither read nor write the run cache (docs/cache.md). Without it, each run records
+    /// which files each unit read, so that a changed-files run loads only the units the
+    /// changes affect and those their findings may involve; reports are the same.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Where the run cache lives [default: $TGLINT_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/tglint, else ~/.cache/tglint].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -230,9 +241,40 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot start {} threads: {e}", settings.jobs.unwrap_or(0)))?;
     pool.install(|| {
         let mut timings = Timings::default();
+        let mut run = run_options(&settings)?;
+        // The run cache (docs/cache.md), for changed-files runs (a named path that is not
+        // a directory; a full run loads every unit anyway); not with the process
+        // environment (what get_env read of it is not recorded).
+        let changed_run = paths.iter().any(|p| fs.kind(p) != Some(Kind::Dir));
+        let mut run_cache = match crate::cache::dir(args.cache_dir.as_deref()) {
+            Some(d)
+                if changed_run
+                    && args.explain_env.is_none()
+                    && !args.no_cache
+                    && !opts.inherit_env =>
+            {
+                let key = crate::cache::key(
+                    &root,
+                    policy_path(&*fs, &root, &args)?.as_deref(),
+                    &format!("{opts:?}"),
+                    &format!("{:?}", run.only_rules),
+                );
+                let started = Instant::now();
+                let c = crate::cache::RunCache::read(&d, &root, key);
+                timings.cache_open = started.elapsed();
+                Some(c)
+            }
+            _ => None,
+        };
         let started = Instant::now();
-        let mut selection = select(&fs, &root, &paths, &opts)?;
+        let known = run_cache.as_ref().and_then(|c| c.walk());
+        let mut selection = select_walked(&fs, &root, &paths, &opts, known)?;
         timings.discover = started.elapsed();
+        if let Some(c) = &mut run_cache {
+            let started = Instant::now();
+            c.validate(&selection.units);
+            timings.cache_open += started.elapsed();
+        }
         let found = std::mem::take(&mut selection.found);
         let features = opts.features.clone();
         if let Some(target) = &args.explain_env {
@@ -241,7 +283,6 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             engine::classify_units(&mut tree.units, &policy);
             return explain_env(&tree, &root, &absolute(target)?);
         }
-        let mut run = run_options(&settings)?;
         // A streamed run: each unit is checked as soon as it is resolved, then cut down
         // to what the tree rules read (engine::Pass). In changed-files mode only the units
         // the changed files affect are reported on, so only they get the per-unit rules
@@ -259,9 +300,52 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         if affected.is_some() {
             pass = pass.only_checking(&in_scope);
         }
-        let tree = load::load_units_with(cache, opts, &selection.units, found, &|u| {
-            pass.visit(u)
-        });
+        // A changed-files run with a cache loads first the units the changes affect (and
+        // those the cache knows nothing valid of), then the ones their findings may
+        // involve. `--env` and `--feature` name what units declare, so they load all.
+        let partial = match (&affected, &run_cache) {
+            (Some(a), Some(c)) if settings.envs.is_empty() && features.is_empty() => {
+                Some((a, c))
+            }
+            _ => None,
+        };
+        let all_units: std::collections::BTreeMap<String, PathBuf> = selection
+            .units
+            .iter()
+            .map(|p| (crate::cache::unit_dir(&root, p), p.clone()))
+            .collect();
+        let first: Vec<PathBuf> = match partial {
+            Some((a, c)) => all_units
+                .iter()
+                .filter(|(dir, file)| c.reads(dir).is_none_or(|r| a.affects_cached(file, &r)))
+                .map(|(_, file)| file.clone())
+                .collect(),
+            None => selection.units.clone(),
+        };
+        let more = |units: &[Unit]| -> Vec<PathBuf> {
+            let Some((a, c)) = partial else {
+                return Vec::new();
+            };
+            let links = pass.links();
+            let loaded = units
+                .iter()
+                .map(|u| {
+                    let keys = links.get(&u.dir).cloned().flatten().map(|ks| {
+                        ks.iter().map(|k| crate::cache::link_hash(k)).collect()
+                    });
+                    let deps = tglint_rules::rules::dependency_graph::dependency_dirs(u);
+                    (u.dir.clone(), (keys, deps))
+                })
+                .collect();
+            let checked = units
+                .iter()
+                .filter(|u| a.affects(u))
+                .map(|u| u.dir.clone())
+                .collect();
+            crate::cache::involved(&all_units, c, &loaded, &checked)
+                .unwrap_or_else(|| selection.units.clone())
+        };
+        let tree = load::load_units_then(cache, opts, &first, found, &|u| pass.visit(u), &more);
         crate::check_features(&tree, &features)?;
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
@@ -269,8 +353,21 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             timings.rss_loaded = rss_kib();
         }
         if let Some(affected) = &affected {
-            run.changed = Some(changed::scope(&tree, affected, |p| fs.kind(p).is_some())?);
+            let unloaded_reads = match partial {
+                Some((_, c)) => c.reads_but(&tree.units.iter().map(|u| u.dir.as_str()).collect()),
+                None => Default::default(),
+            };
+            run.changed = Some(changed::scope(
+                &tree,
+                affected,
+                |p| fs.kind(p).is_some(),
+                unloaded_reads,
+            )?);
         }
+        timings.cache = run_cache
+            .as_ref()
+            .map(|c| (c.len(), tree.units.len(), all_units.len()));
+        let links = pass.take_links();
         let started = Instant::now();
         let mut outcome = pass.finish(&tree, &run, Vec::new());
         baselines.apply(&tree, &mut outcome, &run, &selection, &policy)?;
@@ -305,6 +402,13 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         let started = Instant::now();
         let written = emit(&tree, &outcome, &targets, &args, &settings)?;
         timings.report = started.elapsed();
+        let started = Instant::now();
+        if let Some(c) = &run_cache
+            && let Err(e) = c.write(&tree, &links, selection.walk.as_ref())
+        {
+            eprintln!("tglint: note: the run cache was not written ({e}); --no-cache skips it");
+        }
+        timings.cache_write = started.elapsed();
         if args.timings {
             eprintln!("{}", timings.line());
         }
@@ -390,6 +494,11 @@ struct Timings {
     /// Resident memory after loading and after the rules (Linux; else `None`).
     rss_loaded: Option<u64>,
     rss_checked: Option<u64>,
+    /// The run cache: its valid entries, the units loaded, the units discovered.
+    cache: Option<(usize, usize, usize)>,
+    /// Reading (and stamping) and writing the run cache.
+    cache_open: Duration,
+    cache_write: Duration,
 }
 
 /// The process's resident memory in KiB (`VmRSS` of /proc/self/status), where there is one.
@@ -402,10 +511,24 @@ fn rss_kib() -> Option<u64> {
 impl Timings {
     fn line(&self) -> String {
         let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-        let total = self.discover + self.parse + self.resolve + self.rules + self.report;
+        let total = self.discover
+            + self.cache_open
+            + self.parse
+            + self.resolve
+            + self.rules
+            + self.report
+            + self.cache_write;
         let mib = |k: Option<u64>| k.map_or("?".to_string(), |k| format!("{} MiB", k / 1024));
+        let cache = match self.cache {
+            Some((valid, loaded, all)) => format!(
+                "; run cache: read {}, written {}, {valid} valid entries, {loaded} of {all} units loaded",
+                ms(self.cache_open),
+                ms(self.cache_write)
+            ),
+            None => "; no run cache".to_string(),
+        };
         format!(
-            "timings: discover {}, parse {}, resolve (with the per-unit rules) {}, rules (tree rules and the rest) {}, report {}; total {}; rss after load {}, after rules {}",
+            "timings: discover {}, parse {}, resolve (with the per-unit rules) {}, rules (tree rules and the rest) {}, report {}; total {}; rss after load {}, after rules {}{cache}",
             ms(self.discover),
             ms(self.parse),
             ms(self.resolve),
@@ -474,6 +597,7 @@ impl Baselines {
             units: Default::default(),
             files: selection.files.iter().cloned().collect(),
             dirs: selection.dirs.clone(),
+            unloaded_reads: Default::default(),
         };
         let scope = baseline::Scope::new(tree, outcome, run, &coverage);
         // `--baseline F --write-baseline F` refreshes F: its stale entries are dropped
@@ -525,6 +649,9 @@ pub(crate) struct Selection {
     pub(crate) files: Vec<PathBuf>,
     /// The directories named (absolute).
     pub(crate) dirs: Vec<PathBuf>,
+    /// In changed-files mode, what the walk of the root found (before the named files it
+    /// skips were added): what the run cache keeps.
+    pub(crate) walk: Option<Discovered>,
 }
 
 /// The units under `paths`: the units of each directory; when a file is named
@@ -534,6 +661,18 @@ pub(crate) fn select(
     root: &Path,
     paths: &[PathBuf],
     opts: &tglint_model::terragrunt::context::Options,
+) -> Result<Selection, String> {
+    select_walked(fs, root, paths, opts, None)
+}
+
+/// [`select`], with what a walk of the root would find already known (`known`, from the
+/// run cache) for a changed-files run.
+pub(crate) fn select_walked(
+    fs: &Arc<dyn Fs>,
+    root: &Path,
+    paths: &[PathBuf],
+    opts: &tglint_model::terragrunt::context::Options,
+    mut known: Option<Discovered>,
 ) -> Result<Selection, String> {
     let walk = WalkOptions {
         follow_links: opts.follow_links,
@@ -563,8 +702,21 @@ pub(crate) fn select(
     } else {
         dirs.clone()
     };
+    let mut raw = None;
     for d in &walked {
-        let d = load::discover_in(&**fs, root, d, walk);
+        let d = match known.take().filter(|_| changed) {
+            Some(k) => k,
+            None => load::discover_in(&**fs, root, d, walk),
+        };
+        if changed {
+            raw = Some(Discovered {
+                units: d.units.clone(),
+                hcl_files: d.hcl_files.clone(),
+                stacks: d.stacks.clone(),
+                problems: d.problems.clone(),
+                walked: d.walked.clone(),
+            });
+        }
         unit_files.extend(d.units.iter().cloned());
         found.hcl_files.extend(d.hcl_files);
         found.stacks.extend(d.stacks);
@@ -599,6 +751,7 @@ pub(crate) fn select(
         changed,
         files,
         dirs,
+        walk: raw,
     })
 }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod baseline;
+mod cache;
 mod changed;
 mod check;
 mod explain;

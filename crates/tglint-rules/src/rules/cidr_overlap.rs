@@ -100,6 +100,14 @@ impl Rule for CidrOverlap {
         }
     }
 
+    /// Every VPC's blocks are compared with every other VPC's.
+    fn links(&self, u: &Unit, cx: &Ctx<'_>) -> Option<Vec<String>> {
+        Some(match vpc_of(cx.module_of(u), u) {
+            Some(_) => vec!["vpc".to_string()],
+            None => Vec::new(),
+        })
+    }
+
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
         let mut blocks = Vec::new();
         for &u in units {

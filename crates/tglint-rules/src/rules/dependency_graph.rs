@@ -98,6 +98,60 @@ fn join(base: &str, path: &str) -> Option<String> {
     })
 }
 
+/// The directory, relative to the root, a `dependencies.paths` entry of `u` names;
+/// `None` when it leaves the root.
+fn path_dir(u: &Unit, s: &str) -> Option<String> {
+    let p = std::path::Path::new(s);
+    if p.is_absolute() {
+        match p.strip_prefix(&*u.root) {
+            Ok(r) => r.to_str().and_then(|r| join(".", r)),
+            Err(_) => None,
+        }
+    } else {
+        join(&u.dir, s)
+    }
+}
+
+/// The directories of the units `u` may depend on, relative to the root: its enabled
+/// `dependency` blocks' units (or, where no unit is there, the directory the block points
+/// at, where one may be added) and its `dependencies.paths` entries. What a
+/// changed-files run follows to load a checked unit's dependency component whole
+/// (docs/cache.md): every edge the rule and the cycle search judge is among them.
+pub fn dependency_dirs(u: &Unit) -> Vec<String> {
+    let mut out: Vec<String> = u
+        .dependencies
+        .iter()
+        .filter(|d| d.enabled)
+        .filter_map(|d| match &d.target_unit {
+            Some(t) => Some(t.clone()),
+            None => {
+                let t = d.target.as_deref()?;
+                let config = t
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json");
+                let dir = if config { t.parent()? } else { t };
+                let rel = dir.strip_prefix(&*u.root).ok()?.to_str()?;
+                join(".", rel)
+            }
+        })
+        .collect();
+    let paths = u
+        .dependencies_paths
+        .as_ref()
+        .and_then(|v| v.as_seq())
+        .unwrap_or(&[]);
+    out.extend(
+        paths
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|s| path_dir(u, s)),
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// One dependency of a unit, as the rule judges it: an enabled `dependency` block, or a
 /// `dependencies.paths` entry that leads to a unit of the tree. `tglint graph` draws
 /// these, so the picture and the rule share one definition of a bad edge.
@@ -274,14 +328,7 @@ pub fn edges<'u>(units: &[&'u Unit], policy: &Policy) -> Vec<Edge<'u>> {
             .unwrap_or(&[]);
         for (i, p) in paths.iter().enumerate() {
             let Some(s) = p.as_str() else { continue };
-            let rel = if std::path::Path::new(s).is_absolute() {
-                match std::path::Path::new(s).strip_prefix(&*u.root) {
-                    Ok(r) => r.to_str().and_then(|r| join(".", r)),
-                    Err(_) => None,
-                }
-            } else {
-                join(&u.dir, s)
-            };
+            let rel = path_dir(u, s);
             // A path that leads to no unit is already reported by loading.
             let Some(rel) = rel.filter(|r| by_dir.contains_key(r.as_str())) else {
                 continue;
@@ -301,6 +348,12 @@ pub fn edges<'u>(units: &[&'u Unit], policy: &Policy) -> Vec<Edge<'u>> {
 impl Rule for DependencyGraph {
     fn meta(&self) -> &'static crate::rule::Meta {
         &Self::META
+    }
+
+    /// A finding relates a unit only to the one its dependency leads to: both lie in one
+    /// dependency component, which a changed-files run loads whole.
+    fn links(&self, _u: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
+        Some(Vec::new())
     }
 
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {

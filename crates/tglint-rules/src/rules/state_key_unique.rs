@@ -145,6 +145,14 @@ impl Rule for StateKeyUnique {
         fact_of(u).map(|f| Box::new(f) as Fact)
     }
 
+    /// Units clash only through an equal key (the bucket is compared among those).
+    fn links(&self, u: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
+        Some(match fact_of(u) {
+            Some(StateFact::Keyed { key, .. }) => vec![format!("key:{key}")],
+            Some(StateFact::UnknownKey { .. }) | None => Vec::new(),
+        })
+    }
+
     fn check_tree(&self, units: &[&Unit], cx: &mut Ctx<'_>) {
         const WHAT: &str = "that the unit's state key is unique";
         // Units by key (then bucket): sorting, not comparing all pairs.
