@@ -74,6 +74,17 @@ impl Changed {
     }
 }
 
+/// A tree rule's key as passes and the run cache keep it: a hash of the rule's id and
+/// the key. Two keys of one hash only make a changed-files run load a unit it did not
+/// need to.
+pub fn link_hash(rule: &str, key: &str) -> u64 {
+    let mut b = Vec::with_capacity(rule.len() + 1 + key.len());
+    b.extend_from_slice(rule.as_bytes());
+    b.push(0);
+    b.extend_from_slice(key.as_bytes());
+    fnv1a(&b)
+}
+
 /// Today's date in UTC.
 pub fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -244,9 +255,10 @@ pub struct Pass<'a> {
     facts: Vec<Mutex<HashMap<String, Fact>>>,
     /// The units whose per-unit rules run, when not all ([`Pass::only_checking`]).
     scope: Option<&'a (dyn Fn(&Unit) -> bool + Sync)>,
-    /// The active tree rules' keys of each unit visited ([`Rule::links`]), by directory:
-    /// `None` when a rule could not say.
-    links: Mutex<HashMap<String, Option<Vec<String>>>>,
+    /// The active tree rules' keys of each unit visited ([`Rule::links`], hashed with
+    /// the rule's id: [`link_hash`]), by directory; `None` when a rule could not say.
+    /// Taken only when asked for ([`Pass::with_links`]).
+    links: Option<Mutex<HashMap<String, Option<Vec<u64>>>>>,
 }
 
 impl<'a> Pass<'a> {
@@ -266,7 +278,7 @@ impl<'a> Pass<'a> {
             .collect();
         Pass {
             scope: None,
-            links: Mutex::default(),
+            links: None,
             facts: active.iter().map(|_| Mutex::default()).collect(),
             active,
             policy,
@@ -317,7 +329,7 @@ impl<'a> Pass<'a> {
         // What the tree rules remember of the unit while it is whole, and what they read
         // of it once it is cut down.
         let mut keep = Keep::default();
-        let mut links = Some(Vec::new());
+        let mut links = self.links.as_ref().map(|_| Vec::new());
         for (i, (rule, _)) in self.active.iter().enumerate() {
             if rule.meta().scope != Scope::Tree {
                 continue;
@@ -328,19 +340,22 @@ impl<'a> Pass<'a> {
                 facts.insert(u.dir.clone(), f);
             }
             rule.keep(u, &cx, &mut keep);
-            links = match (links, rule.links(u, &cx)) {
-                (Some(mut all), Some(keys)) => {
-                    let id = rule.meta().id;
-                    all.extend(keys.into_iter().map(|k| format!("{id} {k}")));
-                    Some(all)
+            if let Some(all) = &mut links {
+                match rule.links(u, &cx) {
+                    Some(keys) => {
+                        let id = rule.meta().id;
+                        all.extend(keys.iter().map(|k| link_hash(id, k)));
+                    }
+                    // One rule that cannot say makes the unit's keys unknown.
+                    None => links = None,
                 }
-                _ => None,
-            };
+            }
         }
-        self.links
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(u.dir.clone(), links);
+        if let Some(m) = &self.links {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(u.dir.clone(), links);
+        }
         if self.project {
             u.project(&keep);
         }
@@ -359,16 +374,28 @@ impl<'a> Pass<'a> {
         slot.errors.extend(r.errors);
     }
 
-    /// The keys of the units visited so far, by directory ([`Rule::links`], each prefixed
-    /// with the rule's id): what a changed-files run asks to know which other units to
-    /// load, and what the run cache keeps (docs/cache.md).
-    pub fn links(&self) -> HashMap<String, Option<Vec<String>>> {
-        self.links.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// A pass that takes each unit's tree-rule keys ([`Pass::links`]).
+    pub fn with_links(mut self) -> Pass<'a> {
+        self.links = Some(Mutex::default());
+        self
+    }
+
+    /// The keys of the units visited so far, by directory ([`Rule::links`], hashed with
+    /// the rule's id): what a changed-files run asks to know which other units to load,
+    /// and what the run cache keeps (docs/cache.md). Empty unless [`Pass::with_links`].
+    pub fn links(&self) -> HashMap<String, Option<Vec<u64>>> {
+        self.links
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .unwrap_or_default()
     }
 
     /// [`Pass::links`], taken out of the pass.
-    pub fn take_links(&self) -> HashMap<String, Option<Vec<String>>> {
-        std::mem::take(&mut *self.links.lock().unwrap_or_else(|p| p.into_inner()))
+    pub fn take_links(&self) -> HashMap<String, Option<Vec<u64>>> {
+        self.links
+            .as_ref()
+            .map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|p| p.into_inner())))
+            .unwrap_or_default()
     }
 
     /// The rest of the run over `tree`, whose units were all visited: the tree rules,

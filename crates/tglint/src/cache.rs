@@ -31,11 +31,10 @@ const UNKNOWN: Stamp = u64::MAX;
 struct Entry {
     /// The unit's file (an index into [`CacheFile::paths`]).
     file: u32,
-    /// What its resolution read or probed, its directory among them (indices into
-    /// [`CacheFile::paths`]).
+    /// What its resolution read or probed, and its directory and those above it below
+    /// the root (indices into [`CacheFile::paths`]).
     reads: Vec<u32>,
-    /// Hashes of its tree-rule keys ([`link_hash`]; `None`: a rule could not say). Two
-    /// keys of one hash only make a run load a unit it did not need to.
+    /// Hashes of its tree-rule keys (`engine::link_hash`; `None`: a rule could not say).
     links: Option<Vec<u64>>,
     /// The directories of the units it depends on, relative to the root.
     deps: Vec<String>,
@@ -108,11 +107,6 @@ pub struct Valid {
     deps: Vec<String>,
 }
 
-/// The hash a tree-rule key is kept as.
-pub fn link_hash(key: &str) -> u64 {
-    tglint_rules::engine::fnv1a(key.as_bytes())
-}
-
 /// Where the cache files live: `--cache-dir`, else `$TGLINT_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/tglint`, else `$HOME/.cache/tglint`.
 pub fn dir(flag: Option<&Path>) -> Option<PathBuf> {
@@ -147,10 +141,15 @@ pub fn key(root: &Path, policy: Option<&Path>, options: &str, rules: &str) -> St
         },
         None => "embedded".to_string(),
     };
-    format!(
-        "tglint {} exe {exe:016x}; root {}; policy {policy}; options {options}; rules {rules}",
-        env!("CARGO_PKG_VERSION"),
+    // Hashed: the options may hold secrets (`--set-env`), which have no place on disk.
+    let all = format!(
+        "exe {exe:016x}; root {}; policy {policy}; options {options}; rules {rules}",
         root.display()
+    );
+    format!(
+        "tglint {} {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        tglint_rules::engine::fnv1a(all.as_bytes())
     )
 }
 
@@ -356,7 +355,7 @@ impl RunCache {
     pub fn write(
         &self,
         tree: &Tree,
-        links: &HashMap<String, Option<Vec<String>>>,
+        links: &HashMap<String, Option<Vec<u64>>>,
         walk: Option<&Discovered>,
     ) -> Result<(), String> {
         let walk_kept = self.walk.is_some() && self.walk().is_some();
@@ -402,12 +401,21 @@ impl RunCache {
                 continue;
             };
             let file = paths.intern(&u.path);
-            let dir = u.path.parent().and_then(|d| paths.intern(d));
+            // The unit's directory and those above it below the root: a file added or
+            // removed there (`terragrunt.values.hcl`, a `.git` that moves
+            // `get_repo_root`) is a probe no read records.
+            let dirs: Vec<Option<u32>> = u
+                .path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(root) && *d != root)
+                .map(|d| paths.intern(d))
+                .collect();
             let reads: Option<Vec<u32>> = u
                 .reads
                 .iter()
                 .map(|r| paths.intern(&r.target))
-                .chain([dir])
+                .chain(dirs)
                 .collect();
             let (Some(file), Some(mut reads)) = (file, reads) else {
                 continue;
@@ -420,9 +428,7 @@ impl RunCache {
                 Entry {
                     file,
                     reads,
-                    links: keys
-                        .as_ref()
-                        .map(|ks| ks.iter().map(|k| link_hash(k)).collect()),
+                    links: keys.clone(),
                     deps: dependency_dirs(u),
                 },
             ));
@@ -498,13 +504,20 @@ impl RunCache {
         out.walk = walk.filter(|w| !w.walked.iter().any(|&i| is_bad(i)));
         out.stamps = stamps.into_iter().map(|(s, _)| s).collect();
         out.paths = paths.paths;
-        let text = serde_json::to_vec(&out).map_err(|e| e.to_string())?;
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let tmp = self
             .file
             .with_extension(format!("{}.tmp", std::process::id()));
-        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        let written = std::fs::File::create(&tmp).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            serde_json::to_writer(&mut w, &out)?;
+            std::io::Write::flush(&mut w)
+        });
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(format!("{}: {e}", tmp.display()));
+        }
         std::fs::rename(&tmp, &self.file).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             format!("{}: {e}", self.file.display())
@@ -578,7 +591,11 @@ pub fn involved(
     let mut want: BTreeSet<&str> = BTreeSet::new();
     // Dependencies both ways: the reverse edges of every unit known.
     let mut adjacent: HashMap<&str, Vec<&str>> = HashMap::new();
-    for dir in all.keys() {
+    // The units discovered, and the loaded ones discovery does not list (stack units).
+    let dirs = all
+        .keys()
+        .chain(loaded.keys().filter(|d| !all.contains_key(*d)));
+    for dir in dirs {
         let Some((links, deps)) = info(dir) else {
             continue;
         };

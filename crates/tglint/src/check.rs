@@ -300,6 +300,9 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         if affected.is_some() {
             pass = pass.only_checking(&in_scope);
         }
+        if run_cache.is_some() {
+            pass = pass.with_links();
+        }
         // A changed-files run with a cache loads first the units the changes affect (and
         // those the cache knows nothing valid of), then the ones their findings may
         // involve. `--env` and `--feature` name what units declare, so they load all.
@@ -330,9 +333,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             let loaded = units
                 .iter()
                 .map(|u| {
-                    let keys = links.get(&u.dir).cloned().flatten().map(|ks| {
-                        ks.iter().map(|k| crate::cache::link_hash(k)).collect()
-                    });
+                    let keys = links.get(&u.dir).cloned().flatten();
                     let deps = tglint_rules::rules::dependency_graph::dependency_dirs(u);
                     (u.dir.clone(), (keys, deps))
                 })
