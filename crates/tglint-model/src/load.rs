@@ -120,6 +120,9 @@ pub fn load_units_then(
     more: &(dyn Fn(&[Unit]) -> Vec<PathBuf> + Sync),
 ) -> Tree {
     let root = cache.root().to_path_buf();
+    // What the walk listed is the run cache's business, not loading's.
+    let mut found = found;
+    drop(std::mem::take(&mut found.walked));
     let shared = Arc::new(Shared::new(cache.clone(), opts));
     // Every .hcl file but the units' own is parsed first, in parallel, so a broken file
     // nothing includes is still reported, and the units find the files they include
@@ -188,9 +191,15 @@ pub fn load_units_then(
         })
         .collect();
     units.extend(generated);
-    let mut loaded: HashSet<PathBuf> = unit_files.iter().map(|p| clean(p)).collect();
+    // (Built only when `more` names something: a full run keeps no second set of paths.)
+    let mut loaded: Option<HashSet<PathBuf>> = None;
     loop {
-        let next: Vec<PathBuf> = more(&units)
+        let named = more(&units);
+        if named.is_empty() {
+            break;
+        }
+        let loaded = loaded.get_or_insert_with(|| unit_files.iter().map(|p| clean(p)).collect());
+        let next: Vec<PathBuf> = named
             .into_iter()
             .filter(|p| loaded.insert(clean(p)))
             .collect();

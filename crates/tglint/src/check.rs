@@ -312,18 +312,26 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             }
             _ => None,
         };
-        let all_units: std::collections::BTreeMap<String, PathBuf> = selection
-            .units
-            .iter()
-            .map(|p| (crate::cache::unit_dir(&root, p), p.clone()))
-            .collect();
+        // Every unit discovered by directory (only for a run that loads some).
+        let all_units: std::collections::BTreeMap<String, PathBuf> = match partial {
+            Some(_) => selection
+                .units
+                .iter()
+                .map(|p| (crate::cache::unit_dir(&root, p), p.clone()))
+                .collect(),
+            None => Default::default(),
+        };
         let first: Vec<PathBuf> = match partial {
             Some((a, c)) => all_units
                 .iter()
                 .filter(|(dir, file)| c.reads(dir).is_none_or(|r| a.affects_cached(file, &r)))
                 .map(|(_, file)| file.clone())
                 .collect(),
-            None => selection.units.clone(),
+            None => Vec::new(),
+        };
+        let first = match partial {
+            Some(_) => &first,
+            None => &selection.units,
         };
         let more = |units: &[Unit]| -> Vec<PathBuf> {
             let Some((a, c)) = partial else {
@@ -346,7 +354,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             crate::cache::involved(&all_units, c, &loaded, &checked)
                 .unwrap_or_else(|| selection.units.clone())
         };
-        let tree = load::load_units_then(cache, opts, &first, found, &|u| pass.visit(u), &more);
+        let tree = load::load_units_then(cache, opts, first, found, &|u| pass.visit(u), &more);
         crate::check_features(&tree, &features)?;
         timings.parse = tree.timings.parse;
         timings.resolve = tree.timings.resolve;
@@ -367,7 +375,7 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         }
         timings.cache = run_cache
             .as_ref()
-            .map(|c| (c.len(), tree.units.len(), all_units.len()));
+            .map(|c| (c.len(), tree.units.len(), selection.units.len()));
         let links = pass.take_links();
         let started = Instant::now();
         let mut outcome = pass.finish(&tree, &run, Vec::new());
