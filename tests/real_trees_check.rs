@@ -7,20 +7,12 @@
 
 mod common;
 
-use common::corpus;
-use std::path::PathBuf;
+use common::real_trees;
 use std::process::Command;
 
 #[test]
 fn every_real_tree_is_checked_and_its_findings_recorded() {
-    let Some(c) = corpus() else { return };
-    let mut trees: Vec<PathBuf> = std::fs::read_dir(c.join("real"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    trees.sort();
-    assert_eq!(trees.len(), 12, "the corpus has twelve real trees");
+    let Some(trees) = real_trees() else { return };
     for t in trees {
         let name = t.file_name().unwrap().to_str().unwrap().to_string();
         let out = Command::new(env!("CARGO_BIN_EXE_tglint"))

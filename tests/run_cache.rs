@@ -9,9 +9,9 @@
 
 mod common;
 
-use common::{Run, Tree, corpus, reference, tglint};
+use common::{Run, Tree, real_trees, reference, tglint};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 const DEV_VPC: &str = "environments/dev/us-east-1/01-infra/network/vpc/terragrunt.hcl";
@@ -119,6 +119,13 @@ fn same_as_uncached(t: &Tree, files: &[&str]) -> Value {
     a
 }
 
+/// A `remote_state` block in S3 with `bucket` and the key expression `key` (HCL).
+fn remote_state(bucket: &str, key: &str) -> String {
+    format!(
+        "\nremote_state {{\n  backend = \"s3\"\n  config = {{\n    bucket = \"{bucket}\"\n    key    = {key}\n    region = \"us-east-1\"\n  }}\n}}\n"
+    )
+}
+
 /// The unit files of the tree, in path order.
 fn unit_files(t: &Tree) -> Vec<String> {
     let mut out = Vec::new();
@@ -213,16 +220,10 @@ fn violations_and_findings_across_units_are_the_same() {
     std::fs::write(
         t.path(DEV_CLUSTER),
         t.read(DEV_CLUSTER)
-            + r#"
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "terragrunt-starter-prod-terraform-state"
-    key    = "environments/prod/eu-west-1/02-data/rds/terraform.tfstate"
-    region = "us-east-1"
-  }
-}
-"#,
+            + &remote_state(
+                "terragrunt-starter-prod-terraform-state",
+                r#""environments/prod/eu-west-1/02-data/rds/terraform.tfstate""#,
+            ),
     )
     .unwrap();
     let r = same_as_uncached(&t, &[DEV_CLUSTER]);
@@ -262,16 +263,10 @@ fn files_added_and_units_removed_are_seen() {
     t.file(
         added,
         t.read("environments/uat/us-east-1/02-data/rds/terragrunt.hcl")
-            + r#"
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "terragrunt-starter-prod-terraform-state"
-    key    = "environments/prod/us-east-1/02-data/rds/terraform.tfstate"
-    region = "us-east-1"
-  }
-}
-"#,
+            + &remote_state(
+                "terragrunt-starter-prod-terraform-state",
+                r#""environments/prod/us-east-1/02-data/rds/terraform.tfstate""#,
+            ),
     );
     let r = same_as_uncached(&t, &[added]);
     assert!(r.to_string().contains("state-key-unique"), "{r:#}");
@@ -315,16 +310,10 @@ fn changes_to_files_nobody_named_are_seen() {
     std::fs::write(
         t.path(PROD_EU_RDS),
         t.read(PROD_EU_RDS)
-            + r#"
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "terragrunt-starter-dev-terraform-state"
-    key    = trimspace(file("${get_terragrunt_dir()}/key.txt"))
-    region = "us-east-1"
-  }
-}
-"#,
+            + &remote_state(
+                "terragrunt-starter-dev-terraform-state",
+                r#"trimspace(file("${get_terragrunt_dir()}/key.txt"))"#,
+            ),
     )
     .unwrap();
     backdate(&t);
@@ -342,16 +331,10 @@ remote_state {
     t.file(
         "environments/uat/us-east-1/02-data/rds-copy/terragrunt.hcl",
         t.read("environments/uat/us-east-1/02-data/rds/terragrunt.hcl")
-            + r#"
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "terragrunt-starter-prod-terraform-state"
-    key    = "environments/prod/us-east-1/02-data/rds/terraform.tfstate"
-    region = "us-east-1"
-  }
-}
-"#,
+            + &remote_state(
+                "terragrunt-starter-prod-terraform-state",
+                r#""environments/prod/us-east-1/02-data/rds/terraform.tfstate""#,
+            ),
     );
     let r = same_as_uncached(
         &t,
@@ -364,14 +347,7 @@ remote_state {
 
 #[test]
 fn every_real_tree_reports_the_same() {
-    let Some(c) = corpus() else { return };
-    let mut trees: Vec<PathBuf> = std::fs::read_dir(c.join("real"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    trees.sort();
-    assert_eq!(trees.len(), 12, "the corpus has twelve real trees");
+    let Some(trees) = real_trees() else { return };
     for (i, src) in trees.iter().enumerate() {
         let t = copy(src, &format!("cache-real-{i}"));
         let units = unit_files(&t);

@@ -247,6 +247,20 @@ pub fn tglint(tree: &Tree, args: &[&str]) -> Run {
     run_in(&tree.dir, &args)
 }
 
+/// The twelve real trees of the corpus (`real/`), in path order; `None` where the corpus
+/// is skipped ([`corpus`]).
+pub fn real_trees() -> Option<Vec<PathBuf>> {
+    let c = corpus()?;
+    let mut trees: Vec<PathBuf> = std::fs::read_dir(c.join("real"))
+        .expect("list the real trees")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    trees.sort();
+    assert_eq!(trees.len(), 12, "the corpus has twelve real trees");
+    Some(trees)
+}
+
 /// The shared corpus (`$TGLINT_CORPUS`, absolute or relative to the workspace, else
 /// `../shared/corpus`), canonical. A missing corpus fails the test unless
 /// `TGLINT_SKIP_CORPUS=1`, which makes it say it skipped.

@@ -8,12 +8,14 @@
 //!
 //! [`Rule::links`]: tglint_rules::rule::Rule::links
 
+use crate::changed::Affected;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use tglint_model::diag::Reserved;
 use tglint_model::load::{Discovered, Tree, WalkProblem};
+use tglint_model::unit::Unit;
 use tglint_rules::rules::dependency_graph::dependency_dirs;
 
 /// What the cache file format is; a file of another version is ignored.
@@ -194,8 +196,8 @@ fn file_of(dir: &Path, root: &Path) -> PathBuf {
 }
 
 impl RunCache {
-    /// An empty cache of `root` in `dir`, to be written (a full run reads none).
-    pub fn new(dir: &Path, root: &Path, key: String) -> RunCache {
+    /// An empty cache of `root` in `dir`.
+    fn new(dir: &Path, root: &Path, key: String) -> RunCache {
         RunCache {
             file: file_of(dir, root),
             root: root.to_path_buf(),
@@ -310,12 +312,12 @@ impl RunCache {
     }
 
     /// Whether the unit in `dir` has a valid entry.
-    pub fn has(&self, dir: &str) -> bool {
+    fn has(&self, dir: &str) -> bool {
         self.valid.contains_key(dir)
     }
 
     /// What the valid entry of the unit in `dir` says it read, its own file first.
-    pub fn reads(&self, dir: &str) -> Option<Vec<&Path>> {
+    fn reads(&self, dir: &str) -> Option<Vec<&Path>> {
         let v = self.valid.get(dir)?;
         let path = |i: &u32| self.paths.get(*i as usize).map(PathBuf::as_path);
         std::iter::once(&v.file).chain(&v.reads).map(path).collect()
@@ -323,7 +325,7 @@ impl RunCache {
 
     /// Everything the units with a valid entry that are not in `loaded` read (their own
     /// files among it), each path once.
-    pub fn reads_but(&self, loaded: &HashSet<&str>) -> HashSet<PathBuf> {
+    fn reads_but(&self, loaded: &HashSet<&str>) -> HashSet<PathBuf> {
         let mut seen = vec![false; self.paths.len()];
         for (dir, v) in &self.valid {
             if !loaded.contains(dir.as_str()) {
@@ -563,6 +565,72 @@ pub fn unit_dir(root: &Path, unit_file: &Path) -> String {
     tglint_model::fs::relative(unit_file.parent().unwrap_or(root), root)
 }
 
+/// A changed-files run over a cache: the units it loads first (those the named files
+/// affect, by what each read last time, and those without a valid entry), then the ones
+/// the tree rules may relate to them ([`involved`]).
+pub struct Plan<'a> {
+    cache: &'a RunCache,
+    affected: &'a Affected,
+    /// Every unit discovered, by directory.
+    all: BTreeMap<String, PathBuf>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(
+        cache: &'a RunCache,
+        affected: &'a Affected,
+        root: &Path,
+        units: &[PathBuf],
+    ) -> Plan<'a> {
+        Plan {
+            cache,
+            affected,
+            all: units
+                .iter()
+                .map(|p| (unit_dir(root, p), p.clone()))
+                .collect(),
+        }
+    }
+
+    /// The unit files to load first.
+    pub fn first(&self) -> Vec<PathBuf> {
+        self.all
+            .iter()
+            .filter(|(dir, file)| {
+                self.cache
+                    .reads(dir)
+                    .is_none_or(|r| self.affected.affects_cached(file, &r))
+            })
+            .map(|(_, file)| file.clone())
+            .collect()
+    }
+
+    /// The unit files to load next, once `units` are loaded and visited (`links`: their
+    /// keys, from the pass); every unit when a checked unit's keys are unknown.
+    pub fn more(&self, units: &[Unit], links: &HashMap<String, Option<Vec<u64>>>) -> Vec<PathBuf> {
+        let loaded = units
+            .iter()
+            .map(|u| {
+                let keys = links.get(&u.dir).cloned().flatten();
+                (u.dir.clone(), (keys, dependency_dirs(u)))
+            })
+            .collect();
+        let checked = units
+            .iter()
+            .filter(|u| self.affected.affects(u))
+            .map(|u| u.dir.clone())
+            .collect();
+        involved(&self.all, self.cache, &loaded, &checked)
+            .unwrap_or_else(|| self.all.values().cloned().collect())
+    }
+
+    /// What the units `tree` did not load read, by their valid entries.
+    pub fn unloaded_reads(&self, tree: &Tree) -> HashSet<PathBuf> {
+        self.cache
+            .reads_but(&tree.units.iter().map(|u| u.dir.as_str()).collect())
+    }
+}
+
 /// The units a changed-files run loads after the ones the changed files affect
 /// (`checked`, loaded): every unit sharing a tree-rule key with a checked one, every
 /// unit a rule could not key, and the whole dependency component of each checked unit
@@ -571,7 +639,7 @@ pub fn unit_dir(root: &Path, unit_file: &Path) -> String {
 /// directory to its unit file; a unit with no valid entry is loaded already (the run
 /// loads those first). Returns unit files; `None` when every unit must be loaded (a
 /// checked unit's rules could not say).
-pub fn involved(
+fn involved(
     all: &BTreeMap<String, PathBuf>,
     cache: &RunCache,
     loaded: &HashMap<String, (Option<Vec<u64>>, Vec<String>)>,

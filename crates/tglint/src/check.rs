@@ -98,9 +98,9 @@ pub struct CheckArgs {
     #[arg(long)]
     no_color: bool,
 
-    /// Neither read nor write the run cache (docs/cache.md). Without it, each run records
-    /// which files each unit read, so that a changed-files run loads only the units the
-    /// changes affect and those their findings may involve; reports are the same.
+    /// Neither read nor write the run cache (docs/cache.md). Without it, a changed-files
+    /// run records what each unit read, so that the next one loads only the units the
+    /// changes affect and those their findings may involve; the report is the same.
     #[arg(long)]
     no_cache: bool,
 
@@ -312,47 +312,12 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             }
             _ => None,
         };
-        // Every unit discovered by directory (only for a run that loads some).
-        let all_units: std::collections::BTreeMap<String, PathBuf> = match partial {
-            Some(_) => selection
-                .units
-                .iter()
-                .map(|p| (crate::cache::unit_dir(&root, p), p.clone()))
-                .collect(),
-            None => Default::default(),
-        };
-        let first: Vec<PathBuf> = match partial {
-            Some((a, c)) => all_units
-                .iter()
-                .filter(|(dir, file)| c.reads(dir).is_none_or(|r| a.affects_cached(file, &r)))
-                .map(|(_, file)| file.clone())
-                .collect(),
+        let plan = partial.map(|(a, c)| crate::cache::Plan::new(c, a, &root, &selection.units));
+        let first = plan.as_ref().map(|p| p.first());
+        let first = first.as_ref().unwrap_or(&selection.units);
+        let more = |units: &[Unit]| match &plan {
+            Some(p) => p.more(units, &pass.links()),
             None => Vec::new(),
-        };
-        let first = match partial {
-            Some(_) => &first,
-            None => &selection.units,
-        };
-        let more = |units: &[Unit]| -> Vec<PathBuf> {
-            let Some((a, c)) = partial else {
-                return Vec::new();
-            };
-            let links = pass.links();
-            let loaded = units
-                .iter()
-                .map(|u| {
-                    let keys = links.get(&u.dir).cloned().flatten();
-                    let deps = tglint_rules::rules::dependency_graph::dependency_dirs(u);
-                    (u.dir.clone(), (keys, deps))
-                })
-                .collect();
-            let checked = units
-                .iter()
-                .filter(|u| a.affects(u))
-                .map(|u| u.dir.clone())
-                .collect();
-            crate::cache::involved(&all_units, c, &loaded, &checked)
-                .unwrap_or_else(|| selection.units.clone())
         };
         let tree = load::load_units_then(cache, opts, first, found, &|u| pass.visit(u), &more);
         crate::check_features(&tree, &features)?;
@@ -362,10 +327,10 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
             timings.rss_loaded = rss_kib();
         }
         if let Some(affected) = &affected {
-            let unloaded_reads = match partial {
-                Some((_, c)) => c.reads_but(&tree.units.iter().map(|u| u.dir.as_str()).collect()),
-                None => Default::default(),
-            };
+            let unloaded_reads = plan
+                .as_ref()
+                .map(|p| p.unloaded_reads(&tree))
+                .unwrap_or_default();
             run.changed = Some(changed::scope(
                 &tree,
                 affected,
