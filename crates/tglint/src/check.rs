@@ -340,7 +340,11 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         }
         timings.cache = run_cache
             .as_ref()
-            .map(|c| (c.len(), tree.units.len(), selection.units.len()));
+            .map(|c| {
+                // Of the units discovered (stack units are generated, and loaded, each run).
+                let loaded = tree.units.iter().filter(|u| u.stack.is_none()).count();
+                (c.len(), loaded, selection.units.len())
+            });
         let links = pass.take_links();
         let started = Instant::now();
         let mut outcome = pass.finish(&tree, &run, Vec::new());
@@ -468,7 +472,8 @@ struct Timings {
     /// Resident memory after loading and after the rules (Linux; else `None`).
     rss_loaded: Option<u64>,
     rss_checked: Option<u64>,
-    /// The run cache: its valid entries, the units loaded, the units discovered.
+    /// The run cache: its valid entries, the units loaded and discovered (not counting
+    /// stack units).
     cache: Option<(usize, usize, usize)>,
     /// Reading (and stamping) and writing the run cache.
     cache_open: Duration,
