@@ -105,6 +105,19 @@ fn loaded(r: &Run) -> (usize, usize) {
     (words[n - 3].parse().unwrap(), words[n - 1].parse().unwrap())
 }
 
+/// "N valid entries" from `--timings`.
+fn valid(r: &Run) -> usize {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("timings:"))
+        .unwrap_or_else(|| panic!("no timings in {}", r.stderr));
+    let at = line
+        .find(" valid entries")
+        .unwrap_or_else(|| panic!("no run cache in {line}"));
+    line[..at].rsplit(' ').next().unwrap().parse().unwrap()
+}
+
 /// The same report with the cache as without it, for `files`.
 fn same_as_uncached(t: &Tree, files: &[&str]) -> Value {
     let cached = check(t, files, &["--timings"]);
@@ -343,6 +356,21 @@ fn changes_to_files_nobody_named_are_seen() {
     assert!(r.to_string().contains("rds-copy"), "{r:#}");
     let (k, n) = loaded(&check(&t, &[DEV_CLUSTER], &["--timings"]));
     assert!(k < n, "{k} of {n} loaded");
+}
+
+#[test]
+fn a_file_added_beside_a_unit_makes_its_entry_stale() {
+    let t = copy(&reference(), "cache-beside");
+    let n = unit_files(&t).len();
+    compare_all(&t, &[DEV_CLUSTER.to_string()]);
+    assert_eq!(valid(&check(&t, &[DEV_CLUSTER], &["--timings"])), n);
+    // No read of the cluster's records this file (it is not one the unit looked for by
+    // name): its directory's stamp is what tells.
+    t.file(
+        "environments/prod/eu-west-1/03-services/ecs-cluster/terragrunt.values.hcl",
+        "size = 1\n",
+    );
+    assert_eq!(valid(&check(&t, &[DEV_CLUSTER], &["--timings"])), n - 1);
 }
 
 #[test]

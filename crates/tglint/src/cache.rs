@@ -19,7 +19,7 @@ use tglint_model::unit::Unit;
 use tglint_rules::rules::dependency_graph::dependency_dirs;
 
 /// What the cache file format is; a file of another version is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A stamp: a hash of a path's length, modification and change times (nanoseconds) and
 /// inode; [`ABSENT`] when nothing is there, [`UNKNOWN`] when that could not be told
@@ -33,9 +33,12 @@ const UNKNOWN: Stamp = u64::MAX;
 struct Entry {
     /// The unit's file (an index into [`CacheFile::paths`]).
     file: u32,
-    /// What its resolution read or probed, and its directory and those above it below
-    /// the root (indices into [`CacheFile::paths`]).
+    /// What its resolution read or probed (indices into [`CacheFile::paths`]).
     reads: Vec<u32>,
+    /// Its directory and those above it below the root: a file added or removed there
+    /// (`terragrunt.values.hcl`, a `.git` that moves `get_repo_root`) is a probe no read
+    /// records. Stamped, but not what the unit read.
+    dirs: Vec<u32>,
     /// Hashes of its tree-rule keys (`engine::link_hash`; `None`: a rule could not say).
     links: Option<Vec<u64>>,
     /// The directories of the units it depends on, relative to the root.
@@ -105,6 +108,7 @@ pub struct RunCache {
 pub struct Valid {
     file: u32,
     reads: Vec<u32>,
+    dirs: Vec<u32>,
     links: Option<Vec<u64>>,
     deps: Vec<String>,
 }
@@ -295,7 +299,7 @@ impl RunCache {
             };
             if self.path(e.file) != Some(*unit_file)
                 || !self.unchanged(e.file)
-                || !e.reads.iter().all(|&r| self.unchanged(r))
+                || !e.reads.iter().chain(&e.dirs).all(|&r| self.unchanged(r))
             {
                 continue;
             }
@@ -304,6 +308,7 @@ impl RunCache {
                 Valid {
                     file: e.file,
                     reads: e.reads,
+                    dirs: e.dirs,
                     links: e.links,
                     deps: e.deps,
                 },
@@ -403,23 +408,15 @@ impl RunCache {
                 continue;
             };
             let file = paths.intern(&u.path);
-            // The unit's directory and those above it below the root: a file added or
-            // removed there (`terragrunt.values.hcl`, a `.git` that moves
-            // `get_repo_root`) is a probe no read records.
-            let dirs: Vec<Option<u32>> = u
+            let dirs: Option<Vec<u32>> = u
                 .path
                 .ancestors()
                 .skip(1)
                 .take_while(|d| d.starts_with(root) && *d != root)
                 .map(|d| paths.intern(d))
                 .collect();
-            let reads: Option<Vec<u32>> = u
-                .reads
-                .iter()
-                .map(|r| paths.intern(&r.target))
-                .chain(dirs)
-                .collect();
-            let (Some(file), Some(mut reads)) = (file, reads) else {
+            let reads: Option<Vec<u32>> = u.reads.iter().map(|r| paths.intern(&r.target)).collect();
+            let (Some(file), Some(mut reads), Some(dirs)) = (file, reads, dirs) else {
                 continue;
             };
             reads.sort_unstable();
@@ -430,6 +427,7 @@ impl RunCache {
                 Entry {
                     file,
                     reads,
+                    dirs,
                     links: keys.clone(),
                     deps: dependency_dirs(u),
                 },
@@ -441,17 +439,18 @@ impl RunCache {
             }
             let path = |i: &u32| self.paths.get(*i as usize);
             let file = path(&v.file).and_then(|p| paths.intern(p));
-            let reads: Option<Vec<u32>> = v
-                .reads
-                .iter()
-                .map(|i| path(i).and_then(|p| paths.intern(p)))
-                .collect();
-            if let (Some(file), Some(reads)) = (file, reads) {
+            let mut again = |v: &[u32]| -> Option<Vec<u32>> {
+                v.iter()
+                    .map(|i| path(i).and_then(|p| paths.intern(p)))
+                    .collect()
+            };
+            if let (Some(file), Some(reads), Some(dirs)) = (file, again(&v.reads), again(&v.dirs)) {
                 entries.push((
                     dir.clone(),
                     Entry {
                         file,
                         reads,
+                        dirs,
                         links: v.links.clone(),
                         deps: v.deps.clone(),
                     },
@@ -499,7 +498,7 @@ impl RunCache {
             .collect();
         let is_bad = |i: u32| stamps.get(i as usize).is_none_or(|(_, bad)| *bad);
         for (dir, e) in entries {
-            if !is_bad(e.file) && !e.reads.iter().any(|&r| is_bad(r)) {
+            if !is_bad(e.file) && !e.reads.iter().chain(&e.dirs).any(|&r| is_bad(r)) {
                 out.units.insert(dir, e);
             }
         }
