@@ -90,32 +90,33 @@ fn report(r: &Run) -> Value {
     v
 }
 
-/// "K of N units loaded" from `--timings`.
-fn loaded(r: &Run) -> (usize, usize) {
+/// The words of `--timings`' line before `marker` (" units loaded", " valid entries").
+fn timings_before<'r>(r: &'r Run, marker: &str) -> Vec<&'r str> {
     let line = r
         .stderr
         .lines()
         .find(|l| l.starts_with("timings:"))
         .unwrap_or_else(|| panic!("no timings in {}", r.stderr));
     let at = line
-        .find(" units loaded")
+        .find(marker)
         .unwrap_or_else(|| panic!("no run cache in {line}"));
-    let words: Vec<&str> = line[..at].split_whitespace().collect();
+    line[..at].split_whitespace().collect()
+}
+
+/// "K of N units loaded" from `--timings`.
+fn loaded(r: &Run) -> (usize, usize) {
+    let words = timings_before(r, " units loaded");
     let n = words.len();
     (words[n - 3].parse().unwrap(), words[n - 1].parse().unwrap())
 }
 
 /// "N valid entries" from `--timings`.
 fn valid(r: &Run) -> usize {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("timings:"))
-        .unwrap_or_else(|| panic!("no timings in {}", r.stderr));
-    let at = line
-        .find(" valid entries")
-        .unwrap_or_else(|| panic!("no run cache in {line}"));
-    line[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    timings_before(r, " valid entries")
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// The same report with the cache as without it, for `files`.

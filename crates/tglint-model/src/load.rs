@@ -115,14 +115,13 @@ pub fn load_units_then(
     cache: Arc<SourceCache>,
     opts: Options,
     unit_files: &[PathBuf],
-    found: Discovered,
+    mut found: Discovered,
     visit: &(dyn Fn(&mut Unit) + Sync),
     more: &(dyn Fn(&[Unit]) -> Vec<PathBuf> + Sync),
 ) -> Tree {
     let root = cache.root().to_path_buf();
     // What the walk listed is the run cache's business, not loading's.
-    let mut found = found;
-    drop(std::mem::take(&mut found.walked));
+    found.walked = Vec::new();
     let shared = Arc::new(Shared::new(cache.clone(), opts));
     // Every .hcl file but the units' own is parsed first, in parallel, so a broken file
     // nothing includes is still reported, and the units find the files they include

@@ -335,13 +335,10 @@ impl<'a> Pass<'a> {
                 continue;
             }
             let cx = Ctx::new(rule.meta(), policy, Some(u));
-            if let Some(f) = rule.fact(u, &cx) {
-                let mut facts = self.facts[i].lock().unwrap_or_else(|p| p.into_inner());
-                facts.insert(u.dir.clone(), f);
-            }
+            let fact = rule.fact(u, &cx);
             rule.keep(u, &cx, &mut keep);
             if let Some(all) = &mut links {
-                match rule.links(u, &cx) {
+                match rule.links(u, &cx, fact.as_ref()) {
                     Some(keys) => {
                         let id = rule.meta().id;
                         all.extend(keys.iter().map(|k| link_hash(id, k)));
@@ -349,6 +346,10 @@ impl<'a> Pass<'a> {
                     // One rule that cannot say makes the unit's keys unknown.
                     None => links = None,
                 }
+            }
+            if let Some(f) = fact {
+                let mut facts = self.facts[i].lock().unwrap_or_else(|p| p.into_inner());
+                facts.insert(u.dir.clone(), f);
             }
         }
         if let Some(m) = &self.links {
@@ -374,23 +375,24 @@ impl<'a> Pass<'a> {
         slot.errors.extend(r.errors);
     }
 
-    /// A pass that takes each unit's tree-rule keys ([`Pass::links`]).
+    /// A pass that takes each unit's tree-rule keys ([`Pass::with_links_seen`]).
     pub fn with_links(mut self) -> Pass<'a> {
         self.links = Some(Mutex::default());
         self
     }
 
-    /// The keys of the units visited so far, by directory ([`Rule::links`], hashed with
-    /// the rule's id): what a changed-files run asks to know which other units to load,
-    /// and what the run cache keeps (docs/cache.md). Empty unless [`Pass::with_links`].
-    pub fn links(&self) -> HashMap<String, Option<Vec<u64>>> {
-        self.links
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()).clone())
-            .unwrap_or_default()
+    /// `f` of the keys of the units visited so far, by directory ([`Rule::links`], hashed
+    /// with the rule's id): what a changed-files run asks to know which other units to
+    /// load, and what the run cache keeps (docs/cache.md). Empty unless
+    /// [`Pass::with_links`].
+    pub fn with_links_seen<R>(&self, f: impl FnOnce(&HashMap<String, Option<Vec<u64>>>) -> R) -> R {
+        match &self.links {
+            Some(m) => f(&m.lock().unwrap_or_else(|p| p.into_inner())),
+            None => f(&HashMap::new()),
+        }
     }
 
-    /// [`Pass::links`], taken out of the pass.
+    /// The keys of the units visited ([`Pass::with_links_seen`]), taken out of the pass.
     pub fn take_links(&self) -> HashMap<String, Option<Vec<u64>>> {
         self.links
             .as_ref()

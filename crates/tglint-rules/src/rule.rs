@@ -145,8 +145,9 @@ pub trait Rule: Sync {
     /// Units joined by dependencies are always loaded together (a run loads each checked
     /// unit's whole dependency component), so a rule relating a unit only to those it
     /// depends on or that depend on it gives no keys. `None`: the rule cannot say, and a
-    /// changed-files run loads every unit. Only tree rules are asked.
-    fn links(&self, _unit: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
+    /// changed-files run loads every unit. Only tree rules are asked, with what
+    /// [`Rule::fact`] took of the unit.
+    fn links(&self, _unit: &Unit, _cx: &Ctx<'_>, _fact: Option<&Fact>) -> Option<Vec<String>> {
         None
     }
 }

@@ -93,24 +93,14 @@ pub struct RunCache {
     stamps: Vec<Option<Stamp>>,
     /// The entries of the cache file, until [`RunCache::validate`] keeps the valid ones.
     entries: BTreeMap<String, Entry>,
-    /// The valid entries of the units discovered, by directory.
-    valid: BTreeMap<String, Valid>,
+    /// The valid entries of the units discovered, by directory (their indices are into
+    /// `paths`).
+    valid: BTreeMap<String, Entry>,
     /// The cache file's walk of the root.
     walk: Option<Walk>,
     /// When this run started: a file modified since (or in the second before) is not
     /// trusted to be the version the run read, so no entry naming it is written.
     started: SystemTime,
-}
-
-/// A valid entry: what the unit read (indices into [`RunCache::paths`]), its keys, the
-/// units it depends on.
-#[derive(Clone, Debug)]
-pub struct Valid {
-    file: u32,
-    reads: Vec<u32>,
-    dirs: Vec<u32>,
-    links: Option<Vec<u64>>,
-    deps: Vec<String>,
 }
 
 /// Where the cache files live: `--cache-dir`, else `$TGLINT_CACHE_DIR`, else
@@ -260,10 +250,7 @@ impl RunCache {
     /// What the last walk of the root found, when every directory it listed and every
     /// `.gitignore` it read is as it was: a walk now would find the same.
     pub fn walk(&self) -> Option<Discovered> {
-        let w = self.walk.as_ref()?;
-        if !w.walked.iter().all(|&i| self.unchanged(i)) {
-            return None;
-        }
+        let w = self.walk.as_ref().filter(|_| self.walk_unchanged())?;
         let paths = |v: &[u32]| -> Option<Vec<PathBuf>> {
             v.iter().map(|&i| self.path(i).cloned()).collect()
         };
@@ -288,6 +275,14 @@ impl RunCache {
         })
     }
 
+    /// Whether the cache file has a walk of the root and nothing it listed or read has
+    /// changed.
+    fn walk_unchanged(&self) -> bool {
+        self.walk
+            .as_ref()
+            .is_some_and(|w| w.walked.iter().all(|&i| self.unchanged(i)))
+    }
+
     /// Keeps the entries of the `units` discovered (their unit files, absolute) that are
     /// still valid: the same unit file, every path they name stamped as it was.
     pub fn validate(&mut self, units: &[PathBuf]) {
@@ -297,22 +292,12 @@ impl RunCache {
             let Some(unit_file) = discovered.get(&dir) else {
                 continue;
             };
-            if self.path(e.file) != Some(*unit_file)
-                || !self.unchanged(e.file)
-                || !e.reads.iter().chain(&e.dirs).all(|&r| self.unchanged(r))
+            if self.path(e.file) == Some(*unit_file)
+                && self.unchanged(e.file)
+                && e.reads.iter().chain(&e.dirs).all(|&r| self.unchanged(r))
             {
-                continue;
+                self.valid.insert(dir, e);
             }
-            self.valid.insert(
-                dir,
-                Valid {
-                    file: e.file,
-                    reads: e.reads,
-                    dirs: e.dirs,
-                    links: e.links,
-                    deps: e.deps,
-                },
-            );
         }
     }
 
@@ -365,9 +350,8 @@ impl RunCache {
         links: &HashMap<String, Option<Vec<u64>>>,
         walk: Option<&Discovered>,
     ) -> Result<(), String> {
-        let walk_kept = self.walk.is_some() && self.walk().is_some();
         if !self.valid.is_empty()
-            && walk_kept
+            && self.walk_unchanged()
             && tree
                 .units
                 .iter()
@@ -451,8 +435,7 @@ impl RunCache {
                         file,
                         reads,
                         dirs,
-                        links: v.links.clone(),
-                        deps: v.deps.clone(),
+                        ..v.clone()
                     },
                 ));
             }
@@ -598,7 +581,7 @@ impl<'a> Plan<'a> {
             .filter(|(dir, file)| {
                 self.cache
                     .reads(dir)
-                    .is_none_or(|r| self.affected.affects_cached(file, &r))
+                    .is_none_or(|r| self.affected.affects_file(file, r))
             })
             .map(|(_, file)| file.clone())
             .collect()

@@ -38,18 +38,21 @@ impl Affected {
     }
 
     pub fn affects(&self, u: &Unit) -> bool {
-        self.every_unit
-            || u.reads_any(&self.files, &self.parents)
-            || self.dirs.iter().any(|d| u.path.starts_with(d))
+        self.affects_file(&u.path, u.reads.iter().map(|r| &*r.target))
     }
 
-    /// [`Affected::affects`] for a unit known only by its file and what the run cache
-    /// says it read.
-    pub fn affects_cached(&self, unit_file: &Path, reads: &[&Path]) -> bool {
+    /// Whether a unit is affected, known by its file and what it read (its reads as
+    /// resolved, or as the run cache recorded them): it is, or reads, a named file, lists
+    /// a directory holding one, or lies under a named directory.
+    pub fn affects_file<'p>(
+        &self,
+        unit_file: &Path,
+        reads: impl IntoIterator<Item = &'p Path>,
+    ) -> bool {
         let hit = |f: &Path| self.files.contains(f) || self.parents.contains(f);
         self.every_unit
             || hit(unit_file)
-            || reads.iter().any(|r| hit(r))
+            || reads.into_iter().any(hit)
             || self.dirs.iter().any(|d| unit_file.starts_with(d))
     }
 }

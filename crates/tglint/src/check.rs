@@ -306,17 +306,16 @@ pub fn check_cmd(args: CheckArgs) -> Result<u8, String> {
         // A changed-files run with a cache loads first the units the changes affect (and
         // those the cache knows nothing valid of), then the ones their findings may
         // involve. `--env` and `--feature` name what units declare, so they load all.
-        let partial = match (&affected, &run_cache) {
+        let plan = match (&affected, &run_cache) {
             (Some(a), Some(c)) if settings.envs.is_empty() && features.is_empty() => {
-                Some((a, c))
+                Some(crate::cache::Plan::new(c, a, &root, &selection.units))
             }
             _ => None,
         };
-        let plan = partial.map(|(a, c)| crate::cache::Plan::new(c, a, &root, &selection.units));
         let first = plan.as_ref().map(|p| p.first());
         let first = first.as_ref().unwrap_or(&selection.units);
         let more = |units: &[Unit]| match &plan {
-            Some(p) => p.more(units, &pass.links()),
+            Some(p) => pass.with_links_seen(|links| p.more(units, links)),
             None => Vec::new(),
         };
         let tree = load::load_units_then(cache, opts, first, found, &|u| pass.visit(u), &more);

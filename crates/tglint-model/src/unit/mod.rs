@@ -466,13 +466,6 @@ impl Unit {
         out
     }
 
-    /// Whether the unit is, or reads, one of `paths`, or lists one of `dirs`, the
-    /// directories holding them: whether a change to them changes the unit.
-    pub fn reads_any(&self, paths: &BTreeSet<PathBuf>, dirs: &BTreeSet<PathBuf>) -> bool {
-        let hit = |f: &Path| paths.contains(f) || dirs.contains(f);
-        hit(&self.path) || self.reads.iter().any(|r| hit(&r.target))
-    }
-
     /// Every file the resolution read or probed (including the paths
     /// `find_in_parent_folders` looked at and did not find), and the unit file itself:
     /// what a change to the tree must touch to change this unit.

@@ -1,6 +1,6 @@
 use crate::context::Ctx;
 use crate::declare_rule;
-use crate::rule::Rule;
+use crate::rule::{Fact, Rule};
 use crate::rules::shared_vpc::{
     DEFAULT_CIDR, ItemValue, List, Primary, creates_vpc, overlaps, parse_cidr, place, primary,
     range, str_list, vpc_of, vpc_what, with_mock,
@@ -101,7 +101,7 @@ impl Rule for CidrOverlap {
     }
 
     /// Every VPC's blocks are compared with every other VPC's.
-    fn links(&self, u: &Unit, cx: &Ctx<'_>) -> Option<Vec<String>> {
+    fn links(&self, u: &Unit, cx: &Ctx<'_>, _fact: Option<&Fact>) -> Option<Vec<String>> {
         Some(match vpc_of(cx.module_of(u), u) {
             Some(_) => vec!["vpc".to_string()],
             None => Vec::new(),

@@ -1,8 +1,9 @@
 use crate::context::{Ctx, value_place};
 use crate::declare_rule;
 use crate::policy::Policy;
-use crate::rule::Rule;
+use crate::rule::{Fact, Rule};
 use std::collections::HashMap;
+use std::path::Path;
 use tglint_model::hcl::Data;
 use tglint_model::unit::Unit;
 
@@ -98,6 +99,19 @@ fn join(base: &str, path: &str) -> Option<String> {
     })
 }
 
+/// Where a dependency leads: the directory of a unit's configuration file
+/// (`terragrunt.hcl`, `terragrunt.hcl.json`), any other path as it is.
+fn config_dir(p: &Path) -> &Path {
+    let config = p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json");
+    match p.parent() {
+        Some(d) if config => d,
+        _ => p,
+    }
+}
+
 /// The directory, relative to the root, a `dependencies.paths` entry of `u` names;
 /// `None` when it leaves the root.
 fn path_dir(u: &Unit, s: &str) -> Option<String> {
@@ -125,14 +139,8 @@ pub fn dependency_dirs(u: &Unit) -> Vec<String> {
         .filter_map(|d| match &d.target_unit {
             Some(t) => Some(t.clone()),
             None => {
-                let t = d.target.as_deref()?;
-                let config = t
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json");
-                let dir = if config { t.parent()? } else { t };
-                let rel = dir.strip_prefix(&*u.root).ok()?.to_str()?;
-                join(".", rel)
+                let rel = config_dir(d.target.as_deref()?.strip_prefix(&*u.root).ok()?);
+                join(".", rel.to_str()?)
             }
         })
         .collect();
@@ -299,15 +307,7 @@ pub fn edges<'u>(units: &[&'u Unit], policy: &Policy) -> Vec<Edge<'u>> {
                         .target
                         .as_ref()
                         .and_then(|t| t.strip_prefix(&*u.root).ok())
-                        .map(|r| {
-                            let config = r.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                                n == "terragrunt.hcl" || n == "terragrunt.hcl.json"
-                            });
-                            match r.parent() {
-                                Some(p) if config => p.display().to_string(),
-                                _ => r.display().to_string(),
-                            }
-                        })
+                        .map(|r| config_dir(r).display().to_string())
                         .filter(|r| !r.is_empty())
                         .unwrap_or(written);
                     Target::Missing { shown }
@@ -352,7 +352,7 @@ impl Rule for DependencyGraph {
 
     /// A finding relates a unit only to the one its dependency leads to: both lie in one
     /// dependency component, which a changed-files run loads whole.
-    fn links(&self, _u: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
+    fn links(&self, _u: &Unit, _cx: &Ctx<'_>, _fact: Option<&Fact>) -> Option<Vec<String>> {
         Some(Vec::new())
     }
 

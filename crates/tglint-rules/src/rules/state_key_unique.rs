@@ -146,8 +146,8 @@ impl Rule for StateKeyUnique {
     }
 
     /// Units clash only through an equal key (the bucket is compared among those).
-    fn links(&self, u: &Unit, _cx: &Ctx<'_>) -> Option<Vec<String>> {
-        Some(match fact_of(u) {
+    fn links(&self, _u: &Unit, _cx: &Ctx<'_>, fact: Option<&Fact>) -> Option<Vec<String>> {
+        Some(match fact.and_then(|f| f.downcast_ref::<StateFact>()) {
             Some(StateFact::Keyed { key, .. }) => vec![format!("key:{key}")],
             Some(StateFact::UnknownKey { .. }) | None => Vec::new(),
         })
