@@ -126,7 +126,14 @@ impl Listing {
 
 impl Fs for CachedFs {
     fn read(&self, path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError> {
+        if self.listed(path) == Some(Some(Kind::File)) {
+            return self.inner.read_listed(path, within);
+        }
         self.inner.read(path, within)
+    }
+
+    fn read_listed(&self, path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError> {
+        self.inner.read_listed(path, within)
     }
 
     fn read_dir(

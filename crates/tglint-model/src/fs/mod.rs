@@ -83,6 +83,13 @@ pub trait Fs: Send + Sync {
     /// handle whose location was checked. Anything but a regular file is an error, never
     /// read; so is a file larger than [`MAX_FILE_BYTES`].
     fn read(&self, path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError>;
+    /// [`Fs::read`] of a file that a listing made through this `Fs` showed as a regular
+    /// file (not a link): an implementation may take a cheaper path that keeps the same
+    /// confinement. Whatever the cheaper path cannot settle goes to [`Fs::read`], so the
+    /// answer is `read`'s.
+    fn read_listed(&self, path: &Path, within: Option<&Path>) -> Result<Vec<u8>, FsError> {
+        self.read(path, within)
+    }
     /// The entries of the directory at `path` (links followed), sorted by name, each with
     /// its own kind: a symbolic link is [`Kind::Link`], not followed.
     fn read_dir(
